@@ -1,0 +1,84 @@
+"""The application: ``flask --app app run`` for development, ``gunicorn app:app`` in production."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from core import config
+from core.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent
+MIGRATIONS_DIR = str(ROOT / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"))
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.json.sort_keys = False  # keep fields in the order of the published examples
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["AUTO_MIGRATE"]:
+        upgrade_schema(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from models.types import render_migration_type
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
+                     render_item=render_migration_type)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "web.login"
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, user_id)
+
+
+def register_blueprints(app: Flask) -> None:
+    from views.api import api
+    from views.web import web
+
+    csrf.exempt(api)  # bearer tokens, not cookies, authenticate the API
+    app.register_blueprint(api, url_prefix="/api/v1")
+    app.register_blueprint(web)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from views import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from cli import register
+
+    register(app)
+
+
+def upgrade_schema(app: Flask) -> None:
+    """Create or upgrade the schema, so a first start needs no separate step."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+
+
+def __getattr__(name: str):
+    # ``gunicorn app:app`` and ``flask --app app`` look up ``app``; build it on first use, not at import.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

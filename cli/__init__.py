@@ -1,0 +1,5 @@
+"""Flask commands: ``flask --app app <group> <command>``."""
+
+
+def register(app) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: configuration, extensions, ids, time, money and limits."""

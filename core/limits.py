@@ -1,0 +1,35 @@
+"""One home for every limit and enum; API schemas, forms, the CLI and the models read them here."""
+
+USERNAME_MAX = 100
+USERNAME_PATTERN = r"^[A-Za-z0-9_-]+$"
+USERNAME_RULE = "may contain only letters, digits, underscore and dash"
+ALIAS_MAX = 100
+PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+
+POOL_NAME_MAX = 100
+POOL_DESCRIPTION_MAX = 500
+POOL_SETTINGS_MAX_BYTES = 10 * 1024
+DEFAULT_POOL_NAME = "Default"
+
+ROLE_OWNER = "owner"
+ROLE_ADMIN = "admin"
+ROLE_USER = "user"
+ALL_ROLES = (ROLE_OWNER, ROLE_ADMIN, ROLE_USER)
+INVITABLE_ROLES = (ROLE_ADMIN, ROLE_USER)
+
+TOKEN_NAME_MAX = 100
+LOGIN_TOKEN_DAYS = 30
+TOKEN_LIFETIME_CHOICES = (7, 30, 90, 365)  # days; 0 on the tokens page means "never expires"
+
+SERVER_CATEGORIES = ("compute", "memory", "storage", "general", "gpu")
+CPU_SCORE_TYPES = ("passmark", "geekbench_single", "geekbench_multi")
+RAM_TYPES = ("DDR3", "DDR4", "DDR5", "ECC DDR3", "ECC DDR4", "ECC DDR5")
+DISK_TYPES = ("HDD", "SAS", "SSD", "NVMe")
+SERVER_NAME_MAX = 100
+
+TRANSACTION_TYPES = ("credit", "rental", "extension")
+CURRENCY = "USD"
+
+PAGE_LIMIT_DEFAULT = 100
+PAGE_LIMIT_MAX = 500

@@ -1,0 +1,19 @@
+"""The data model of the whole product, one module per aggregate."""
+from models.pool import Membership, Pool
+from models.rental import IdempotencyRecord, Rental, Transaction
+from models.server import Server, ServerDiskType, ServerPrice
+from models.token import ApiToken
+from models.user import User
+
+__all__ = [
+    "ApiToken",
+    "IdempotencyRecord",
+    "Membership",
+    "Pool",
+    "Rental",
+    "Server",
+    "ServerDiskType",
+    "ServerPrice",
+    "Transaction",
+    "User",
+]

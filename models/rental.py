@@ -1,0 +1,84 @@
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.limits import CURRENCY
+from core.timeutil import utcnow
+from models.types import UTCDateTime, id_column
+
+STATUS_ACTIVE = "active"
+STATUS_EXPIRED = "expired"
+STATUS_ENDED = "ended"
+
+
+class Rental(db.Model):
+    __tablename__ = "rentals"
+    __table_args__ = (
+        Index("ix_rentals_user_hold", "user_id", "hold_until"),
+        Index("ix_rentals_pool_hold", "pool_id", "hold_until"),
+        CheckConstraint("amount_cents >= 0", name="ck_rentals_amount_not_negative"),
+    )
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    server_id: Mapped[str] = mapped_column(ForeignKey("servers.id"), index=True)
+    pool_id: Mapped[str] = mapped_column(ForeignKey("pools.id"))
+    rental_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    rental_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    hold_days: Mapped[int] = mapped_column(Integer)
+    # rental_end + hold_days, kept so "not ended" is an indexed comparison on every database.
+    hold_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
+    server = relationship("Server")
+    pool = relationship("Pool")
+
+    def status_at(self, now: datetime) -> str:
+        if now < self.rental_end:
+            return STATUS_ACTIVE
+        if now < self.hold_until:
+            return STATUS_EXPIRED
+        return STATUS_ENDED
+
+    def is_ready_at(self, now: datetime, setup_time_minutes: int) -> bool:
+        """Ready once the rental is running and the server's setup time has passed."""
+        return self.status_at(now) == STATUS_ACTIVE and now >= self.rental_start + timedelta(minutes=setup_time_minutes)
+
+
+class Transaction(db.Model):
+    """A movement of a wallet: ``credit`` adds to the balance, ``rental`` and ``extension`` take from it."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        Index("ix_transactions_user_created", "user_id", "created_at"),
+        CheckConstraint("amount_cents > 0", name="ck_transactions_amount_positive"),
+        CheckConstraint("type IN ('credit', 'rental', 'extension')", name="ck_transactions_type"),
+    )
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(16))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default=CURRENCY)
+    rental_id: Mapped[str | None] = mapped_column(ForeignKey("rentals.id"), index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyRecord(db.Model):
+    """The first response to a request carrying an ``Idempotency-Key``, replayed for repeats."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str] = mapped_column(String(200))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,132 @@
+"""Users, passwords and wallets."""
+import re
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.extensions import db
+from core.limits import (
+    ALIAS_MAX,
+    DEFAULT_POOL_NAME,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    ROLE_OWNER,
+    USERNAME_MAX,
+    USERNAME_PATTERN,
+    USERNAME_RULE,
+)
+from core.timeutil import utcnow
+from models import Membership, Pool, Transaction, User
+from services.errors import BadRequest, Conflict, NotFound
+
+_USERNAME_RE = re.compile(USERNAME_PATTERN)
+# Checked against when a username is unknown, so a miss costs as much time as a wrong password.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def username_problem(username: str) -> str | None:
+    if not username:
+        return "is required"
+    if len(username) > USERNAME_MAX:
+        return f"must be at most {USERNAME_MAX} characters"
+    if not _USERNAME_RE.match(username):
+        return USERNAME_RULE
+    return None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < PASSWORD_MIN:
+        return f"must be at least {PASSWORD_MIN} characters"
+    if len(password) > PASSWORD_MAX:
+        return f"must be at most {PASSWORD_MAX} characters"
+    return None
+
+
+def _hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_user(username: str) -> User | None:
+    if not isinstance(username, str) or username_problem(username):
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def create_user(
+    username: str,
+    password: str,
+    alias: str = "",
+    is_admin: bool = False,
+    balance_cents: int = 0,
+) -> User:
+    """A new user with their default pool and, for an opening balance, its credit transaction."""
+    details = []
+    if problem := username_problem(username):
+        details.append({"field": "username", "message": problem})
+    if problem := password_problem(password):
+        details.append({"field": "password", "message": problem})
+    if len(alias) > ALIAS_MAX:
+        details.append({"field": "alias", "message": f"must be at most {ALIAS_MAX} characters"})
+    if balance_cents < 0:
+        details.append({"field": "balance", "message": "must not be negative"})
+    if details:
+        raise BadRequest("; ".join(f"{d['field']} {d['message']}" for d in details), details)
+    if find_user(username) is not None:
+        raise Conflict(f"The username {username} is taken")
+
+    now = utcnow()
+    user = User(
+        username=username,
+        alias=alias or username,
+        password_hash=_hash_password(password),
+        is_admin=is_admin,
+        balance_cents=balance_cents,
+        created_at=now,
+    )
+    pool = Pool(owner=user, name=DEFAULT_POOL_NAME, description="", is_default=True, settings={},
+                created_at=now, updated_at=now)
+    db.session.add_all([user, pool])
+    db.session.flush()
+    db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
+                              invited_at=now, joined_at=now))
+    if balance_cents:
+        db.session.add(Transaction(user_id=user.id, type="credit", amount_cents=balance_cents,
+                                   note="Opening balance", created_at=now))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(f"The username {username} is taken") from None
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = find_user(username)
+    if user is None:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
+        check_password_hash(_DUMMY_HASH[method], str(password))
+        return None
+    if not check_password_hash(user.password_hash, str(password)):
+        return None
+    return user
+
+
+def credit_wallet(username: str, cents: int, note: str = "Credit") -> User:
+    """Add money to a wallet and record it, in one transaction."""
+    if cents <= 0:
+        raise BadRequest("The amount must be greater than zero",
+                         [{"field": "amount", "message": "must be greater than zero"}])
+    user = find_user(username)
+    if user is None:
+        raise NotFound(f"No user named {username}")
+    db.session.execute(
+        update(User).where(User.id == user.id).values(balance_cents=User.balance_cents + cents)
+    )
+    db.session.add(Transaction(user_id=user.id, type="credit", amount_cents=cents, note=note))
+    db.session.commit()
+    db.session.refresh(user)
+    return user

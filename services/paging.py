@@ -1,0 +1,43 @@
+"""One way to page every list, API and pages alike: ``limit`` and ``offset``, with the total."""
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from core.extensions import db
+from core.limits import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
+from services.errors import BadRequest
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = PAGE_LIMIT_DEFAULT
+    offset: int = 0
+
+
+def _int_param(args, name: str, default: int, minimum: int, maximum: int | None) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+    problem = f"must be an integer {bound}"
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(f"Invalid query parameter: {name} {problem}", [{"field": name, "message": problem}]) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise BadRequest(f"Invalid query parameter: {name} {problem}", [{"field": name, "message": problem}])
+    return value
+
+
+def parse_page(args, default_limit: int = PAGE_LIMIT_DEFAULT) -> Page:
+    return Page(
+        limit=_int_param(args, "limit", default_limit, 1, PAGE_LIMIT_MAX),
+        offset=_int_param(args, "offset", 0, 0, None),
+    )
+
+
+def paginate(statement: Select, page: Page) -> tuple[list, int]:
+    """The rows of one page of ``statement`` (already ordered) and the number of rows in all."""
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = list(db.session.execute(statement.limit(page.limit).offset(page.offset)))
+    return rows, total

@@ -1,0 +1,346 @@
+"""Pools, memberships and invitations: who may see and change a pool, and what each change does.
+
+The owner holds a membership with role ``owner``; a membership with ``is_authorized`` false is a
+pending invitation, and its id is the invitation id.
+"""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.extensions import db
+from core.limits import (
+    INVITABLE_ROLES,
+    POOL_SETTINGS_MAX_BYTES,
+    ROLE_ADMIN,
+    ROLE_OWNER,
+    ROLE_USER,
+)
+from core.timeutil import utcnow
+from models import Membership, Pool, Rental, Server, User
+from services import accounts
+from services.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.paging import Page, paginate
+
+POOL_NOT_FOUND = "Pool not found"
+MEMBER_NOT_FOUND = "Member not found"
+INVITATION_NOT_FOUND = "Invitation not found"
+
+
+# --- Permissions: the one place that says which role may do what -------------------------------
+
+def may_update_pool(role: str) -> bool:
+    return role == ROLE_OWNER
+
+
+def may_delete_pool(role: str) -> bool:
+    return role == ROLE_OWNER
+
+
+def invitable_roles(role: str) -> tuple[str, ...]:
+    """Roles a member with ``role`` may give to someone they invite."""
+    if role == ROLE_OWNER:
+        return INVITABLE_ROLES
+    if role == ROLE_ADMIN:
+        return (ROLE_USER,)
+    return ()
+
+
+def may_change_roles(role: str) -> bool:
+    return role == ROLE_OWNER
+
+
+def may_remove(actor: Membership, target: Membership) -> bool:
+    if actor.user_id == target.user_id:
+        return target.role != ROLE_OWNER  # leaving; the owner deletes the pool instead
+    if actor.role == ROLE_OWNER:
+        return True
+    return actor.role == ROLE_ADMIN and target.role == ROLE_USER
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+@dataclass
+class PoolSummary:
+    pool: Pool
+    role: str
+    member_count: int
+    server_count: int
+
+
+@dataclass
+class PoolDetail:
+    pool: Pool
+    role: str
+    members: list  # (Membership, User), owner first
+    servers: list  # (Rental, Server) for rentals that have not ended
+
+
+@dataclass
+class Invitation:
+    membership: Membership
+    pool: Pool
+    invited_by: User | None
+
+
+def _authorized_membership(user: User):
+    return and_(Membership.user_id == user.id, Membership.is_authorized.is_(True))
+
+
+def _access(user: User, pool_id: str) -> tuple[Pool, Membership]:
+    """The pool and the caller's membership; a pool the caller has not joined does not exist for them."""
+    row = db.session.execute(
+        select(Pool, Membership)
+        .join(Membership, and_(Membership.pool_id == Pool.id, _authorized_membership(user)))
+        .where(Pool.id == pool_id)
+    ).first()
+    if row is None:
+        raise NotFound(POOL_NOT_FOUND)
+    return row.Pool, row.Membership
+
+
+def list_pools(user: User, page: Page, now: datetime | None = None) -> tuple[list[PoolSummary], int]:
+    now = now or utcnow()
+    member_count = (
+        select(func.count(Membership.id))
+        .where(Membership.pool_id == Pool.id, Membership.is_authorized.is_(True))
+        .correlate(Pool)
+        .scalar_subquery()
+    )
+    server_count = (
+        select(func.count(Rental.id))
+        .where(Rental.pool_id == Pool.id, Rental.hold_until > now)
+        .correlate(Pool)
+        .scalar_subquery()
+    )
+    statement = (
+        select(Pool, Membership.role, member_count, server_count)
+        .join(Membership, and_(Membership.pool_id == Pool.id, _authorized_membership(user)))
+        .order_by(Pool.is_default.desc(), Pool.created_at, Pool.id)
+    )
+    rows, total = paginate(statement, page)
+    return [PoolSummary(pool, role, members, servers) for pool, role, members, servers in rows], total
+
+
+def get_pool(user: User, pool_id: str, now: datetime | None = None) -> PoolDetail:
+    now = now or utcnow()
+    pool, membership = _access(user, pool_id)
+    members = list(db.session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.pool_id == pool.id)
+        .order_by((Membership.role != ROLE_OWNER), Membership.is_authorized.desc(), Membership.invited_at,
+                  Membership.id)
+    ).tuples())
+    servers = list(db.session.execute(
+        select(Rental, Server)
+        .join(Server, Server.id == Rental.server_id)
+        .where(Rental.pool_id == pool.id, Rental.hold_until > now)
+        .order_by(Rental.rental_start, Rental.id)
+    ).tuples())
+    return PoolDetail(pool, membership.role, members, servers)
+
+
+def pending_invitations(user: User, page: Page) -> tuple[list[Invitation], int]:
+    inviter = db.aliased(User)
+    statement = (
+        select(Membership, Pool, inviter)
+        .join(Pool, Pool.id == Membership.pool_id)
+        .outerjoin(inviter, inviter.id == Membership.invited_by_id)
+        .where(Membership.user_id == user.id, Membership.is_authorized.is_(False))
+        .order_by(Membership.invited_at.desc(), Membership.id)
+    )
+    rows, total = paginate(statement, page)
+    return [Invitation(m, p, i) for m, p, i in rows], total
+
+
+def pending_invitation_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(Membership.user_id == user.id, Membership.is_authorized.is_(False))
+    )
+
+
+# --- Changing pools -----------------------------------------------------------------------------
+
+def check_settings(settings: dict) -> None:
+    size = len(json.dumps(settings, separators=(",", ":")).encode("utf-8"))
+    if size > POOL_SETTINGS_MAX_BYTES:
+        problem = f"must be at most {POOL_SETTINGS_MAX_BYTES} bytes as JSON"
+        raise BadRequest(f"settings {problem}", [{"field": "settings", "message": problem}])
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(f"You already have a pool named {name}")
+
+
+def create_pool(user: User, name: str, description: str | None = None, settings: dict | None = None) -> Pool:
+    settings = settings or {}
+    check_settings(settings)
+    if db.session.scalar(select(Pool.id).where(Pool.owner_id == user.id, Pool.name == name)):
+        raise _name_taken(name)
+    now = utcnow()
+    pool = Pool(owner_id=user.id, name=name, description=description or "", is_default=False,
+                settings=settings, created_at=now, updated_at=now)
+    db.session.add(pool)
+    try:
+        db.session.flush()
+        db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
+                                  invited_at=now, joined_at=now))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise _name_taken(name) from None
+    return pool
+
+
+def update_pool(user: User, pool_id: str, changes: dict) -> Pool:
+    """Apply ``description`` and/or ``settings``; nothing else of a pool changes after it is made."""
+    pool, membership = _access(user, pool_id)
+    if not may_update_pool(membership.role):
+        raise Forbidden("Only the pool owner can update the pool")
+    if "settings" in changes:
+        check_settings(changes["settings"])
+        pool.settings = changes["settings"]
+    if "description" in changes:
+        pool.description = changes["description"] or ""
+    if changes:
+        pool.updated_at = utcnow()
+    db.session.commit()
+    return pool
+
+
+def _move_rentals_to_default_pools(pool_id: str, user_id: str | None = None) -> None:
+    """Rentals leaving a pool go back to their renter's default pool."""
+    default_pool = (
+        select(Pool.id)
+        .where(Pool.owner_id == Rental.user_id, Pool.is_default.is_(True))
+        .correlate(Rental)
+        .scalar_subquery()
+    )
+    statement = update(Rental).where(Rental.pool_id == pool_id)
+    if user_id is not None:
+        statement = statement.where(Rental.user_id == user_id)
+    db.session.execute(statement.values(pool_id=default_pool), execution_options={"synchronize_session": False})
+
+
+def delete_pool(user: User, pool_id: str) -> None:
+    pool, membership = _access(user, pool_id)
+    if not may_delete_pool(membership.role):
+        raise Forbidden("Only the pool owner can delete the pool")
+    if pool.is_default:
+        raise BadRequest("The default pool cannot be deleted")
+    _move_rentals_to_default_pools(pool.id)
+    db.session.execute(delete(Membership).where(Membership.pool_id == pool.id))
+    db.session.execute(delete(Pool).where(Pool.id == pool.id))
+    db.session.commit()
+    db.session.expunge_all()
+
+
+# --- Members and invitations --------------------------------------------------------------------
+
+def invite_member(user: User, pool_id: str, username: str, role: str) -> Membership:
+    pool, membership = _access(user, pool_id)
+    allowed = invitable_roles(membership.role)
+    if not allowed:
+        raise Forbidden("Only the pool owner or an admin can invite members")
+    if role not in allowed:
+        raise Forbidden("Only the pool owner can invite admins")
+    invitee = accounts.find_user(username)
+    if invitee is None:
+        raise NotFound("User not found")
+    existing = db.session.scalar(
+        select(Membership).where(Membership.pool_id == pool.id, Membership.user_id == invitee.id)
+    )
+    if existing is not None:
+        if existing.role == ROLE_OWNER:
+            raise Conflict("That user owns this pool")
+        if existing.is_authorized:
+            raise Conflict("That user is already a member of this pool")
+        raise Conflict("That user has already been invited to this pool")
+    invitation = Membership(pool_id=pool.id, user_id=invitee.id, role=role, is_authorized=False,
+                            invited_by_id=user.id, invited_at=utcnow())
+    db.session.add(invitation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("That user has already been invited to this pool") from None
+    return invitation
+
+
+def _own_invitation(user: User, invitation_id: str) -> Membership:
+    invitation = db.session.get(Membership, invitation_id)
+    if invitation is None or invitation.user_id != user.id:
+        raise NotFound(INVITATION_NOT_FOUND)
+    return invitation
+
+
+def accept_invitation(user: User, invitation_id: str) -> Membership:
+    invitation = _own_invitation(user, invitation_id)
+    accepted = db.session.execute(
+        update(Membership)
+        .where(Membership.id == invitation.id, Membership.is_authorized.is_(False))
+        .values(is_authorized=True, joined_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not accepted:
+        db.session.rollback()
+        raise Conflict("This invitation is no longer pending")
+    db.session.commit()
+    db.session.refresh(invitation)
+    return invitation
+
+
+def reject_invitation(user: User, invitation_id: str) -> None:
+    invitation = _own_invitation(user, invitation_id)
+    rejected = db.session.execute(
+        delete(Membership).where(Membership.id == invitation.id, Membership.is_authorized.is_(False)),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not rejected:
+        db.session.rollback()
+        raise Conflict("This invitation is no longer pending")
+    db.session.commit()
+    db.session.expunge_all()
+
+
+def _member(pool: Pool, user_id: str) -> Membership:
+    member = db.session.scalar(
+        select(Membership).where(Membership.pool_id == pool.id, Membership.user_id == user_id)
+    )
+    if member is None:
+        raise NotFound(MEMBER_NOT_FOUND)
+    return member
+
+
+def change_member_role(user: User, pool_id: str, member_user_id: str, role: str) -> Membership:
+    pool, membership = _access(user, pool_id)
+    if not may_change_roles(membership.role):
+        raise Forbidden("Only the pool owner can change member roles")
+    member = _member(pool, member_user_id)
+    if member.role == ROLE_OWNER:
+        raise BadRequest("The pool owner's role cannot be changed")
+    member.role = role
+    db.session.commit()
+    return member
+
+
+def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
+    """Remove a member, cancel an invitation, or leave (a member removing themself)."""
+    pool, membership = _access(user, pool_id)
+    if member_user_id != user.id and not invitable_roles(membership.role):
+        raise Forbidden("Only the pool owner or an admin can remove members")
+    member = _member(pool, member_user_id)
+    if not may_remove(membership, member):
+        if member.role == ROLE_OWNER and member.user_id == user.id:
+            raise BadRequest("The pool owner cannot leave the pool; delete the pool instead")
+        if member.role == ROLE_OWNER:
+            raise Forbidden("The pool owner cannot be removed")
+        raise Forbidden("Admins can remove only members with the user role")
+    _move_rentals_to_default_pools(pool.id, member.user_id)
+    db.session.execute(delete(Membership).where(Membership.id == member.id),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+    db.session.expunge_all()

@@ -1,0 +1,76 @@
+"""API tokens: made from a login or the tokens page, stored hashed, revocable."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from core.extensions import db
+from core.limits import TOKEN_NAME_MAX
+from core.timeutil import utcnow
+from models import ApiToken, User
+from services.errors import BadRequest, NotFound
+
+TOKEN_PREFIX = "srv_"
+# last_used_at is a convenience for the tokens page; writing it on every request would cost a write per call.
+_LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiToken, str]:
+    """A new token and its plain text, which is never stored and so can be shown only now."""
+    name = (name or "").strip()
+    if not name:
+        raise BadRequest("name is required", [{"field": "name", "message": "is required"}])
+    if len(name) > TOKEN_NAME_MAX:
+        raise BadRequest(f"name must be at most {TOKEN_NAME_MAX} characters",
+                         [{"field": "name", "message": f"must be at most {TOKEN_NAME_MAX} characters"}])
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=_digest(plain),
+        prefix=plain[: len(TOKEN_PREFIX) + 6],
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, plain
+
+
+def user_for_token(plain: str) -> User | None:
+    """The user a bearer token belongs to, if it is live. Lookup is by digest, so no secret is compared."""
+    if not plain or len(plain) > 200:
+        return None
+    row = db.session.execute(
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == _digest(plain))
+    ).first()
+    now = utcnow()
+    if row is None or not row.ApiToken.is_usable(now):
+        return None
+    token, user = row
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.commit()
+    return user
+
+
+def list_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id)
+    ))
+
+
+def revoke_token(user: User, token_id: str) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("Token not found")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+    return token

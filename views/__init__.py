@@ -1,0 +1,1 @@
+"""HTTP surfaces: the JSON API (``views.api``) and the browser pages (``views.web``)."""

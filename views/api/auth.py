@@ -1,0 +1,21 @@
+from core.limits import LOGIN_TOKEN_DAYS
+from core.timeutil import isoformat
+from services import accounts, tokens
+from views.api import api
+from views.api.schemas import LoginBody
+from views.api.support import error_response, json_body, ok, validate
+
+
+@api.post("/users/auth/login")
+def login():
+    body = validate(LoginBody, json_body())
+    user = accounts.authenticate(body.username, body.password)
+    if user is None:
+        return error_response(401, "Invalid username or password")
+    token, plain = tokens.create_token(user, "API login", LOGIN_TOKEN_DAYS)
+    return ok(
+        {"token": plain, "expires_at": isoformat(token.expires_at), "user": user.public_dict()},
+        "Login successful",
+    )
+
+

@@ -1,0 +1,116 @@
+"""The API's envelope, error shape and input parsing, shared by every endpoint."""
+import json
+from http import HTTPStatus
+from typing import TypeVar
+
+from flask import g, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from core.ids import normalize_id
+from core.limits import USERNAME_RULE
+from services.errors import BadRequest, ServiceError
+
+M = TypeVar("M", bound=BaseModel)
+
+# Messages for pattern mismatches, which pydantic can only describe as a regular expression.
+_PATTERN_RULES = {"username": USERNAME_RULE}
+
+
+def ok(data, message: str, status: int = 200, total: int | None = None):
+    response = jsonify(statusCode=status, message=message, data=data)
+    response.status_code = status
+    if total is not None:
+        response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+def error_response(status: int, message: str, details: list[dict] | None = None, headers=None):
+    body = {"statusCode": status, "message": message, "error": HTTPStatus(status).phrase}
+    if details:
+        body["details"] = details
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in headers or ():
+        response.headers[name] = value
+    return response
+
+
+def service_error_response(error: ServiceError):
+    return error_response(error.status, error.message, error.details)
+
+
+def json_body() -> dict:
+    """The request's JSON object; an empty body is a request without one, whatever its content type."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadRequest("Malformed JSON in the request body") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The request body must be a JSON object")
+    return data
+
+
+def _describe(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if kind == "missing":
+        return "is required"
+    if kind == "string_type":
+        return "must be a string"
+    if kind == "string_too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else f"must be at least {ctx['min_length']} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters"
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_RULES.get(field, "has an invalid format")
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+        return f"must be one of: {expected}"
+    if kind in ("dict_type", "model_type"):
+        return "must be an object"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "must be an integer"
+    if kind in ("bool_type", "bool_parsing"):
+        return "must be true or false"
+    if kind == "list_type":
+        return "must be an array"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]
+
+
+def validation_details(exc: ValidationError) -> list[dict]:
+    details = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        details.append({"field": field, "message": _describe(error)})
+    return details
+
+
+def validate(schema: type[M], data: dict) -> M:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        details = validation_details(exc)
+        summary = "; ".join(f"{d['field']} {d['message']}" for d in details)
+        raise BadRequest(f"Validation failed: {summary}", details) from None
+
+
+def path_id(value: str, field: str = "id", what: str = "id") -> str:
+    """A path id in canonical form; anything but 24 hex characters is a 400."""
+    canonical = normalize_id(value)
+    if canonical is None:
+        problem = "must be a 24-character hexadecimal string"
+        raise BadRequest(f"Invalid {what}: {problem}", [{"field": field, "message": problem}])
+    return canonical
+
+
+def api_user():
+    return g.api_user

@@ -1,0 +1,1 @@
+from views.web import web  # noqa: F401

@@ -31,8 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from core import sqlite
     from models.types import render_migration_type
 
+    sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
                      render_item=render_migration_type)

@@ -1,5 +1,18 @@
-"""Flask commands: ``flask --app app <group> <command>``."""
+"""Flask commands: ``flask --app app <group> <command>``; one module per group.
+
+- ``users create USERNAME --password P [--alias A] [--admin] [--balance DOLLARS]``
+- ``wallet credit USERNAME DOLLARS``
+- ``servers import FILE.json``
+- ``seed-demo [--servers N]``
+"""
+from flask import Flask
 
 
-def register(app) -> None:
-    pass
+def register(app: Flask) -> None:
+    from cli.demo import seed_demo_command
+    from cli.servers import servers
+    from cli.users import users
+    from cli.wallet import wallet
+
+    for command in (users, wallet, servers, seed_demo_command):
+        app.cli.add_command(command)

@@ -133,13 +133,13 @@ def get_pool(user: User, pool_id: str, now: datetime | None = None) -> PoolDetai
         .where(Membership.pool_id == pool.id)
         .order_by((Membership.role != ROLE_OWNER), Membership.is_authorized.desc(), Membership.invited_at,
                   Membership.id)
-    ).tuples())
+    ))
     servers = list(db.session.execute(
         select(Rental, Server)
         .join(Server, Server.id == Rental.server_id)
         .where(Rental.pool_id == pool.id, Rental.hold_until > now)
         .order_by(Rental.rental_start, Rental.id)
-    ).tuples())
+    ))
     return PoolDetail(pool, membership.role, members, servers)
 
 

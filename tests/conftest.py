@@ -131,3 +131,38 @@ class ApiClient:
 @pytest.fixture
 def api(client):
     return ApiClient(client)
+
+
+@dataclass
+class Team:
+    """A pool with one person in each position a caller can hold."""
+
+    pool_id: str
+    owner: Person
+    admin: Person
+    user: Person
+    other_user: Person
+    invitee: Person
+    stranger: Person
+    invitation_id: str
+
+    def person(self, position: str) -> Person | None:
+        return None if position == "anonymous" else getattr(self, position)
+
+
+@pytest.fixture
+def team(api, make_user) -> Team:
+    owner = make_user("team_lead", alias="Team Lead")
+    admin = make_user("jane_admin", alias="Jane Smith")
+    user = make_user("joe_user", alias="Joe User")
+    other_user = make_user("olga_user", alias="Olga User")
+    invitee = make_user("ivan_invitee", alias="Ivan Invitee")
+    stranger = make_user("sam_stranger", alias="Sam Stranger")
+    created = api.post("/pools", as_=owner, json={"name": "Development Team",
+                                                  "description": "Pool for development team resources"})
+    pool_id = created.json["data"]["id"]
+    for person, role in ((admin, "admin"), (user, "user"), (other_user, "user")):
+        invitation = api.post(f"/pools/{pool_id}/members", as_=owner, json={"username": person.username, "role": role})
+        api.post(f"/pools/{invitation.json['data']['id']}/accept", as_=person)
+    pending = api.post(f"/pools/{pool_id}/members", as_=owner, json={"username": invitee.username, "role": "user"})
+    return Team(pool_id, owner, admin, user, other_user, invitee, stranger, pending.json["data"]["id"])

@@ -1,8 +1,7 @@
 """Errors for the whole app: the envelope under /api/, a page everywhere else."""
-from http import HTTPStatus
-
 from flask import current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from core.extensions import db
 from services.errors import ServiceError
@@ -19,7 +18,7 @@ def _api_message(error: HTTPException) -> str:
         405: f"Method {request.method} is not allowed for {request.path}",
         413: f"The request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes",
     }
-    return messages.get(error.code, error.description or HTTPStatus(error.code).phrase)
+    return messages.get(error.code, error.description or HTTP_STATUS_CODES[error.code])
 
 
 def handle_http_error(error: HTTPException):

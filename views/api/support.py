@@ -1,10 +1,10 @@
 """The API's envelope, error shape and input parsing, shared by every endpoint."""
 import json
-from http import HTTPStatus
 from typing import TypeVar
 
 from flask import g, jsonify, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from core.ids import normalize_id
 from core.limits import USERNAME_RULE
@@ -25,7 +25,7 @@ def ok(data, message: str, status: int = 200, total: int | None = None):
 
 
 def error_response(status: int, message: str, details: list[dict] | None = None, headers=None):
-    body = {"statusCode": status, "message": message, "error": HTTPStatus(status).phrase}
+    body = {"statusCode": status, "message": message, "error": HTTP_STATUS_CODES[status]}
     if details:
         body["details"] = details
     response = jsonify(body)

@@ -1,1 +1,73 @@
-from views.web import web  # noqa: F401
+"""Register, log in and log out with a session cookie."""
+from urllib.parse import urlsplit
+
+from flask import flash, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from services import accounts
+from services.errors import BadRequest, Conflict
+from views.web import htmx, web
+from views.web.forms import LoginForm, RegisterForm, add_service_errors
+
+INVALID_CREDENTIALS = "Invalid username or password"
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (an open redirect otherwise)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "\" as "/", so "/\evil.example" is another site; control characters get stripped.
+    if "\\" in target or any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _form_page(full: str, fragment: str, form, **context):
+    # A POST that reaches here failed validation: 422, which the htmx config swaps in.
+    status = 422 if request.method == "POST" else 200
+    return htmx.render(full, fragment, status=status, form=form, **context)
+
+
+@web.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return htmx.redirect(url_for("web.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.username.data, form.password.data, alias=form.alias.data or "")
+        except Conflict:
+            form.username.errors.append("That username is taken")
+        except BadRequest as error:
+            add_service_errors(form, error)
+        else:
+            login_user(user)
+            flash(f"Welcome to Servermarket, {user.alias}! Your account is ready.", "success")
+            return htmx.redirect(url_for("web.index"))
+    return _form_page("auth/register.html", "auth/_register_form.html", form)
+
+
+@web.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return htmx.redirect(next_url or url_for("web.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.alias}.", "success")
+            return htmx.redirect(next_url or url_for("web.index"))
+        form.form_errors.append(INVALID_CREDENTIALS)
+    return _form_page("auth/login.html", "auth/_login_form.html", form, next_url=next_url)
+
+
+@web.post("/logout")
+def logout():
+    logout_user()
+    flash("You have been logged out.", "info")
+    return htmx.redirect(url_for("web.login"))

@@ -1,0 +1,31 @@
+"""``flask users create``."""
+import click
+from flask.cli import AppGroup
+
+from cli.common import dollars, dollars_to_cents
+from services import accounts
+from services.errors import ServiceError
+
+users = AppGroup("users", help="Manage user accounts.")
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The new user's password (asked for when not given).")
+@click.option("--alias", default="", help="Display name (defaults to the username).")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--balance", "balance", default="0", metavar="DOLLARS",
+              help="Opening wallet balance in dollars, e.g. 250 or 99.50.")
+def create_user(username: str, password: str, alias: str, admin: bool, balance: str) -> None:
+    """Create a user (with their default pool); prints the new user's id."""
+    cents = dollars_to_cents(balance, "balance")
+    if cents < 0:
+        raise click.ClickException("The balance must not be negative")
+    try:
+        user = accounts.create_user(username, password, alias=alias, is_admin=admin, balance_cents=cents)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(user.id)
+    role = "administrator" if user.is_admin else "user"
+    click.echo(f"Created {role} {user.username} with a balance of {dollars(user.balance_cents)}", err=True)

@@ -1,0 +1,25 @@
+"""``flask wallet credit``."""
+import click
+from flask.cli import AppGroup
+
+from cli.common import dollars, dollars_to_cents
+from services import accounts
+from services.errors import ServiceError
+
+wallet = AppGroup("wallet", help="Manage wallet balances.")
+
+
+# ignore_unknown_options: a negative amount ("-5") is an argument to refuse clearly, not an unknown option.
+@wallet.command("credit", context_settings={"ignore_unknown_options": True})
+@click.argument("username")
+@click.argument("amount", metavar="DOLLARS")
+def credit(username: str, amount: str) -> None:
+    """Add DOLLARS (e.g. 100 or 49.99) to USERNAME's wallet; prints the new balance."""
+    cents = dollars_to_cents(amount)
+    if cents <= 0:
+        raise click.ClickException("The amount must be greater than zero")
+    try:
+        user = accounts.credit_wallet(username, cents, note="Credit from the command line")
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Credited {dollars(cents)} to {user.username}; new balance: {dollars(user.balance_cents)}")

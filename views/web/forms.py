@@ -1,0 +1,116 @@
+"""The browser forms. Every limit comes from ``core.limits``, the same numbers the API enforces."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
+
+from core.limits import (
+    ALIAS_MAX,
+    LOGIN_TOKEN_DAYS,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    TOKEN_LIFETIME_CHOICES,
+    TOKEN_NAME_MAX,
+    USERNAME_MAX,
+    USERNAME_PATTERN,
+    USERNAME_RULE,
+)
+from services.errors import ServiceError
+
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
+REQUIRED = "This field is required"
+# Text fields are stripped, then DataRequired refuses what is left empty; passwords keep their spaces.
+NEVER_EXPIRES = 0
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Must be at most {limit} characters")
+
+
+def _browser_pattern(pattern: str) -> str:
+    # The HTML pattern attribute is anchored already and rejects explicit anchors in some browsers.
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(
+        "Username",
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), _at_most(USERNAME_MAX),
+                    Regexp(USERNAME_PATTERN, message=USERNAME_RULE[0].upper() + USERNAME_RULE[1:])],
+        render_kw={"maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
+                   "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    alias = StringField(
+        "Display name",
+        filters=[_strip],
+        validators=[Optional(), _at_most(ALIAS_MAX)],
+        render_kw={"maxlength": ALIAS_MAX, "autocomplete": "name"},
+        description="Optional. Shown to your teammates; defaults to your username.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired(REQUIRED),
+                    Length(min=PASSWORD_MIN, message=f"Must be at least {PASSWORD_MIN} characters"),
+                    _at_most(PASSWORD_MAX)],
+        render_kw={"minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX, "autocomplete": "new-password"},
+        description=f"At least {PASSWORD_MIN} characters.",
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[InputRequired(REQUIRED), EqualTo("password", message="Passwords do not match")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(FlaskForm):
+    # No length or character rules here: any mismatch is the same "Invalid username or password".
+    username = StringField("Username", filters=[_strip], validators=[DataRequired(REQUIRED)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none",
+                                      "spellcheck": "false"})
+    password = PasswordField("Password", validators=[InputRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me logged in on this device")
+
+
+def _lifetime_label(days: int) -> str:
+    return "1 year" if days == 365 else f"{days} days"
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED), _at_most(TOKEN_NAME_MAX)],
+        render_kw={"maxlength": TOKEN_NAME_MAX, "placeholder": "e.g. CI deploy", "autocomplete": "off"},
+    )
+    lifetime = SelectField(
+        "Expires after",
+        coerce=int,
+        choices=[SelectChoice(days, _lifetime_label(days)) for days in TOKEN_LIFETIME_CHOICES]
+        + [SelectChoice(NEVER_EXPIRES, "Never expires")],
+        default=LOGIN_TOKEN_DAYS,  # the lifetime a token from the API login gets, too
+    )
+
+    @property
+    def lifetime_days(self) -> int | None:
+        return self.lifetime.data or None
+
+
+def add_service_errors(form: FlaskForm, error: ServiceError) -> None:
+    """Put a service's field-level complaints beside the matching fields (the rest above the form)."""
+    for detail in error.details or [{"field": None, "message": error.message}]:
+        field = form._fields.get(detail.get("field") or "")
+        if field is not None:
+            message = detail["message"]
+            field.errors = [*field.errors, message[0].upper() + message[1:]]
+        else:
+            form.form_errors = [*form.form_errors, error.message]

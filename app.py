@@ -47,6 +47,16 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         return db.session.get(models.User, user_id)
 
+    @login_manager.unauthorized_handler
+    def send_to_login():
+        from flask import redirect, request, url_for
+
+        from views.web import htmx
+
+        login_url = url_for("web.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+        # An htmx request would follow a plain redirect inside the page and swap the login form in.
+        return htmx.redirect(login_url) if htmx.is_htmx() else redirect(login_url)
+
 
 def register_blueprints(app: Flask) -> None:
     from views.api import api

@@ -176,7 +176,7 @@ def test_login_form_keeps_a_safe_next_in_its_action(client):
 def test_login_required_pages_redirect_to_login_with_next(client):
     response = client.get("/tokens")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/login?next=%2Ftokens"
+    assert response.headers["Location"] == "/login?next=/tokens"
 
 
 @pytest.mark.parametrize("data", [
@@ -300,3 +300,9 @@ def test_unknown_page_is_a_404_page(client):
     assert response.status_code == 404
     body = text(response)
     assert "<html" in body and "404" in body and 'href="/"' in body
+
+
+def test_an_htmx_request_after_the_session_ends_reloads_the_login_page(client):
+    response = client.get("/tokens", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == "/login?next=/tokens"

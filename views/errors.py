@@ -33,7 +33,7 @@ def handle_service_error(error: ServiceError):
     db.session.rollback()
     if _wants_api():
         return service_error_response(error)
-    return render_template("error.html", code=error.status, title="Something is not right",
+    return render_template("error.html", code=error.status, title=HTTP_STATUS_CODES[error.status],
                            message=error.message), error.status
 
 

@@ -1,6 +1,7 @@
 """The browser forms. Every limit comes from ``core.limits``, the same numbers the API enforces."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
 
 from core.limits import (
@@ -16,18 +17,12 @@ from core.limits import (
 )
 from services.errors import ServiceError
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs
-    def SelectChoice(value, label):  # noqa: N802
-        return (value, label)
-
 REQUIRED = "This field is required"
-# Text fields are stripped, then DataRequired refuses what is left empty; passwords keep their spaces.
 NEVER_EXPIRES = 0
 
 
 def _strip(value):
+    # Text fields are stripped so DataRequired refuses blanks; passwords keep their spaces.
     return value.strip() if isinstance(value, str) else value
 
 
@@ -54,7 +49,7 @@ class RegisterForm(FlaskForm):
         filters=[_strip],
         validators=[Optional(), _at_most(ALIAS_MAX)],
         render_kw={"maxlength": ALIAS_MAX, "autocomplete": "name"},
-        description="Optional. Shown to your teammates; defaults to your username.",
+        description="Shown to your teammates; defaults to your username.",
     )
     password = PasswordField(
         "Password",

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from services import demo
+from services.errors import ServiceError
 
 
 def _line(what: str, created: list, existing: list) -> str:
@@ -23,7 +24,10 @@ def _line(what: str, created: list, existing: list) -> str:
 def seed_demo_command(server_count: int) -> None:
     """Fill an empty install with demo users, pools and servers (safe to run again)."""
     started = time.perf_counter()
-    report = demo.seed_demo(server_count)
+    try:
+        report = demo.seed_demo(server_count)
+    except ServiceError as error:  # e.g. an existing account in the way of a demo pool
+        raise click.ClickException(error.message) from None
     for what in ("users", "pools", "memberships"):
         click.echo(_line(what, report.created[what], report.existing[what]))
     click.echo(f"servers: created {report.servers_created}, already there {report.servers_existing}")

@@ -12,6 +12,18 @@ from services.errors import BadRequest
 servers = AppGroup("servers", help="Manage the server inventory.")
 
 
+def _name(path: str) -> str:
+    return "The standard input" if path == "-" else path
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return {dict: "object", str: "string", type(None): "null"}.get(type(value), type(value).__name__)
+
+
 def _load(path: str):
     try:
         if path == "-":
@@ -21,9 +33,9 @@ def _load(path: str):
     except OSError as error:
         raise click.ClickException(f"Cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        raise click.ClickException(f"{path} is not UTF-8 text") from None
+        raise click.ClickException(f"{_name(path)} is not UTF-8 text") from None
     except (ValueError, RecursionError) as error:
-        raise click.ClickException(f"{path} is not valid JSON: {error}") from None
+        raise click.ClickException(f"{_name(path)} is not valid JSON: {error}") from None
 
 
 @servers.command("import")
@@ -34,10 +46,11 @@ def import_command(path: str) -> None:
     All or nothing: if any record is invalid, every problem is listed and nothing is imported.
     The format is described in docs/inventory-format.md.
     """
-    items = _load(path)
+    with inventory.gc_paused():  # a large file is millions of objects; see gc_paused
+        items = _load(path)
     if not isinstance(items, list):
         raise click.ClickException(
-            f"{path} must contain a JSON array of server objects, not a JSON {type(items).__name__}"
+            f"{_name(path)} must contain a JSON array of server objects, not a JSON {_json_type(items)}"
         )
     started = time.perf_counter()
     try:

@@ -5,6 +5,7 @@ the server's name), so running the seed again inserts nothing twice: users, pool
 and servers that already exist are skipped and reported as such.
 """
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -192,9 +193,22 @@ def demo_server_id(name: str) -> str:
     return hashlib.sha256(f"seed-demo:{name}".encode()).hexdigest()[:24]
 
 
-def _pick(rng: random.Random, weighted) -> object:
-    items = list(weighted)
-    return rng.choices([item for item, _ in items], weights=[weight for _, weight in items])[0]
+class _Weighted:
+    """Items with weights, drawn with one random number each."""
+
+    def __init__(self, weighted):
+        self.items = [item for item, _ in weighted]
+        self.cumulative = list(itertools.accumulate(weight for _, weight in weighted))
+
+    def draw(self, rng: random.Random):
+        return rng.choices(self.items, cum_weights=self.cumulative)[0]
+
+
+_CATEGORY = _Weighted(CATEGORY_WEIGHTS.items())
+_BANDWIDTH = _Weighted(BANDWIDTHS)
+_SCORE_TYPE = _Weighted((("passmark", 80), ("geekbench_multi", 12), ("geekbench_single", 8)))
+_IPV4_COUNT = _Weighted(((1, 70), (2, 10), (5, 10), (8, 5), (16, 5)))
+_CPUS_FOR = {category: [cpu for cpu in CPUS if category in cpu.categories] for category in SERVER_CATEGORIES}
 
 
 def _round_price(dollars: float) -> int:
@@ -209,9 +223,9 @@ def demo_record(index: int, rng: random.Random) -> dict:
     if index < len(COVERAGE):
         category, wanted_ram, wanted_disk = COVERAGE[index]
     else:
-        category, wanted_ram, wanted_disk = _pick(rng, CATEGORY_WEIGHTS.items()), None, None
-    cpu = rng.choice([cpu for cpu in CPUS if category in cpu.categories
-                      and (wanted_ram is None or wanted_ram in cpu.ram_types)])
+        category, wanted_ram, wanted_disk = _CATEGORY.draw(rng), None, None
+    cpu = rng.choice([cpu for cpu in _CPUS_FOR[category] if wanted_ram in cpu.ram_types] if wanted_ram
+                     else _CPUS_FOR[category])
     ram_type = wanted_ram or rng.choice(cpu.ram_types)
     ram_gb = rng.choice(cpu.ram_sizes)
     if category == "memory":
@@ -225,11 +239,11 @@ def demo_record(index: int, rng: random.Random) -> dict:
               for count, capacity, kind in layout]
 
     country, region, city, datacenter, code, location_factor = rng.choice(LOCATIONS)
-    bandwidth = _pick(rng, BANDWIDTHS)
+    bandwidth = _BANDWIDTH.draw(rng)
     unlimited = rng.random() < (0.45 if bandwidth <= 1000 else 0.15)
     traffic = None if unlimited else rng.choice(TRAFFIC_TB)
     is_vm = category in ("general", "compute") and rng.random() < 0.12
-    score_type = _pick(rng, (("passmark", 80), ("geekbench_multi", 12), ("geekbench_single", 8)))
+    score_type = _SCORE_TYPE.draw(rng)
     score = {"passmark": cpu.passmark, "geekbench_single": cpu.geekbench_single,
              "geekbench_multi": cpu.geekbench_multi}[score_type]
     score = int(score * rng.uniform(0.96, 1.04))
@@ -273,7 +287,7 @@ def demo_record(index: int, rng: random.Random) -> dict:
             "ram": {"capacity_gb": ram_gb, "type": ram_type, "speed_mhz": cpu.ram_speed},
             "disks": {"config": config},
             "network": {"bandwidth_mbps": bandwidth, "traffic_tb": traffic, "traffic_unlimited": unlimited},
-            "additional": {"ipv4_count": _pick(rng, ((1, 70), (2, 10), (5, 10), (8, 5), (16, 5))),
+            "additional": {"ipv4_count": _IPV4_COUNT.draw(rng),
                            "ipv6_enabled": rng.random() < 0.9},
         },
     }

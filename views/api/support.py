@@ -7,13 +7,10 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from core.ids import normalize_id
-from core.limits import USERNAME_RULE
 from services.errors import BadRequest, ServiceError
+from services.validation import describe, field_name
 
 M = TypeVar("M", bound=BaseModel)
-
-# Messages for pattern mismatches, which pydantic can only describe as a regular expression.
-_PATTERN_RULES = {"username": USERNAME_RULE}
 
 
 def ok(data, message: str, status: int = 200, total: int | None = None):
@@ -53,44 +50,10 @@ def json_body() -> dict:
     return data
 
 
-def _describe(error: dict) -> str:
-    kind, ctx = error["type"], error.get("ctx", {})
-    field = str(error["loc"][0]) if error["loc"] else ""
-    if kind == "missing":
-        return "is required"
-    if kind == "string_type":
-        return "must be a string"
-    if kind == "string_too_short":
-        return "must not be empty" if ctx.get("min_length") == 1 else f"must be at least {ctx['min_length']} characters"
-    if kind == "string_too_long":
-        return f"must be at most {ctx['max_length']} characters"
-    if kind == "string_pattern_mismatch":
-        return _PATTERN_RULES.get(field, "has an invalid format")
-    if kind in ("literal_error", "enum"):
-        expected = ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
-        return f"must be one of: {expected}"
-    if kind in ("dict_type", "model_type"):
-        return "must be an object"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "must be an integer"
-    if kind in ("bool_type", "bool_parsing"):
-        return "must be true or false"
-    if kind == "list_type":
-        return "must be an array"
-    if kind == "greater_than_equal":
-        return f"must be at least {ctx['ge']}"
-    if kind == "less_than_equal":
-        return f"must be at most {ctx['le']}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"]
-
-
 def validation_details(exc: ValidationError) -> list[dict]:
     details = []
     for error in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in error["loc"])
-        details.append({"field": field, "message": _describe(error)})
+        details.append({"field": field_name(error["loc"]), "message": describe(error)})
     return details
 
 

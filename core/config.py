@@ -1,8 +1,25 @@
 """Configuration from the environment, with development defaults."""
 import os
+import secrets
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+SECRET_KEY_FILE = "secret_key"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random key kept in the instance folder, made on first start, for installs that set no SECRET_KEY.
+
+    Every worker of one install reads the same file, so sessions and CSRF tokens work across them.
+    """
+    path = Path(instance_path) / SECRET_KEY_FILE
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def database_url(instance_path: str) -> str:
@@ -18,7 +35,7 @@ def database_url(instance_path: str) -> str:
 
 def from_environment(instance_path: str) -> dict:
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.

@@ -1,4 +1,4 @@
-"""The schema comes from the migrations, is made on first start, and matches the models."""
+"""Starting up: the schema comes from the migrations and matches the models; the secret key is never a constant."""
 import warnings
 
 from alembic.autogenerate import compare_metadata
@@ -37,3 +37,19 @@ def test_migrations_match_the_models(app):
             warnings.simplefilter("ignore")  # expression indexes cannot be reflected for comparison
             differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_without_a_secret_key_a_random_one_is_made_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    first = create_app({"AUTO_MIGRATE": False}).config["SECRET_KEY"]
+    second = create_app({"AUTO_MIGRATE": False}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    assert create_app({"AUTO_MIGRATE": False}).config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()

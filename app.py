@@ -83,7 +83,9 @@ def upgrade_schema(app: Flask) -> None:
     """Create or upgrade the schema, so a first start needs no separate step."""
     from flask_migrate import upgrade
 
-    with app.app_context():
+    from core.schema_lock import schema_lock
+
+    with app.app_context(), schema_lock(db.engine, app.instance_path):
         upgrade(directory=MIGRATIONS_DIR)
 
 

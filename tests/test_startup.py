@@ -53,3 +53,24 @@ def test_secret_key_from_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     assert create_app({"AUTO_MIGRATE": False}).config["SECRET_KEY"] == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def _start(instance_path: str) -> str:
+    import os
+
+    os.environ["INSTANCE_PATH"] = instance_path
+    os.environ.pop("DATABASE_URL", None)
+    application = create_app()
+    with application.app_context():
+        tables = sorted(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    return ",".join(tables)
+
+
+def test_workers_starting_together_on_a_new_database_all_come_up(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_start, [str(tmp_path)] * 4))
+    assert len(set(results)) == 1 and "pools" in results[0]

@@ -11,9 +11,7 @@ Public functions:
   ``validate_record(item)`` for one record (a form, an API body).
 - ``build_server(record)`` -> a transient ``Server`` with its ``ServerPrice`` and ``ServerDiskType`` rows.
 - ``import_servers(items)`` -> number inserted; all or nothing, bulk inserts in one transaction.
-- ``price_tiers(prices)``, ``server_to_dict(server)``: the browse object, exactly as the API shows it;
-  ``rental_server_to_dict(server)``: the server inside a rental.
-- ``SERVER_RECORD``: the pydantic ``TypeAdapter`` of one record (``SERVER_RECORD.json_schema()``).
+- ``price_tiers(prices)``, ``server_to_dict(server)``: the browse object, exactly as the API shows it.
 """
 
 import gc
@@ -253,7 +251,6 @@ class ServerRecord(TypedDict):
     specs: Specs
 
 
-SERVER_RECORD = TypeAdapter(ServerRecord)  # SERVER_RECORD.json_schema() describes the format
 _RECORDS = TypeAdapter(list[ServerRecord])
 
 
@@ -814,11 +811,4 @@ def server_to_dict(server: Server, prices: dict[int, int] | None = None) -> dict
         },
         "specs": server_specs(server),
     })
-    return data
-
-
-def rental_server_to_dict(server: Server) -> dict:
-    """The server as embedded in a rental (the seed's ``GET /rentals`` example): no pricing, no ranking."""
-    data = _identity(server)
-    data["specs"] = server_specs(server)
     return data

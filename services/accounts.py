@@ -72,7 +72,7 @@ def create_user(
     if balance_cents < 0:
         details.append({"field": "balance", "message": "must not be negative"})
     if details:
-        raise BadRequest("; ".join(f"{d['field']} {d['message']}" for d in details), details)
+        raise BadRequest.for_fields(details)
     if find_user(username) is not None:
         raise Conflict(f"The username {username} is taken")
 

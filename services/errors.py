@@ -13,6 +13,16 @@ class ServiceError(Exception):
 class BadRequest(ServiceError):
     status = 400
 
+    @classmethod
+    def for_fields(cls, details: list[dict], prefix: str = "") -> "BadRequest":
+        """One 400 for every bad field: ``details`` lists them and the message sums them up."""
+        summary = "; ".join(f"{d['field']} {d['message']}".strip() for d in details)
+        return cls(prefix + summary, details)
+
+    @classmethod
+    def for_field(cls, field: str, problem: str, prefix: str = "") -> "BadRequest":
+        return cls.for_fields([{"field": field, "message": problem}], prefix)
+
 
 class PaymentRequired(ServiceError):
     status = 402

@@ -447,8 +447,7 @@ def _validate_one(item: Any) -> dict:
     records, errors = _validate_chunk([item], 0)
     if errors:
         details = [{"field": e["field"], "message": e["message"]} for e in errors]
-        summary = "; ".join(f"{d['field']} {d['message']}".strip() for d in details)
-        raise BadRequest(f"Validation failed: {summary}", details)
+        raise BadRequest.for_fields(details, "Validation failed: ")
     return records[0]
 
 

@@ -23,9 +23,9 @@ def _int_param(args, name: str, default: int, minimum: int, maximum: int | None)
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise BadRequest(f"Invalid query parameter: {name} {problem}", [{"field": name, "message": problem}]) from None
-    if value < minimum or (maximum is not None and value > maximum):
-        raise BadRequest(f"Invalid query parameter: {name} {problem}", [{"field": name, "message": problem}])
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        raise BadRequest.for_field(name, problem, "Invalid query parameter: ")
     return value
 
 

@@ -39,6 +39,11 @@ def may_delete_pool(role: str) -> bool:
     return role == ROLE_OWNER
 
 
+def manages_members(role: str) -> bool:
+    """Owners and admins invite and remove members; users only leave."""
+    return role in (ROLE_OWNER, ROLE_ADMIN)
+
+
 def invitable_roles(role: str) -> tuple[str, ...]:
     """Roles a member with ``role`` may give to someone they invite."""
     if role == ROLE_OWNER:
@@ -168,7 +173,7 @@ def check_settings(settings: dict) -> None:
     size = len(json.dumps(settings, separators=(",", ":")).encode("utf-8"))
     if size > POOL_SETTINGS_MAX_BYTES:
         problem = f"must be at most {POOL_SETTINGS_MAX_BYTES} bytes as JSON"
-        raise BadRequest(f"settings {problem}", [{"field": "settings", "message": problem}])
+        raise BadRequest.for_field("settings", problem)
 
 
 def _name_taken(name: str) -> Conflict:
@@ -330,7 +335,7 @@ def change_member_role(user: User, pool_id: str, member_user_id: str, role: str)
 def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
     """Remove a member, cancel an invitation, or leave (a member removing themself)."""
     pool, membership = _access(user, pool_id)
-    if member_user_id != user.id and not invitable_roles(membership.role):
+    if member_user_id != user.id and not manages_members(membership.role):
         raise Forbidden("Only the pool owner or an admin can remove members")
     member = _member(pool, member_user_id)
     if not may_remove(membership, member):

@@ -24,10 +24,9 @@ def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiT
     """A new token and its plain text, which is never stored and so can be shown only now."""
     name = (name or "").strip()
     if not name:
-        raise BadRequest("name is required", [{"field": "name", "message": "is required"}])
+        raise BadRequest.for_field("name", "is required")
     if len(name) > TOKEN_NAME_MAX:
-        raise BadRequest(f"name must be at most {TOKEN_NAME_MAX} characters",
-                         [{"field": "name", "message": f"must be at most {TOKEN_NAME_MAX} characters"}])
+        raise BadRequest.for_field("name", f"must be at most {TOKEN_NAME_MAX} characters")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(

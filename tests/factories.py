@@ -3,24 +3,27 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.timeutil import utcnow
-from models import Rental, Server, ServerDiskType, ServerPrice
+from models import Rental
+from services import inventory
 
 
-def make_server(app, name: str = "node-us-nyc-1", setup_time_minutes: int = 15, **columns) -> str:
-    values = dict(
-        name=name, country="US", region="us-east", city="New York", datacenter="NYC-DC1",
-        model="Dell PowerEdge R750", is_vm=False, category="compute", featured=False, popularity_rank=1,
-        setup_time_minutes=setup_time_minutes, cpu_model="AMD EPYC 7763", cpu_cores=64, cpu_threads=128,
-        cpu_score=48500, cpu_score_type="passmark", ram_gb=256, ram_type="ECC DDR5", ram_speed_mhz=4800,
-        disks=[{"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"}],
-        total_storage_gb=2000, disk_summary="2x1TB NVMe", bandwidth_mbps=10000, traffic_tb=100.0,
-        traffic_unlimited=False, ipv4_count=1, ipv6_enabled=True, min_price_per_day_millicents=1_000_000,
-    )
-    values.update(columns)
+def make_server(app, name: str = "node-us-nyc-1", setup_time_minutes: int = 15) -> str:
+    """A server in the inventory, built the way an import builds one (derived columns included)."""
+    record = {
+        "name": name, "country": "US", "region": "us-east", "city": "New York", "datacenter": "NYC-DC1",
+        "model": "Dell PowerEdge R750", "is_vm": False, "category": "compute", "featured": False,
+        "popularity_rank": 1, "setup_time_minutes": setup_time_minutes,
+        "pricing": {"prices": {"7": "70.00"}},
+        "specs": {
+            "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
+            "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
+            "disks": {"config": [{"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"}]},
+            "network": {"bandwidth_mbps": 10000, "traffic_tb": 100, "traffic_unlimited": False},
+            "additional": {"ipv4_count": 1, "ipv6_enabled": True},
+        },
+    }
     with app.app_context():
-        server = Server(**values)
-        server.prices = [ServerPrice(days=7, price_cents=7000, price_per_day_millicents=1_000_000)]
-        server.disk_types = [ServerDiskType(disk_type="NVMe")]
+        server = inventory.build_server(record)
         db.session.add(server)
         db.session.commit()
         return server.id

@@ -61,9 +61,7 @@ def validate(schema: type[M], data: dict) -> M:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        details = validation_details(exc)
-        summary = "; ".join(f"{d['field']} {d['message']}" for d in details)
-        raise BadRequest(f"Validation failed: {summary}", details) from None
+        raise BadRequest.for_fields(validation_details(exc), "Validation failed: ") from None
 
 
 def path_id(value: str, field: str = "id", what: str = "id") -> str:

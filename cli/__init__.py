@@ -3,6 +3,7 @@
 - ``users create USERNAME --password P [--alias A] [--admin] [--balance DOLLARS]``
 - ``wallet credit USERNAME DOLLARS``
 - ``servers import FILE.json``
+- ``rentals sweep``
 - ``seed-demo [--servers N]``
 """
 from flask import Flask
@@ -10,9 +11,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from cli.demo import seed_demo_command
+    from cli.rentals import rentals
     from cli.servers import servers
     from cli.users import users
     from cli.wallet import wallet
 
-    for command in (users, wallet, servers, seed_demo_command):
+    for command in (users, wallet, servers, rentals, seed_demo_command):
         app.cli.add_command(command)

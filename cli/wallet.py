@@ -3,7 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from cli.common import dollars, dollars_to_cents
-from services import accounts
+from services import wallet as wallets
 from services.errors import ServiceError
 
 wallet = AppGroup("wallet", help="Manage wallet balances.")
@@ -19,7 +19,7 @@ def credit(username: str, amount: str) -> None:
     if cents <= 0:
         raise click.ClickException("The amount must be greater than zero")
     try:
-        user = accounts.credit_wallet(username, cents, note="Credit from the command line")
+        user = wallets.credit(username, cents, note="Credit from the command line")
     except ServiceError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Credited {dollars(cents)} to {user.username}; new balance: {dollars(user.balance_cents)}")

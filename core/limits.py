@@ -27,6 +27,8 @@ CPU_SCORE_TYPES = ("passmark", "geekbench_single", "geekbench_multi")
 RAM_TYPES = ("DDR3", "DDR4", "DDR5", "ECC DDR3", "ECC DDR4", "ECC DDR5")
 DISK_TYPES = ("HDD", "SAS", "SSD", "NVMe")
 SERVER_NAME_MAX = 100
+DURATION_DAYS_MAX = 3650  # a rental duration (a price key) is 1..3650 days
+IDEMPOTENCY_KEY_MAX = 200
 
 TRANSACTION_TYPES = ("credit", "rental", "extension")
 CURRENCY = "USD"

@@ -27,3 +27,22 @@ def isoformat(value: datetime | None) -> str | None:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def truncate_to_milliseconds(value: datetime) -> datetime:
+    """Times the API shows (with milliseconds) are stored exactly, so a client can send one back."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def parse_timestamp(value: str) -> datetime:
+    """``2025-01-28T22:00:00.000Z`` (or any ISO 8601 time with an offset) -> an aware UTC datetime.
+
+    Raises ``ValueError`` for anything else, including a time without an offset.
+    """
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 time such as 2025-01-28T22:00:00.000Z") from None
+    if parsed.tzinfo is None:
+        raise ValueError("must include a time zone, e.g. 2025-01-28T22:00:00.000Z")
+    return parsed.astimezone(timezone.utc)

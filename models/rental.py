@@ -1,3 +1,4 @@
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -11,6 +12,8 @@ from models.types import UTCDateTime, id_column
 STATUS_ACTIVE = "active"
 STATUS_EXPIRED = "expired"
 STATUS_ENDED = "ended"
+
+_SECONDS_PER_DAY = 86400
 
 
 class Rental(db.Model):
@@ -43,6 +46,15 @@ class Rental(db.Model):
         if now < self.hold_until:
             return STATUS_EXPIRED
         return STATUS_ENDED
+
+    def remaining_days_at(self, now: datetime) -> int:
+        """Whole days left until ``rental_end``, rounded up; 0 once it has passed."""
+        seconds = (self.rental_end - now).total_seconds()
+        return max(0, math.ceil(seconds / _SECONDS_PER_DAY))
+
+    def usage_days_at(self, now: datetime) -> int:
+        """Whole days since ``rental_start``."""
+        return max(0, (now - self.rental_start) // timedelta(days=1))
 
     def is_ready_at(self, now: datetime, setup_time_minutes: int) -> bool:
         """Ready once the rental is running and the server's setup time has passed."""

@@ -2,7 +2,7 @@
 import re
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,7 +19,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
-from services.errors import BadRequest, Conflict, NotFound
+from services.errors import BadRequest, Conflict
 
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
 # Checked against when a username is unknown, so a miss costs as much time as a wrong password.
@@ -112,21 +112,4 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, str(password)):
         return None
-    return user
-
-
-def credit_wallet(username: str, cents: int, note: str = "Credit") -> User:
-    """Add money to a wallet and record it, in one transaction."""
-    if cents <= 0:
-        raise BadRequest("The amount must be greater than zero",
-                         [{"field": "amount", "message": "must be greater than zero"}])
-    user = find_user(username)
-    if user is None:
-        raise NotFound(f"No user named {username}")
-    db.session.execute(
-        update(User).where(User.id == user.id).values(balance_cents=User.balance_cents + cents)
-    )
-    db.session.add(Transaction(user_id=user.id, type="credit", amount_cents=cents, note=note))
-    db.session.commit()
-    db.session.refresh(user)
     return user

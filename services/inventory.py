@@ -32,7 +32,14 @@ from typing_extensions import NotRequired, TypedDict  # pydantic needs these on 
 
 from core.extensions import db
 from core.ids import new_id
-from core.limits import CPU_SCORE_TYPES, DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES, SERVER_NAME_MAX
+from core.limits import (
+    CPU_SCORE_TYPES,
+    DISK_TYPES,
+    DURATION_DAYS_MAX,
+    RAM_TYPES,
+    SERVER_CATEGORIES,
+    SERVER_NAME_MAX,
+)
 from core.money import InvalidAmount, format_cents, parse_dollars
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice
@@ -41,7 +48,6 @@ from services.validation import describe, field_name
 
 # --- Limits of the import format (beyond core.limits; they keep every value inside its column) ---
 
-PRICE_DAYS_MAX = 3650                 # a price key is a whole number of days, 1..3650
 PRICE_CENTS_MAX = 1_000_000_000       # $10,000,000 for one duration
 PRICES_MAX = 50                       # durations per server
 DISK_CONFIGS_MAX = 12                 # entries in specs.disks.config
@@ -99,7 +105,7 @@ ServerId = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{24}$"), After
 
 _DAYS_KEY = re.compile(r"[1-9][0-9]{0,3}")
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
-DAYS_RULE = f"a duration must be a whole number of days from 1 to {PRICE_DAYS_MAX}"
+DAYS_RULE = f"a duration must be a whole number of days from 1 to {DURATION_DAYS_MAX}"
 PRICE_RULE = 'must be a price in dollars such as "12.50"'
 
 
@@ -111,7 +117,7 @@ def _duration(key: Any) -> int | None:
         days = key
     else:
         return None
-    return days if 1 <= days <= PRICE_DAYS_MAX else None
+    return days if 1 <= days <= DURATION_DAYS_MAX else None
 
 
 def _price_cents(value: Any) -> tuple[int | None, str | None]:
@@ -785,6 +791,11 @@ def _identity(server: Server) -> dict:
         "model": server.model,
         "is_vm": server.is_vm,
     }
+
+
+def rental_server_to_dict(server: Server) -> dict:
+    """The ``server`` object of a rental: the browse object without marketplace fields and prices."""
+    return {**_identity(server), "specs": server_specs(server)}
 
 
 def server_prices(server: Server) -> dict[int, int]:

@@ -57,6 +57,11 @@ def may_change_roles(role: str) -> bool:
     return role == ROLE_OWNER
 
 
+def may_extend_others_rentals(role: str) -> bool:
+    """Owners and admins extend any rental in the pool; everyone extends their own."""
+    return role in (ROLE_OWNER, ROLE_ADMIN)
+
+
 def may_remove(actor: Membership, target: Membership) -> bool:
     if actor.user_id == target.user_id:
         return target.role != ROLE_OWNER  # leaving; the owner deletes the pool instead
@@ -92,6 +97,28 @@ class Invitation:
 
 def _authorized_membership(user: User):
     return and_(Membership.user_id == user.id, Membership.is_authorized.is_(True))
+
+
+def joined_pool_ids(user: User):
+    """A subquery of the ids of the pools the user owns or has joined (pending invitations excluded)."""
+    return select(Membership.pool_id).where(_authorized_membership(user))
+
+
+def role_in_pool(user: User, pool_id: str) -> str | None:
+    """The user's role in a pool they have joined, or None."""
+    return db.session.scalar(
+        select(Membership.role).where(Membership.pool_id == pool_id, _authorized_membership(user))
+    )
+
+
+def joined_pool(user: User, pool_id: str) -> Pool:
+    """A pool the user owns or has joined; any other is a 404, as if it did not exist."""
+    pool, _ = _access(user, pool_id)
+    return pool
+
+
+def default_pool(user: User) -> Pool:
+    return db.session.scalar(select(Pool).where(Pool.owner_id == user.id, Pool.is_default.is_(True)))
 
 
 def _access(user: User, pool_id: str) -> tuple[Pool, Membership]:

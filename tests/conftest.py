@@ -6,12 +6,14 @@ migrations, and every table is emptied after each test.
 """
 import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from app import create_app
 from core.extensions import db
+from core.timeutil import set_clock
 from services import accounts, tokens
 
 FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"  # the real default (scrypt) costs ~50 ms a user
@@ -57,6 +59,31 @@ def app(database_url, tmp_path):
                 for table in reversed(tables):
                     connection.execute(text(f"DELETE FROM {table}"))
         db.engine.dispose()
+
+
+class Clock:
+    """The application's time, standing still until a test moves it."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+    def set(self, value: datetime) -> None:
+        self.now = value
+
+
+@pytest.fixture
+def clock():
+    """Time starts at 2025-01-21T22:00:00Z, the moment of the published examples."""
+    fixed = Clock(datetime(2025, 1, 21, 22, 0, tzinfo=timezone.utc))
+    set_clock(fixed)
+    yield fixed
+    set_clock(None)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Request bodies of the API: types and limits, all taken from ``core.limits``."""
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from core.ids import normalize_id
 from core.limits import (
+    DURATION_DAYS_MAX,
     INVITABLE_ROLES,
     PASSWORD_MAX,
     POOL_DESCRIPTION_MAX,
@@ -11,6 +13,7 @@ from core.limits import (
     USERNAME_MAX,
     USERNAME_PATTERN,
 )
+from core.timeutil import parse_timestamp
 
 
 class Body(BaseModel):
@@ -22,6 +25,19 @@ PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
 InvitableRole = Literal[INVITABLE_ROLES]
+Days = Annotated[int, Field(ge=1, le=DURATION_DAYS_MAX)]
+Cents = Annotated[int, Field(ge=0)]
+
+
+def _object_id(value: str) -> str:
+    canonical = normalize_id(value)
+    if canonical is None:
+        raise ValueError("must be a 24-character hexadecimal string")
+    return canonical
+
+
+ObjectId = Annotated[str, AfterValidator(_object_id)]
+Timestamp = Annotated[str, AfterValidator(parse_timestamp)]
 
 
 class LoginBody(Body):
@@ -51,3 +67,15 @@ class InviteMemberBody(Body):
 
 class ChangeRoleBody(Body):
     role: InvitableRole
+
+
+class RentBody(Body):
+    rental_days: Days
+    pool_id: ObjectId | None = None
+    max_charge_cents: Cents | None = None
+
+
+class ExtendBody(Body):
+    additional_days: Days
+    expected_rental_end: Timestamp | None = None  # an ISO 8601 time, e.g. 2025-01-28T22:00:00.000Z
+    max_charge_cents: Cents | None = None

@@ -1,6 +1,10 @@
 """The JSON shapes of the API, field for field as the published examples show them."""
+from core.limits import CURRENCY
+from core.money import cents_to_number, format_cents
 from core.timeutil import isoformat, utcnow
+from services.inventory import rental_server_to_dict
 from services.pools import Invitation, PoolDetail, PoolSummary
+from services.rentals import Charge, RentalDetail
 
 
 def _pool_fields(pool) -> dict:
@@ -81,6 +85,91 @@ def member_invited(membership) -> dict:
         "role": membership.role,
         "is_authorized": membership.is_authorized,
         "invited_at": isoformat(membership.invited_at),
+    }
+
+
+def rental_summary(rental, server, now) -> dict:
+    return {
+        "id": rental.id,
+        "rental_start": isoformat(rental.rental_start),
+        "rental_end": isoformat(rental.rental_end),
+        "status": rental.status_at(now),
+        "amount": format_cents(rental.amount_cents),
+        "remaining_days": rental.remaining_days_at(now),
+        "server_id": rental.server_id,
+        "pool_id": rental.pool_id,
+        "server": rental_server_to_dict(server),
+    }
+
+
+def rental_detail(detail: RentalDetail, now) -> dict:
+    rental, transaction = detail.rental, detail.transaction
+    return {
+        "id": rental.id,
+        "rental_start": isoformat(rental.rental_start),
+        "rental_end": isoformat(rental.rental_end),
+        "hold_days": rental.hold_days,
+        "status": rental.status_at(now),
+        "amount": format_cents(rental.amount_cents),
+        "remaining_days": rental.remaining_days_at(now),
+        "usage_days": rental.usage_days_at(now),
+        "server_id": rental.server_id,
+        "pool_id": rental.pool_id,
+        "server": rental_server_to_dict(detail.server),
+        "transaction": _charge_with_time(transaction) if transaction else None,
+    }
+
+
+def _charge_with_time(transaction) -> dict:
+    return {**_charge(transaction), "created_at": isoformat(transaction.created_at)}
+
+
+def _charge(transaction) -> dict:
+    return {"id": transaction.id, "amount": cents_to_number(transaction.amount_cents), "currency": transaction.currency}
+
+
+def rented(charge: Charge, now) -> dict:
+    rental = charge.rental
+    return {
+        "rental": {
+            "id": rental.id,
+            "server_id": rental.server_id,
+            "rental_start": isoformat(rental.rental_start),
+            "rental_end": isoformat(rental.rental_end),
+            "hold_days": rental.hold_days,
+            "actual_usage_days": rental.usage_days_at(now),
+            "status": rental.status_at(now),
+        },
+        "transaction": _charge(charge.transaction),
+    }
+
+
+def extended(charge: Charge, now) -> dict:
+    rental = charge.rental
+    return {
+        "rental": {
+            "id": rental.id,
+            "rental_end": isoformat(rental.rental_end),
+            "status": rental.status_at(now),
+            "amount": format_cents(rental.amount_cents),
+            "remaining_days": rental.remaining_days_at(now),
+        },
+        "transaction": _charge(charge.transaction),
+    }
+
+
+def balance(cents: int) -> dict:
+    return {"balance": format_cents(cents), "balance_cents": cents, "currency": CURRENCY}
+
+
+def wallet_transaction(transaction) -> dict:
+    return {
+        "id": transaction.id,
+        "type": transaction.type,
+        "amount": cents_to_number(transaction.amount_cents),
+        "currency": transaction.currency,
+        "created_at": isoformat(transaction.created_at),
+        "rental_id": transaction.rental_id,
     }
 
 

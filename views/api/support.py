@@ -1,5 +1,7 @@
 """The API's envelope, error shape and input parsing, shared by every endpoint."""
+import hashlib
 import json
+from collections.abc import Callable
 from typing import TypeVar
 
 from flask import g, jsonify, request
@@ -7,14 +9,20 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from core.ids import normalize_id
+from core.limits import IDEMPOTENCY_KEY_MAX
+from services import idempotency
 from services.errors import BadRequest, ServiceError
 from services.validation import describe, field_name
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def envelope(data, message: str, status: int = 200) -> dict:
+    return {"statusCode": status, "message": message, "data": data}
+
+
 def ok(data, message: str, status: int = 200, total: int | None = None):
-    response = jsonify(statusCode=status, message=message, data=data)
+    response = jsonify(envelope(data, message, status))
     response.status_code = status
     if total is not None:
         response.headers["X-Total-Count"] = str(total)
@@ -71,6 +79,26 @@ def path_id(value: str, field: str = "id", what: str = "id") -> str:
         problem = "must be a 24-character hexadecimal string"
         raise BadRequest(f"Invalid {what}: {problem}", [{"field": field, "message": problem}])
     return canonical
+
+
+def idempotent(operation: Callable[[], tuple[int, dict]]):
+    """Run a charging operation (returning ``(status, envelope)``) under the request's ``Idempotency-Key``.
+
+    The same key and request again replays the first answer, marked ``Idempotent-Replayed: true``.
+    """
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (1 <= len(key) <= IDEMPOTENCY_KEY_MAX and key.isascii() and key.isprintable()):
+        problem = f"must be 1 to {IDEMPOTENCY_KEY_MAX} printable ASCII characters"
+        raise BadRequest.for_field("Idempotency-Key", problem, "Invalid header: ")
+    body = json.dumps(json_body(), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(body.encode()).hexdigest()[:32]
+    fingerprint = f"{request.method} {request.path} {digest}"
+    outcome = idempotency.run(api_user(), key, fingerprint, operation)
+    response = jsonify(outcome.body)
+    response.status_code = outcome.status
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def api_user():

@@ -1,0 +1,224 @@
+"""Rentals: renting a server, extending a rental, who sees which rentals, and their lifecycle.
+
+A rental is ``active`` until ``rental_end``, ``expired`` for ``hold_days`` after it (it can still
+be extended and the server stays reserved), then ``ended``, and the server is back in the
+marketplace. The status is computed from the clock at every read (``Rental.status_at``); nothing
+has to run for it to change. The server's ``reserved_until`` is the end of its current rental's
+hold, so the marketplace shows a server exactly when ``reserved_until`` has passed.
+
+Renting and extending each run in one database transaction (``write_transaction``): the server
+is reserved with a conditional update (two concurrent rents of one server: one wins), the wallet
+is debited with another (a balance never goes below zero), and the rental and its transaction are
+written with them; any failure rolls all of it back.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
+
+from core.extensions import db
+from core.ids import new_id
+from core.money import format_cents
+from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
+from models import Rental, Server, ServerPrice, Transaction, User
+from models.rental import STATUS_ENDED
+from services import pools, wallet
+from services.atomic import write_transaction
+from services.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.paging import Page, paginate
+
+RENTAL_NOT_FOUND = "Rental not found"
+SERVER_NOT_FOUND = "Server not found"
+
+
+@dataclass
+class Charge:
+    """A rental as it stands after renting or extending, and the transaction that paid for it."""
+
+    rental: Rental
+    transaction: Transaction
+
+
+@dataclass
+class RentalDetail:
+    rental: Rental
+    server: Server
+    transaction: Transaction | None  # the charge that started the rental
+
+
+# --- Who sees which rentals ---------------------------------------------------------------------
+
+def _visible_to(user: User):
+    """Rentals the user made, and rentals in pools the user owns or has joined."""
+    return or_(Rental.user_id == user.id, Rental.pool_id.in_(pools.joined_pool_ids(user)))
+
+
+def list_rentals(user: User, page: Page) -> tuple[list[tuple[Rental, Server]], int]:
+    """Every rental the user can see, ended ones included, newest first."""
+    statement = (
+        select(Rental, Server)
+        .join(Server, Server.id == Rental.server_id)
+        .where(_visible_to(user))
+        .order_by(Rental.rental_start.desc(), Rental.id.desc())
+    )
+    rows, total = paginate(statement, page)
+    return [(rental, server) for rental, server in rows], total
+
+
+def get_rental(user: User, rental_id: str) -> RentalDetail:
+    row = db.session.execute(
+        select(Rental, Server)
+        .join(Server, Server.id == Rental.server_id)
+        .where(Rental.id == rental_id, _visible_to(user))
+    ).first()
+    if row is None:
+        raise NotFound(RENTAL_NOT_FOUND)
+    first_charge = db.session.scalar(
+        select(Transaction)
+        .where(Transaction.rental_id == rental_id, Transaction.type == wallet.RENTAL)
+        .order_by(Transaction.created_at, Transaction.id)
+        .limit(1)
+    )
+    return RentalDetail(row.Rental, row.Server, first_charge)
+
+
+# --- Prices -------------------------------------------------------------------------------------
+
+def price_for(server_id: str, days: int, field: str) -> int:
+    """The server's price in cents for ``days``; a 400 listing the durations it offers otherwise."""
+    prices = dict(db.session.execute(
+        select(ServerPrice.days, ServerPrice.price_cents).where(ServerPrice.server_id == server_id)
+    ).all())
+    if days not in prices:
+        offered = ", ".join(str(d) for d in sorted(prices))
+        raise BadRequest.for_field(field, f"must be one of this server's rental durations: {offered}")
+    return prices[days]
+
+
+def _check_max_charge(price_cents: int, max_charge_cents: int | None) -> None:
+    if max_charge_cents is not None and price_cents > max_charge_cents:
+        raise Conflict(
+            f"The charge of ${format_cents(price_cents)} exceeds max_charge_cents ({max_charge_cents}); "
+            "nothing was charged"
+        )
+
+
+# --- Renting ------------------------------------------------------------------------------------
+
+def _target_pool_id(user: User, pool_id: str | None) -> str:
+    if pool_id is None:
+        return pools.default_pool(user).id
+    return pools.joined_pool(user, pool_id).id
+
+
+def _reserve(server_id: str, until: datetime, now: datetime) -> None:
+    """Take the server if nobody holds it; the condition and the write are one statement."""
+    reserved = db.session.execute(
+        update(Server)
+        .where(Server.id == server_id, or_(Server.reserved_until.is_(None), Server.reserved_until <= now))
+        .values(reserved_until=until),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not reserved:
+        raise Conflict("This server is not available: it is already rented")
+
+
+def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | None = None,
+                max_charge_cents: int | None = None) -> Charge:
+    with write_transaction():
+        if db.session.scalar(select(Server.id).where(Server.id == server_id)) is None:
+            raise NotFound(SERVER_NOT_FOUND)
+        price_cents = price_for(server_id, rental_days, "rental_days")
+        target_pool_id = _target_pool_id(user, pool_id)
+        _check_max_charge(price_cents, max_charge_cents)
+
+        now = truncate_to_milliseconds(utcnow())
+        hold_days = current_app.config["HOLD_DAYS"]
+        rental_end = now + timedelta(days=rental_days)
+        hold_until = rental_end + timedelta(days=hold_days)
+        _reserve(server_id, hold_until, now)
+        rental = Rental(id=new_id(), user_id=user.id, server_id=server_id, pool_id=target_pool_id,
+                        rental_start=now, rental_end=rental_end, hold_days=hold_days, hold_until=hold_until,
+                        amount_cents=price_cents, created_at=now)
+        db.session.add(rental)
+        db.session.flush()
+        transaction = wallet.debit(user.id, price_cents, wallet.RENTAL, rental.id, now)
+        db.session.flush()
+    return Charge(rental, transaction)
+
+
+# --- Extending ----------------------------------------------------------------------------------
+
+def _rental_for_update(user: User, rental_id: str) -> Rental:
+    rental = db.session.scalar(
+        select(Rental).where(Rental.id == rental_id, _visible_to(user)).with_for_update()
+    )
+    if rental is None:
+        raise NotFound(RENTAL_NOT_FOUND)
+    return rental
+
+
+def extend_rental(user: User, rental_id: str, additional_days: int, expected_rental_end: datetime | None = None,
+                  max_charge_cents: int | None = None) -> Charge:
+    """Move ``rental_end`` by ``additional_days``; the caller pays.
+
+    The renter extends their own rental; the owner and admins of its pool extend any in the pool.
+    """
+    with write_transaction():
+        rental = _rental_for_update(user, rental_id)
+        if rental.user_id != user.id and not pools.may_extend_others_rentals(
+                pools.role_in_pool(user, rental.pool_id) or ""):
+            raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
+        now = utcnow()
+        if rental.status_at(now) == STATUS_ENDED:
+            raise Conflict("This rental has ended and can no longer be extended")
+        price_cents = price_for(rental.server_id, additional_days, "additional_days")
+        if expected_rental_end is not None and isoformat(expected_rental_end) != isoformat(rental.rental_end):
+            raise Conflict(
+                f"The rental now ends at {isoformat(rental.rental_end)}, not at {isoformat(expected_rental_end)}; "
+                "it may have been extended already. Nothing was charged"
+            )
+        _check_max_charge(price_cents, max_charge_cents)
+
+        rental.rental_end = rental.rental_end + timedelta(days=additional_days)
+        rental.hold_until = rental.rental_end + timedelta(days=rental.hold_days)
+        rental.amount_cents = rental.amount_cents + price_cents
+        db.session.execute(
+            update(Server).where(Server.id == rental.server_id).values(reserved_until=rental.hold_until),
+            execution_options={"synchronize_session": False},
+        )
+        transaction = wallet.debit(user.id, price_cents, wallet.EXTENSION, rental.id,
+                                   truncate_to_milliseconds(now))
+        db.session.flush()
+    return Charge(rental, transaction)
+
+
+# --- Lifecycle ----------------------------------------------------------------------------------
+
+@dataclass
+class SweepResult:
+    active: int
+    expired: int
+    released: int  # servers whose last rental ended, reservation cleared
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """Persist what the clock already says: clear the reservation of servers whose rental has ended.
+
+    Reads never depend on this (an ended hold is simply in the past); it keeps ``reserved_until``
+    tidy and reports how many rentals are active and held.
+    """
+    now = now or utcnow()
+    with write_transaction():
+        released = db.session.execute(
+            update(Server)
+            .where(Server.reserved_until.is_not(None), Server.reserved_until <= now)
+            .values(reserved_until=None),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        active = db.session.scalar(select(func.count(Rental.id)).where(Rental.rental_end > now))
+        expired = db.session.scalar(
+            select(func.count(Rental.id)).where(and_(Rental.rental_end <= now, Rental.hold_until > now))
+        )
+    return SweepResult(active, expired, released)

@@ -1,0 +1,75 @@
+"""The wallet: every movement of a balance goes through here and leaves a transaction.
+
+``credit`` adds money; ``debit`` takes it for a rental or an extension, and refuses (402) rather
+than let a balance go below zero. The debit is a single conditional update, so two charges racing
+for the same balance cannot both pass the check.
+"""
+from sqlalchemy import select, update
+
+from core.extensions import db
+from core.money import format_cents
+from models import Transaction, User
+from services import accounts
+from services.atomic import write_transaction
+from services.errors import BadRequest, NotFound, PaymentRequired
+from services.paging import Page, paginate
+
+CREDIT = "credit"
+RENTAL = "rental"
+EXTENSION = "extension"
+
+
+def credit(username: str, cents: int, note: str = "Credit") -> User:
+    """Add money to a wallet and record it, in one transaction."""
+    if cents <= 0:
+        raise BadRequest("The amount must be greater than zero",
+                         [{"field": "amount", "message": "must be greater than zero"}])
+    user = accounts.find_user(username)
+    if user is None:
+        raise NotFound(f"No user named {username}")
+    with write_transaction():
+        db.session.execute(
+            update(User).where(User.id == user.id).values(balance_cents=User.balance_cents + cents)
+        )
+        db.session.add(Transaction(user_id=user.id, type=CREDIT, amount_cents=cents, note=note))
+    db.session.refresh(user)
+    return user
+
+
+def debit(user_id: str, cents: int, kind: str, rental_id: str, now) -> Transaction:
+    """Take ``cents`` for a rental or an extension; 402 if the balance is short. Call it inside
+    ``write_transaction()`` together with the change it pays for."""
+    taken = db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.balance_cents >= cents)
+        .values(balance_cents=User.balance_cents - cents),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not taken:
+        balance = db.session.scalar(select(User.balance_cents).where(User.id == user_id))
+        raise PaymentRequired(
+            f"Insufficient balance: this costs {_dollars(cents)} and your balance is {_dollars(balance or 0)}"
+        )
+    transaction = Transaction(user_id=user_id, type=kind, amount_cents=cents, rental_id=rental_id,
+                              note=f"{kind.capitalize()} {rental_id}", created_at=now)
+    db.session.add(transaction)
+    return transaction
+
+
+def balance_cents(user: User) -> int:
+    return db.session.scalar(select(User.balance_cents).where(User.id == user.id))
+
+
+def transactions(user: User, page: Page) -> tuple[list[Transaction], int]:
+    """The caller's transactions, newest first."""
+    statement = (
+        select(Transaction)
+        .where(Transaction.user_id == user.id)
+        .order_by(Transaction.created_at.desc(), Transaction.id.desc())
+    )
+    rows, total = paginate(statement, page)
+    return [row[0] for row in rows], total
+
+
+def _dollars(cents: int) -> str:
+    return f"${format_cents(cents)}"

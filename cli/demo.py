@@ -28,7 +28,7 @@ def seed_demo_command(server_count: int) -> None:
         report = demo.seed_demo(server_count)
     except ServiceError as error:  # e.g. an existing account in the way of a demo pool
         raise click.ClickException(error.message) from None
-    for what in ("users", "pools", "memberships"):
+    for what in ("users", "pools", "memberships", "rentals"):
         click.echo(_line(what, report.created[what], report.existing[what]))
     click.echo(f"servers: created {report.servers_created}, already there {report.servers_existing}")
     click.echo(f"Every demo user's password is: {demo.DEMO_PASSWORD}")

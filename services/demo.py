@@ -10,13 +10,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, ROLE_ADMIN, ROLE_USER, SERVER_CATEGORIES
 from core.money import format_cents
-from models import Membership, Pool, User
-from services import accounts, inventory, pools
+from core.timeutil import utcnow
+from models import Membership, Pool, Rental, Server, ServerPrice, User
+from services import accounts, inventory, pools, rentals
 
 DEMO_PASSWORD = "demo-password"
 DEMO_SERVER_COUNT = 240
@@ -42,6 +43,13 @@ DEMO_MEMBERSHIPS = (
     ("alice", "Platform Team", "bob", ROLE_ADMIN, True),
     ("alice", "Platform Team", "carol", ROLE_USER, True),
     ("alice", "Data Science", "dave", ROLE_USER, False),
+)
+# renter, pool owner and name (None: the renter's default pool), days
+DEMO_RENTALS = (
+    ("alice", ("alice", "Platform Team"), 30),
+    ("bob", ("alice", "Platform Team"), 7),
+    ("bob", ("bob", "Staging"), 14),
+    ("carol", None, 3),
 )
 
 # --- Where servers are ----------------------------------------------------------------------------
@@ -305,8 +313,8 @@ def demo_records(count: int = DEMO_SERVER_COUNT, seed: int = DEMO_SEED) -> Itera
 
 @dataclass
 class SeedReport:
-    created: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": []})
-    existing: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": []})
+    created: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": []})
+    existing: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": []})
     servers_created: int = 0
     servers_existing: int = 0
 
@@ -355,4 +363,31 @@ def seed_demo(server_count: int = DEMO_SERVER_COUNT) -> SeedReport:
         demo_records(server_count), skip_existing=True, chunk_size=DEMO_CHUNK_SIZE
     )
     report.servers_existing = server_count - report.servers_created
+    _seed_rentals(users, report)
     return report
+
+
+def _free_server_offering(days: int) -> str | None:
+    """The most popular server nobody holds that can be rented for ``days``."""
+    return db.session.scalar(
+        select(Server.id)
+        .join(ServerPrice, (ServerPrice.server_id == Server.id) & (ServerPrice.days == days))
+        .where(or_(Server.reserved_until.is_(None), Server.reserved_until <= utcnow()))
+        .order_by(Server.popularity_rank, Server.id)
+        .limit(1)
+    )
+
+
+def _seed_rentals(users: dict, report: SeedReport) -> None:
+    """A few rentals, paid from the demo wallets like any other; made once, while none exist."""
+    demo_user_ids = [user.id for user in users.values()]
+    if db.session.scalar(select(Rental.id).where(Rental.user_id.in_(demo_user_ids)).limit(1)):
+        report.existing["rentals"].append("the demo users have rentals")
+        return
+    for renter, pool_key, days in DEMO_RENTALS:
+        pool = _pool(users[pool_key[0]], pool_key[1]) if pool_key else None
+        server_id = _free_server_offering(days)
+        if server_id is None:
+            continue
+        rentals.rent_server(users[renter], server_id, days, pool.id if pool else None)
+        report.created["rentals"].append(f"{renter} for {days} days in {pool_key[1] if pool_key else 'Default'}")

@@ -1,12 +1,13 @@
 """The Flask commands: users create, wallet credit, servers import, seed-demo."""
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES
-from models import Membership, Pool, Server, ServerDiskType, ServerPrice, Transaction, User
+from models import Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
 from services import accounts
 from tests.test_inventory import SEED_SERVER, record
 
@@ -191,7 +192,7 @@ def test_servers_import_of_the_sample_file(app, runner):
 
 def counts() -> dict:
     return {model.__name__: count(model) for model in (User, Pool, Membership, Server, ServerPrice,
-                                                        ServerDiskType, Transaction)}
+                                                        ServerDiskType, Transaction, Rental)}
 
 
 def test_seed_demo(app, runner):
@@ -218,7 +219,14 @@ def test_seed_demo(app, runner):
 
         alice, bob, carol, dave = (accounts.find_user(name) for name in ("alice", "bob", "carol", "dave"))
         assert alice.is_admin and not bob.is_admin
-        assert [u.balance_cents for u in (alice, bob, carol, dave)] == [500_000, 120_000, 30_000, 0]
+        # Opening credits, less what the demo rentals cost.
+        for user, opening in zip((alice, bob, carol, dave), (500_000, 120_000, 30_000, 0)):
+            charged = db.session.scalar(select(func.coalesce(func.sum(Rental.amount_cents), 0))
+                                        .where(Rental.user_id == user.id))
+            assert user.balance_cents == opening - charged
+        rented = {(r.user_id, r.pool.name, r.rental_end - r.rental_start) for r in db.session.scalars(select(Rental))}
+        assert rented == {(alice.id, "Platform Team", timedelta(days=30)), (bob.id, "Platform Team", timedelta(days=7)),
+                          (bob.id, "Staging", timedelta(days=14)), (carol.id, "Default", timedelta(days=3))}
         assert accounts.authenticate("carol", "demo-password") is not None
         pools = {(p.owner_id, p.name): p for p in db.session.scalars(select(Pool))}
         platform = pools[(alice.id, "Platform Team")]

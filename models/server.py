@@ -15,6 +15,9 @@ class Server(db.Model):
     __tablename__ = "servers"
     __table_args__ = (
         Index("ix_servers_marketplace_order", "featured", "popularity_rank", "min_price_per_day_millicents"),
+        Index("ix_servers_cpu_score", "cpu_score_type", "cpu_score"),
+        Index("ix_servers_traffic_tb", "traffic_tb"),
+        Index("ix_servers_traffic_unlimited", "traffic_unlimited"),
     )
 
     id: Mapped[str] = id_column()

@@ -15,6 +15,8 @@ class Page:
 
 
 def _int_param(args, name: str, default: int, minimum: int, maximum: int | None) -> int:
+    if len(set(args.getlist(name))) > 1:
+        raise BadRequest.for_field(name, "must be given only once", "Invalid query parameter: ")
     raw = args.get(name)
     if raw is None or raw == "":
         return default

@@ -420,6 +420,25 @@ def test_a_held_server_stays_taken_and_an_ended_one_can_be_rented_again(app, api
     assert balance_of(app, bob.id) == 30_00
 
 
+def test_a_rented_server_leaves_the_marketplace_until_its_rental_ends(app, api, make_user, server_id, clock):
+    alice = make_user("alice", balance_cents=100_00)
+
+    def listed() -> bool:
+        return server_id in [s["id"] for s in api.get("/servers/available", as_=alice).json["data"]]
+
+    assert listed()
+    rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
+    assert not listed()
+    clock.advance(days=7)  # expired: held for the renter
+    assert not listed()
+    api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 1})
+    clock.advance(days=2, hours=23)  # the hold moved with the new end
+    assert not listed()
+    clock.advance(hours=1)  # ended
+    assert listed()
+    assert api.get(f"/rentals/{rental_id}", as_=alice).json["data"]["status"] == "ended"
+
+
 def test_the_sweep_command_releases_ended_rentals_and_reports(app, api, make_user, runner, clock):
     alice = make_user("alice", balance_cents=1000_00)
     ended, held, running = (add_server(app, id=f"507f1f77bcf86cd79943903{n}", name=f"node-{n}") for n in range(3))

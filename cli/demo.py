@@ -28,8 +28,9 @@ def seed_demo_command(server_count: int) -> None:
         report = demo.seed_demo(server_count)
     except ServiceError as error:  # e.g. an existing account in the way of a demo pool
         raise click.ClickException(error.message) from None
-    for what in ("users", "pools", "memberships", "rentals"):
+    for what in ("users", "pools", "memberships"):
         click.echo(_line(what, report.created[what], report.existing[what]))
     click.echo(f"servers: created {report.servers_created}, already there {report.servers_existing}")
+    click.echo(_line("rentals", report.created["rentals"], report.existing["rentals"]))
     click.echo(f"Every demo user's password is: {demo.DEMO_PASSWORD}")
     click.echo(f"Done in {time.perf_counter() - started:.2f} s.")

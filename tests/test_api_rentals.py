@@ -679,3 +679,38 @@ def test_wallet_transactions_are_private(api, make_user):
     make_user("alice", balance_cents=200_00)
     bob = make_user("bob")
     assert api.get("/wallet/transactions", as_=bob).json["data"] == []
+
+
+# --- Cost ---------------------------------------------------------------------------------------
+
+def statements_for(app, call):
+    """The response of ``call()`` and how many SQL statements it sent."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def record(*args):
+        sent.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return response, len(sent)
+
+
+@pytest.mark.parametrize("path", ["/rentals", "/servers", "/wallet/transactions"])
+def test_a_list_costs_the_same_statements_for_one_item_or_many(app, api, make_user, path):
+    alice = make_user("alice", balance_cents=10_000_00)
+    servers = [add_server(app, id=f"507f1f77bcf86cd7994392{n:02d}", name=f"node-{n}") for n in range(30)]
+    rent(api, alice, servers[0])
+    api.get(path, as_=alice)  # the token's last use is written once; leave that out of the count
+    one, cost_of_one = statements_for(app, lambda: api.get(path, as_=alice))
+    for server in servers[1:]:
+        rent(api, alice, server)
+    many, cost_of_many = statements_for(app, lambda: api.get(path, as_=alice))
+    assert len(many.json["data"]) > len(one.json["data"]) >= 1
+    assert cost_of_many == cost_of_one <= 3  # the token, the count, the page

@@ -1,4 +1,6 @@
 """A picture of every table, to prove that a refused request changed nothing."""
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from core.extensions import db
@@ -16,3 +18,11 @@ def database_snapshot(app) -> dict:
             picture[table.name] = [tuple(row) for row in rows]
         db.session.remove()
         return picture
+
+
+@contextmanager
+def database_unchanged(app):
+    """Asserts that what runs inside leaves every table as it was."""
+    before = database_snapshot(app)
+    yield
+    assert database_snapshot(app) == before

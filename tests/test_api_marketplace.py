@@ -10,10 +10,11 @@ from sqlalchemy import event, update
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
-from core.timeutil import set_clock, utcnow
+from core.timeutil import utcnow
 from models import Server
 from services.marketplace import MarketplaceFilters, parse_filters
 from tests.factories import make_servers, server_record
+from tests.test_inventory import SEED_SERVER
 
 MESSAGE = "Available servers retrieved successfully"
 
@@ -108,13 +109,6 @@ def buyer(make_user):
 def inventory(app) -> dict[str, str]:
     """The servers of SERVERS in the database: ``{name: id}``."""
     return make_servers(app, [server_record(**server) for server in SERVERS])
-
-
-@pytest.fixture
-def clock():
-    """Moves the application's clock for one test and puts it back afterwards."""
-    yield lambda moment: set_clock(lambda: moment)
-    set_clock(None)
 
 
 def browse(api, person, params=()):
@@ -347,25 +341,23 @@ def test_the_total_counts_the_filtered_servers_not_the_page(api, buyer, inventor
 
 
 def test_a_reserved_server_is_hidden_until_its_reservation_passes(app, api, buyer, inventory, clock):
-    now = utcnow().replace(microsecond=0)
-    reserved_until = now + timedelta(days=3)
+    reserved_until = clock.now + timedelta(days=3)
     with app.app_context():
         db.session.execute(update(Server).where(Server.id == inventory["nyc-1"]).values(reserved_until=reserved_until))
         db.session.commit()
 
-    clock(now)
     listed = browse(api, buyer)
     assert "nyc-1" not in names(listed)
     assert listed.headers["X-Total-Count"] == str(len(SERVERS) - 1)
     assert "nyc-1" not in names(browse(api, buyer, [("country", "US")]))
 
-    clock(reserved_until - timedelta(seconds=1))
+    clock.set(reserved_until - timedelta(seconds=1))
     assert "nyc-1" not in names(browse(api, buyer))
 
-    clock(reserved_until)
+    clock.set(reserved_until)
     assert names(browse(api, buyer)) == expected_order(inventory)
 
-    clock(reserved_until + timedelta(days=1))
+    clock.set(reserved_until + timedelta(days=1))
     assert "nyc-1" in names(browse(api, buyer, [("featured_only", "true")]))
 
 
@@ -476,61 +468,6 @@ def test_the_marketplace_needs_a_token(api, inventory):
 
 # --- Shape ----------------------------------------------------------------------------------------
 
-SEED_SERVER_RECORD = {
-    "id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "country": "US", "region": "us-east",
-    "city": "New York", "datacenter": "NYC-DC1", "model": "Intel Xeon E5-2680 v4", "is_vm": False,
-    "category": "compute", "featured": True, "popularity_rank": 1, "setup_time_minutes": 15,
-    "pricing": {"prices": {"1": "12.00", "7": "70.00", "30": "240.00"}},
-    "specs": {
-        "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
-        "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
-        "disks": {"config": [{"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
-                             {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"}]},
-        "network": {"bandwidth_mbps": 10000, "traffic_tb": 100, "traffic_unlimited": False},
-        "additional": {"ipv4_count": 5, "ipv6_enabled": True},
-    },
-}
-
-# The seed's example object, with the prices above and the tiers they give.
-SEED_SERVER = {
-    "id": "507f1f77bcf86cd799439014",
-    "name": "node-us-nyc-1",
-    "country": "US",
-    "region": "us-east",
-    "city": "New York",
-    "datacenter": "NYC-DC1",
-    "model": "Intel Xeon E5-2680 v4",
-    "is_vm": False,
-    "category": "compute",
-    "featured": True,
-    "popularity_rank": 1,
-    "setup_time_minutes": 15,
-    "pricing": {
-        "prices": {"1": "12.00", "7": "70.00", "30": "240.00"},
-        "price_tiers": {
-            "1": {"days": 1, "price": "12.00", "price_per_day": "12.00", "discount_percent": 0},
-            "7": {"days": 7, "price": "70.00", "price_per_day": "10.00", "discount_percent": 16.67},
-            "30": {"days": 30, "price": "240.00", "price_per_day": "8.00", "discount_percent": 33.33},
-        },
-    },
-    "specs": {
-        "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
-        "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
-        "disks": {
-            "config": [
-                {"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
-                {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"},
-            ],
-            "total_gb": 92000,
-            "summary": "2x1TB NVMe + 6x15TB NVMe",
-        },
-        "network": {"bandwidth_mbps": 10000, "bandwidth_formatted": "10 Gbps", "traffic_tb": 100,
-                    "traffic_unlimited": False},
-        "additional": {"ipv4_count": 5, "ipv6_enabled": True},
-    },
-}
-
-
 def assert_same_keys_in_order(actual, expected, path="data[0]"):
     if isinstance(expected, dict):
         assert list(actual.keys()) == list(expected.keys()), path
@@ -543,7 +480,7 @@ def assert_same_keys_in_order(actual, expected, path="data[0]"):
 
 
 def test_the_answer_has_the_seed_examples_shape(app, api, buyer):
-    make_servers(app, [SEED_SERVER_RECORD])
+    make_servers(app, [SEED_SERVER])  # the browse object is also a valid import record
     response = api.get("/servers/available", as_=buyer)
     assert response.status_code == 200
     body = response.json

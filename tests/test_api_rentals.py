@@ -6,60 +6,26 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from models import Rental, Transaction, User
-from services import inventory
-from tests.snapshots import database_snapshot
+from tests.factories import make_servers
+from tests.snapshots import database_snapshot, database_unchanged
+from tests.test_inventory import SEED_SERVER
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
 
-# The server of the published examples, with a 1-day and a 7-day price.
-SEED_SERVER = {
-    "id": "507f1f77bcf86cd799439014",
-    "name": "node-us-nyc-1", "country": "US", "region": "us-east", "city": "New York", "datacenter": "NYC-DC1",
-    "model": "Intel Xeon E5-2680 v4", "is_vm": False, "category": "compute", "featured": True,
-    "popularity_rank": 1, "setup_time_minutes": 15,
-    "pricing": {"prices": {"1": "12.00", "7": "70.00", "30": "240.50"}},
-    "specs": {
-        "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
-        "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
-        "disks": {"config": [
-            {"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
-            {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"},
-        ]},
-        "network": {"bandwidth_mbps": 10000, "traffic_tb": 100, "traffic_unlimited": False},
-        "additional": {"ipv4_count": 5, "ipv6_enabled": True},
-    },
-}
+# The seed's server (from tests.test_inventory), its 30-day price with cents so amounts can be fractional.
+RENTABLE_SERVER = {**SEED_SERVER, "pricing": {"prices": {"1": "12.00", "7": "70.00", "30": "240.50"}}}
 
-SEED_RENTAL_SERVER = {
-    "id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "country": "US", "region": "us-east",
-    "city": "New York", "datacenter": "NYC-DC1", "model": "Intel Xeon E5-2680 v4", "is_vm": False,
-    "specs": {
-        "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
-        "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
-        "disks": {
-            "config": [
-                {"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
-                {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"},
-            ],
-            "total_gb": 92000, "summary": "2x1TB NVMe + 6x15TB NVMe",
-        },
-        "network": {"bandwidth_mbps": 10000, "bandwidth_formatted": "10 Gbps", "traffic_tb": 100,
-                    "traffic_unlimited": False},
-        "additional": {"ipv4_count": 5, "ipv6_enabled": True},
-    },
-}
+# The ``server`` object of a rental, as in the published rental examples: the browse object without
+# its marketplace fields and prices.
+SEED_RENTAL_SERVER = {key: value for key, value in SEED_SERVER.items()
+                      if key not in ("category", "featured", "popularity_rank", "setup_time_minutes", "pricing")}
 
 
 def add_server(app, **changes) -> str:
-    """A server like the published example's; another one needs its own ``id``."""
-    record = {**SEED_SERVER, **changes}
-    with app.app_context():
-        [valid] = inventory.validate_records([record], check_database=False)[0]
-        server = inventory.build_server(valid)
-        db.session.add(server)
-        db.session.commit()
-        return server.id
+    """A server like the published example's; another one needs its own ``id`` and ``name``."""
+    record = {**RENTABLE_SERVER, **changes}
+    return make_servers(app, [record])[record["name"]]
 
 
 @pytest.fixture
@@ -163,23 +129,21 @@ def test_a_rental_goes_to_the_default_pool_unless_a_pool_is_named(app, api, make
 def test_renting_into_a_pool_the_caller_has_not_joined_is_404(app, api, team, server_id, position):
     person = team.person(position)
     fund(app, team, 1000_00)
-    before = database_snapshot(app)
-    response = rent(api, person, server_id, pool_id=team.pool_id)
-    assert response.status_code == 404
-    assert response.json["message"] == "Pool not found"
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = rent(api, person, server_id, pool_id=team.pool_id)
+        assert response.status_code == 404
+        assert response.json["message"] == "Pool not found"
 
 
 def test_an_unoffered_duration_is_400_listing_the_offered_ones(app, api, make_user, server_id):
     alice = make_user("alice", balance_cents=100_00)
-    before = database_snapshot(app)
-    response = rent(api, alice, server_id, rental_days=3)
-    assert response.status_code == 400
-    assert response.json["details"] == [
-        {"field": "rental_days", "message": "must be one of this server's rental durations: 1, 7, 30"}
-    ]
-    assert "1, 7, 30" in response.json["message"]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = rent(api, alice, server_id, rental_days=3)
+        assert response.status_code == 400
+        assert response.json["details"] == [
+            {"field": "rental_days", "message": "must be one of this server's rental durations: 1, 7, 30"}
+        ]
+        assert "1, 7, 30" in response.json["message"]
 
 
 @pytest.mark.parametrize("body, field", [
@@ -196,11 +160,10 @@ def test_an_unoffered_duration_is_400_listing_the_offered_ones(app, api, make_us
 ])
 def test_a_bad_rent_body_is_400_naming_the_field(app, api, make_user, server_id, body, field):
     alice = make_user("alice", balance_cents=100_00)
-    before = database_snapshot(app)
-    response = api.post(f"/servers/{server_id}/rent", as_=alice, json=body)
-    assert response.status_code == 400
-    assert [d["field"] for d in response.json["details"]] == [field]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = api.post(f"/servers/{server_id}/rent", as_=alice, json=body)
+        assert response.status_code == 400
+        assert [d["field"] for d in response.json["details"]] == [field]
 
 
 def test_renting_an_unknown_server_is_404_and_a_malformed_id_400(api, make_user):
@@ -215,12 +178,11 @@ def test_renting_an_unknown_server_is_404_and_a_malformed_id_400(api, make_user)
 
 def test_a_short_balance_is_402_and_charges_nothing(app, api, make_user, server_id):
     alice = make_user("alice", balance_cents=69_99)
-    before = database_snapshot(app)
-    response = rent(api, alice, server_id)
-    assert response.status_code == 402
-    assert response.json["error"] == "Payment Required"
-    assert "$70.00" in response.json["message"] and "$69.99" in response.json["message"]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = rent(api, alice, server_id)
+        assert response.status_code == 402
+        assert response.json["error"] == "Payment Required"
+        assert "$70.00" in response.json["message"] and "$69.99" in response.json["message"]
 
 
 def test_the_exact_balance_is_enough(app, api, make_user, server_id):
@@ -233,27 +195,26 @@ def test_the_exact_balance_is_enough(app, api, make_user, server_id):
 def test_a_rented_server_cannot_be_rented_again(app, api, make_user, server_id):
     alice, bob = make_user("alice", balance_cents=100_00), make_user("bob", balance_cents=100_00)
     assert rent(api, alice, server_id).status_code == 201
-    before = database_snapshot(app)
-    response = rent(api, bob, server_id)
-    assert response.status_code == 409
-    assert response.json["message"] == "This server is not available: it is already rented"
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = rent(api, bob, server_id)
+        assert response.status_code == 409
+        assert response.json["message"] == "This server is not available: it is already rented"
 
 
 def test_max_charge_cents_refuses_a_dearer_charge(app, api, make_user, server_id):
     alice = make_user("alice", balance_cents=100_00)
-    before = database_snapshot(app)
-    refused = rent(api, alice, server_id, max_charge_cents=69_99)
-    assert refused.status_code == 409
-    assert "max_charge_cents" in refused.json["message"]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        refused = rent(api, alice, server_id, max_charge_cents=69_99)
+        assert refused.status_code == 409
+        assert "max_charge_cents" in refused.json["message"]
     assert rent(api, alice, server_id, max_charge_cents=70_00).status_code == 201
 
 
-def test_a_failure_after_the_debit_rolls_the_whole_rent_back(app, api, make_user, server_id, monkeypatch):
+@pytest.fixture
+def fail_after_debit(monkeypatch):
+    """Call it to make every charge fail just after the wallet was debited (``monkeypatch.undo`` ends that)."""
     from services import wallet
 
-    alice = make_user("alice", balance_cents=100_00)
     real_debit = wallet.debit
 
     def debit_then_fail(*args, **kwargs):
@@ -261,12 +222,17 @@ def test_a_failure_after_the_debit_rolls_the_whole_rent_back(app, api, make_user
         db.session.flush()
         raise RuntimeError("storage failed after the debit")
 
-    monkeypatch.setattr(wallet, "debit", debit_then_fail)
-    before = database_snapshot(app)
-    response = rent(api, alice, server_id)
-    assert response.status_code == 500
-    assert database_snapshot(app) == before
-    monkeypatch.setattr(wallet, "debit", real_debit)
+    return lambda: monkeypatch.setattr(wallet, "debit", debit_then_fail)
+
+
+def test_a_failure_after_the_debit_rolls_the_whole_rent_back(app, api, make_user, server_id, fail_after_debit,
+                                                             monkeypatch):
+    alice = make_user("alice", balance_cents=100_00)
+    fail_after_debit()
+    with database_unchanged(app):
+        response = rent(api, alice, server_id)
+        assert response.status_code == 500
+    monkeypatch.undo()
     assert rent(api, alice, server_id).status_code == 201
 
 
@@ -491,11 +457,10 @@ def test_an_ended_rental_cannot_be_extended(app, api, make_user, server_id, cloc
     alice = make_user("alice", balance_cents=200_00)
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
     clock.advance(days=9)
-    before = database_snapshot(app)
-    response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7})
-    assert response.status_code == 409
-    assert response.json["message"] == "This rental has ended and can no longer be extended"
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7})
+        assert response.status_code == 409
+        assert response.json["message"] == "This rental has ended and can no longer be extended"
 
 
 @pytest.mark.parametrize("position, status", [
@@ -520,13 +485,12 @@ def test_who_may_extend_a_rental_in_a_pool(app, api, team, server_id, position, 
 def test_extending_with_an_unoffered_duration_is_400(app, api, make_user, server_id):
     alice = make_user("alice", balance_cents=200_00)
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
-    before = database_snapshot(app)
-    response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 2})
-    assert response.status_code == 400
-    assert response.json["details"] == [
-        {"field": "additional_days", "message": "must be one of this server's rental durations: 1, 7, 30"}
-    ]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 2})
+        assert response.status_code == 400
+        assert response.json["details"] == [
+            {"field": "additional_days", "message": "must be one of this server's rental durations: 1, 7, 30"}
+        ]
 
 
 @pytest.mark.parametrize("body, field", [
@@ -540,11 +504,10 @@ def test_extending_with_an_unoffered_duration_is_400(app, api, make_user, server
 def test_a_bad_extend_body_is_400_naming_the_field(app, api, make_user, server_id, body, field):
     alice = make_user("alice", balance_cents=200_00)
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
-    before = database_snapshot(app)
-    response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json=body)
-    assert response.status_code == 400
-    assert [d["field"] for d in response.json["details"]] == [field]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        response = api.post(f"/rentals/{rental_id}/extend", as_=alice, json=body)
+        assert response.status_code == 400
+        assert [d["field"] for d in response.json["details"]] == [field]
 
 
 def test_expected_rental_end_makes_a_retried_extend_harmless(app, api, make_user, server_id, clock):
@@ -552,39 +515,27 @@ def test_expected_rental_end_makes_a_retried_extend_harmless(app, api, make_user
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
     body = {"additional_days": 7, "expected_rental_end": "2025-01-28T22:00:00.000Z"}
     assert api.post(f"/rentals/{rental_id}/extend", as_=alice, json=body).status_code == 200
-    before = database_snapshot(app)
-    retried = api.post(f"/rentals/{rental_id}/extend", as_=alice, json=body)
-    assert retried.status_code == 409
-    assert "2025-02-04T22:00:00.000Z" in retried.json["message"]
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        retried = api.post(f"/rentals/{rental_id}/extend", as_=alice, json=body)
+        assert retried.status_code == 409
+        assert "2025-02-04T22:00:00.000Z" in retried.json["message"]
 
 
 def test_extend_checks_the_balance_and_max_charge(app, api, make_user, server_id):
     alice = make_user("alice", balance_cents=80_00)
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
-    before = database_snapshot(app)
-    assert api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7}).status_code == 402
-    capped = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 1, "max_charge_cents": 1})
-    assert capped.status_code == 409
-    assert database_snapshot(app) == before
+    with database_unchanged(app):
+        assert api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7}).status_code == 402
+        capped = api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 1, "max_charge_cents": 1})
+        assert capped.status_code == 409
 
 
-def test_a_failure_after_the_debit_rolls_the_whole_extend_back(app, api, make_user, server_id, monkeypatch):
-    from services import wallet
-
+def test_a_failure_after_the_debit_rolls_the_whole_extend_back(app, api, make_user, server_id, fail_after_debit):
     alice = make_user("alice", balance_cents=200_00)
     rental_id = rent(api, alice, server_id).json["data"]["rental"]["id"]
-    real_debit = wallet.debit
-
-    def debit_then_fail(*args, **kwargs):
-        real_debit(*args, **kwargs)
-        db.session.flush()
-        raise RuntimeError("storage failed after the debit")
-
-    monkeypatch.setattr(wallet, "debit", debit_then_fail)
-    before = database_snapshot(app)
-    assert api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7}).status_code == 500
-    assert database_snapshot(app) == before
+    fail_after_debit()
+    with database_unchanged(app):
+        assert api.post(f"/rentals/{rental_id}/extend", as_=alice, json={"additional_days": 7}).status_code == 500
 
 
 def test_an_unknown_rental_is_404_on_extend(api, make_user):

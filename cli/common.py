@@ -1,7 +1,7 @@
 """What the command modules share: turning amounts and service failures into clear CLI errors."""
 import click
 
-from core.money import InvalidAmount, format_cents, parse_dollars
+from core.money import InvalidAmount, parse_dollars
 
 
 def dollars_to_cents(value: str, what: str = "amount") -> int:
@@ -12,7 +12,3 @@ def dollars_to_cents(value: str, what: str = "amount") -> int:
         raise click.ClickException(
             f"The {what} must be a number of dollars with at most 2 decimals, such as 250 or 99.50 (got {value!r})"
         ) from None
-
-
-def dollars(cents: int) -> str:
-    return f"${format_cents(cents)}"

@@ -2,7 +2,8 @@
 import click
 from flask.cli import AppGroup
 
-from cli.common import dollars, dollars_to_cents
+from cli.common import dollars_to_cents
+from core.money import format_dollars
 from services import accounts
 from services.errors import ServiceError
 
@@ -28,4 +29,4 @@ def create_user(username: str, password: str, alias: str, admin: bool, balance: 
         raise click.ClickException(error.message) from None
     click.echo(user.id)
     role = "administrator" if user.is_admin else "user"
-    click.echo(f"Created {role} {user.username} with a balance of {dollars(user.balance_cents)}", err=True)
+    click.echo(f"Created {role} {user.username} with a balance of {format_dollars(user.balance_cents)}", err=True)

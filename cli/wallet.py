@@ -2,7 +2,8 @@
 import click
 from flask.cli import AppGroup
 
-from cli.common import dollars, dollars_to_cents
+from cli.common import dollars_to_cents
+from core.money import format_dollars
 from services import wallet as wallets
 from services.errors import ServiceError
 
@@ -22,4 +23,5 @@ def credit(username: str, amount: str) -> None:
         user = wallets.credit(username, cents, note="Credit from the command line")
     except ServiceError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"Credited {dollars(cents)} to {user.username}; new balance: {dollars(user.balance_cents)}")
+    balance = format_dollars(user.balance_cents)
+    click.echo(f"Credited {format_dollars(cents)} to {user.username}; new balance: {balance}")

@@ -27,6 +27,11 @@ def format_cents(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
+def format_dollars(cents: int) -> str:
+    """``7000`` -> ``"$70.00"`` (amounts in messages)."""
+    return f"${format_cents(cents)}"
+
+
 def cents_to_number(cents: int) -> int | float:
     """``7000`` -> ``70``, ``7050`` -> ``70.5`` (the API's numeric transaction amounts)."""
     if cents % 100 == 0:

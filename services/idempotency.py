@@ -38,10 +38,10 @@ def _stored(user: User, key: str, fingerprint: str) -> Outcome | None:
 
 
 def run(user: User, key: str | None, fingerprint: str, operation: Callable[[], tuple[int, dict]]) -> Outcome:
-    """``operation()`` makes the change and returns ``(status, body)``; with a key, at most once."""
+    """``operation()`` makes the change in its own ``write_transaction`` and returns ``(status, body)``;
+    with a key, the claim joins that transaction and the change happens at most once."""
     if key is None:
-        with write_transaction():
-            status, body = operation()
+        status, body = operation()
         return Outcome(status, body, replayed=False)
 
     if (outcome := _stored(user, key, fingerprint)) is not None:

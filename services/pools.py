@@ -57,7 +57,7 @@ def may_change_roles(role: str) -> bool:
     return role == ROLE_OWNER
 
 
-def may_extend_others_rentals(role: str) -> bool:
+def may_extend_others_rentals(role: str | None) -> bool:
     """Owners and admins extend any rental in the pool; everyone extends their own."""
     return role in (ROLE_OWNER, ROLE_ADMIN)
 

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from core.extensions import db
 from core.ids import new_id
-from core.money import format_cents
+from core.money import format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
@@ -99,7 +99,7 @@ def price_for(server_id: str, days: int, field: str) -> int:
 def _check_max_charge(price_cents: int, max_charge_cents: int | None) -> None:
     if max_charge_cents is not None and price_cents > max_charge_cents:
         raise Conflict(
-            f"The charge of ${format_cents(price_cents)} exceeds max_charge_cents ({max_charge_cents}); "
+            f"The charge of {format_dollars(price_cents)} exceeds max_charge_cents ({max_charge_cents}); "
             "nothing was charged"
         )
 
@@ -167,8 +167,7 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
     """
     with write_transaction():
         rental = _rental_for_update(user, rental_id)
-        if rental.user_id != user.id and not pools.may_extend_others_rentals(
-                pools.role_in_pool(user, rental.pool_id) or ""):
+        if rental.user_id != user.id and not pools.may_extend_others_rentals(pools.role_in_pool(user, rental.pool_id)):
             raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
         now = utcnow()
         if rental.status_at(now) == STATUS_ENDED:

@@ -7,7 +7,7 @@ for the same balance cannot both pass the check.
 from sqlalchemy import select, update
 
 from core.extensions import db
-from core.money import format_cents
+from core.money import format_dollars
 from models import Transaction, User
 from services import accounts
 from services.atomic import write_transaction
@@ -46,9 +46,9 @@ def debit(user_id: str, cents: int, kind: str, rental_id: str, now) -> Transacti
         execution_options={"synchronize_session": False},
     ).rowcount
     if not taken:
-        balance = db.session.scalar(select(User.balance_cents).where(User.id == user_id))
+        balance = db.session.scalar(select(User.balance_cents).where(User.id == user_id)) or 0
         raise PaymentRequired(
-            f"Insufficient balance: this costs {_dollars(cents)} and your balance is {_dollars(balance or 0)}"
+            f"Insufficient balance: this costs {format_dollars(cents)} and your balance is {format_dollars(balance)}"
         )
     transaction = Transaction(user_id=user_id, type=kind, amount_cents=cents, rental_id=rental_id,
                               note=f"{kind.capitalize()} {rental_id}", created_at=now)
@@ -69,7 +69,3 @@ def transactions(user: User, page: Page) -> tuple[list[Transaction], int]:
     )
     rows, total = paginate(statement, page)
     return [row[0] for row in rows], total
-
-
-def _dollars(cents: int) -> str:
-    return f"${format_cents(cents)}"

@@ -1,4 +1,5 @@
 """The data model of the whole product, one module per aggregate."""
+from models.audit import AuditEvent
 from models.pool import Membership, Pool
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
@@ -6,6 +7,7 @@ from models.token import ApiToken
 from models.user import User
 
 __all__ = [
+    "AuditEvent",
     "ApiToken",
     "IdempotencyRecord",
     "Membership",

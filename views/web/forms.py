@@ -32,7 +32,8 @@ def _at_most(limit: int) -> Length:
 
 def _browser_pattern(pattern: str) -> str:
     # The HTML pattern attribute is anchored already and rejects explicit anchors in some browsers.
-    return pattern.removeprefix("^").removesuffix("$")
+    # Browsers compile it with the regex "v" flag, where a bare "-" at the end of a class is a syntax error.
+    return pattern.removeprefix("^").removesuffix("$").replace("-]", r"\-]")
 
 
 class RegisterForm(FlaskForm):

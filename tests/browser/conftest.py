@@ -1,0 +1,102 @@
+"""Browser tests: the app served on a free port, driven by Playwright in Debian's Chromium.
+
+The browser is the system's (``/usr/bin/chromium``, or ``CHROMIUM`` to point elsewhere);
+nothing is downloaded. Screenshots of the main pages land in ``test-artifacts/screenshots``.
+"""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TIMEOUT_MS = 10_000
+HTTP_STATUS_LOG = "Failed to load resource: the server responded with a status of 4"
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/setup does it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test app on 127.0.0.1 and a free port, answering from a thread per request."""
+    app.config["SERVER_NAME"] = None
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+class Browser:
+    """Opens isolated browser sessions (one per person) against the live server."""
+
+    def __init__(self, browser, base_url: str):
+        self._browser = browser
+        self.base_url = base_url
+        self._contexts = []
+
+    def new_page(self, javascript: bool = True) -> Page:
+        context = self._browser.new_context(base_url=self.base_url, java_script_enabled=javascript,
+                                            viewport={"width": 1280, "height": 860})
+        context.set_default_timeout(TIMEOUT_MS)
+        self._contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", self._console_message)
+        return page
+
+    page_errors: list
+    console_errors: list
+
+    def _console_message(self, message) -> None:
+        # A 4xx answer (a form with errors, a refusal) is logged by the browser but is the test's to judge.
+        if message.type == "error" and not message.text.startswith(HTTP_STATUS_LOG):
+            self.console_errors.append(message.text)
+
+    def close(self):
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def browse(browser, live_server):
+    """``browse.new_page()`` for each person in the story; fails on any script error or CSP violation."""
+    sessions = Browser(browser, live_server)
+    sessions.page_errors, sessions.console_errors = [], []
+    yield sessions
+    sessions.close()
+    assert sessions.page_errors == [], sessions.page_errors
+    assert sessions.console_errors == [], sessions.console_errors
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a full-page picture of ``page`` for people to look at after the run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def go_to(page: Page, section: str) -> None:
+    """Follow the main navigation, as a person would."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=section).click()

@@ -3,8 +3,9 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import config
+from core import config, request_log
 from core.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -17,23 +18,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     if test_config:
         app.config.update(test_config)
+    config.check_secret_key(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the order of the published examples
 
     register_extensions(app)
+    request_log.install(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     if app.config["AUTO_MIGRATE"]:
         upgrade_schema(app)
+    if proxies := int(os.environ.get("PROXY_FIX") or 0):  # how many reverse proxies set X-Forwarded-*
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from core import sqlite
+    from core import security, sqlite
     from models.types import render_migration_type
 
+    security.init_app(app)  # first: its body-size check runs before CSRF reads a form
     sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
@@ -60,11 +66,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from views.api import api
+    from views.health import health
     from views.web import web
 
     csrf.exempt(api)  # bearer tokens, not cookies, authenticate the API
     app.register_blueprint(api, url_prefix="/api/v1")
     app.register_blueprint(web)
+    csrf.exempt(health)
+    app.register_blueprint(health)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -32,6 +32,17 @@ IDEMPOTENCY_KEY_MAX = 200
 
 TRANSACTION_TYPES = ("credit", "rental", "extension")
 CURRENCY = "USD"
+CREDIT_MAX_CENTS = 100_000_000  # $1,000,000 in one wallet credit
 
 PAGE_LIMIT_DEFAULT = 100
 PAGE_LIMIT_MAX = 500
+PAGE_OFFSET_MAX = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL take (a 64-bit integer)
+
+JSON_DEPTH_MAX = 32  # nesting of arrays and objects in a request body
+
+# Rate limits (defaults; each one can be set from the environment, see core/config.py).
+# Login is counted for the API and the login page together.
+LOGIN_RATE_PER_USERNAME = "10 per minute"
+LOGIN_RATE_PER_IP = "30 per minute"
+TOKEN_CREATE_RATE_PER_USER = "20 per hour"
+TOKEN_CREATE_RATE_PER_IP = "60 per hour"

@@ -19,6 +19,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
+from services import audit
 from services.errors import BadRequest, Conflict
 
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
@@ -48,10 +49,15 @@ def _hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def named(username: str):
+    """The SQL condition for the user called ``username``; usernames are case-insensitive."""
+    return func.lower(User.username) == username.lower()
+
+
 def find_user(username: str) -> User | None:
     if not isinstance(username, str) or username_problem(username):
         return None
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    return db.session.scalar(select(User).where(named(username)))
 
 
 def create_user(
@@ -103,13 +109,23 @@ def create_user(
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The user these credentials belong to, or None; either way the attempt goes into the audit trail."""
     user = find_user(username)
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASH:
             _DUMMY_HASH[method] = generate_password_hash("not-a-password", method=method)
         check_password_hash(_DUMMY_HASH[method], str(password))
-        return None
-    if not check_password_hash(user.password_hash, str(password)):
-        return None
+    elif not check_password_hash(user.password_hash, str(password)):
+        user = None
+    if user is None:
+        audit.record(audit.LOGIN_FAILED, details={"username": str(username)[:USERNAME_MAX]})
+    else:
+        audit.record(audit.LOGIN_SUCCEEDED, user, target_type="user", target_id=user.id)
+    db.session.commit()
     return user
+
+
+def record_logout(user: User) -> None:
+    audit.record(audit.LOGOUT, user, target_type="user", target_id=user.id)
+    db.session.commit()

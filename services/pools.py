@@ -20,7 +20,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import Membership, Pool, Rental, Server, User
-from services import accounts
+from services import accounts, audit
 from services.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
@@ -60,6 +60,10 @@ def may_change_roles(role: str) -> bool:
 def may_extend_others_rentals(role: str | None) -> bool:
     """Owners and admins extend any rental in the pool; everyone extends their own."""
     return role in (ROLE_OWNER, ROLE_ADMIN)
+
+
+def may_view_audit(role: str) -> bool:
+    return role == ROLE_OWNER
 
 
 def may_remove(actor: Membership, target: Membership) -> bool:
@@ -220,6 +224,7 @@ def create_pool(user: User, name: str, description: str | None = None, settings:
         db.session.flush()
         db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
                                   invited_at=now, joined_at=now))
+        audit.record(audit.POOL_CREATED, user, pool.id, "pool", pool.id, {"name": name})
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -239,6 +244,7 @@ def update_pool(user: User, pool_id: str, changes: dict) -> Pool:
         pool.description = changes["description"] or ""
     if changes:
         pool.updated_at = utcnow()
+        audit.record(audit.POOL_UPDATED, user, pool.id, "pool", pool.id, {"changed": sorted(changes)})
     db.session.commit()
     return pool
 
@@ -266,6 +272,7 @@ def delete_pool(user: User, pool_id: str) -> None:
     _move_rentals_to_default_pools(pool.id)
     db.session.execute(delete(Membership).where(Membership.pool_id == pool.id))
     db.session.execute(delete(Pool).where(Pool.id == pool.id))
+    audit.record(audit.POOL_DELETED, user, pool.id, "pool", pool.id, {"name": pool.name})
     db.session.commit()
     db.session.expunge_all()
 
@@ -279,12 +286,15 @@ def invite_member(user: User, pool_id: str, username: str, role: str) -> Members
         raise Forbidden("Only the pool owner or an admin can invite members")
     if role not in allowed:
         raise Forbidden("Only the pool owner can invite admins")
-    invitee = accounts.find_user(username)
-    if invitee is None:
+    # The invitee and their membership come in one query, so an unknown username (404) costs what a known one does.
+    row = None if accounts.username_problem(username) else db.session.execute(
+        select(User, Membership)
+        .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.pool_id == pool.id))
+        .where(accounts.named(username))
+    ).first()
+    if row is None:
         raise NotFound("User not found")
-    existing = db.session.scalar(
-        select(Membership).where(Membership.pool_id == pool.id, Membership.user_id == invitee.id)
-    )
+    invitee, existing = row
     if existing is not None:
         if existing.role == ROLE_OWNER:
             raise Conflict("That user owns this pool")
@@ -294,6 +304,8 @@ def invite_member(user: User, pool_id: str, username: str, role: str) -> Members
     invitation = Membership(pool_id=pool.id, user_id=invitee.id, role=role, is_authorized=False,
                             invited_by_id=user.id, invited_at=utcnow())
     db.session.add(invitation)
+    audit.record(audit.INVITATION_SENT, user, pool.id, "user", invitee.id,
+                 {"username": invitee.username, "role": role})
     try:
         db.session.commit()
     except IntegrityError:
@@ -320,6 +332,8 @@ def accept_invitation(user: User, invitation_id: str) -> Membership:
     if not accepted:
         db.session.rollback()
         raise Conflict("This invitation is no longer pending")
+    audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
+                 {"username": user.username, "role": invitation.role})
     db.session.commit()
     db.session.refresh(invitation)
     return invitation
@@ -334,6 +348,8 @@ def reject_invitation(user: User, invitation_id: str) -> None:
     if not rejected:
         db.session.rollback()
         raise Conflict("This invitation is no longer pending")
+    audit.record(audit.INVITATION_REJECTED, user, invitation.pool_id, "user", user.id,
+                 {"username": user.username, "role": invitation.role})
     db.session.commit()
     db.session.expunge_all()
 
@@ -347,6 +363,10 @@ def _member(pool: Pool, user_id: str) -> Membership:
     return member
 
 
+def _username(user_id: str) -> str | None:
+    return db.session.scalar(select(User.username).where(User.id == user_id))
+
+
 def change_member_role(user: User, pool_id: str, member_user_id: str, role: str) -> Membership:
     pool, membership = _access(user, pool_id)
     if not may_change_roles(membership.role):
@@ -354,6 +374,8 @@ def change_member_role(user: User, pool_id: str, member_user_id: str, role: str)
     member = _member(pool, member_user_id)
     if member.role == ROLE_OWNER:
         raise BadRequest("The pool owner's role cannot be changed")
+    audit.record(audit.MEMBER_ROLE_CHANGED, user, pool.id, "user", member.user_id,
+                 {"username": _username(member.user_id), "from": member.role, "to": role})
     member.role = role
     db.session.commit()
     return member
@@ -374,5 +396,11 @@ def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
     _move_rentals_to_default_pools(pool.id, member.user_id)
     db.session.execute(delete(Membership).where(Membership.id == member.id),
                        execution_options={"synchronize_session": False})
+    if not member.is_authorized:
+        action = audit.INVITATION_CANCELLED
+    else:
+        action = audit.MEMBER_LEFT if member.user_id == user.id else audit.MEMBER_REMOVED
+    audit.record(action, user, pool.id, "user", member.user_id,
+                 {"username": _username(member.user_id), "role": member.role})
     db.session.commit()
     db.session.expunge_all()

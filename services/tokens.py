@@ -1,5 +1,6 @@
 """API tokens: made from a login or the tokens page, stored hashed, revocable."""
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -7,8 +8,9 @@ from sqlalchemy import select, update
 
 from core.extensions import db
 from core.limits import TOKEN_NAME_MAX
-from core.timeutil import utcnow
+from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
+from services import audit
 from services.errors import BadRequest, NotFound
 
 TOKEN_PREFIX = "srv_"
@@ -38,19 +40,24 @@ def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiT
         expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
     )
     db.session.add(token)
+    db.session.flush()
+    audit.record(audit.TOKEN_CREATED, user, target_type="token", target_id=token.id,
+                 details={"name": name, "expires_at": isoformat(token.expires_at)})
     db.session.commit()
     return token, plain
 
 
 def user_for_token(plain: str) -> User | None:
-    """The user a bearer token belongs to, if it is live. Lookup is by digest, so no secret is compared."""
+    """The user a bearer token belongs to, if it is live. Only SHA-256 digests are stored and compared."""
     if not plain or len(plain) > 200:
         return None
+    digest = _digest(plain)
     row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == _digest(plain))
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == digest)
     ).first()
     now = utcnow()
-    if row is None or not row.ApiToken.is_usable(now):
+    # The row was found by an index lookup; the digest is confirmed in constant time.
+    if row is None or not hmac.compare_digest(row.ApiToken.token_hash, digest) or not row.ApiToken.is_usable(now):
         return None
     token, user = row
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
@@ -71,5 +78,6 @@ def revoke_token(user: User, token_id: str) -> ApiToken:
         raise NotFound("Token not found")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=token.id, details={"name": token.name})
         db.session.commit()
     return token

@@ -16,6 +16,8 @@ from core.extensions import db
 from core.timeutil import set_clock
 from services import accounts, tokens
 
+os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
+
 FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"  # the real default (scrypt) costs ~50 ms a user
 PASSWORD = "correct-horse-battery"
 

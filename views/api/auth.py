@@ -1,3 +1,4 @@
+from core import security
 from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat
 from services import accounts, tokens
@@ -7,6 +8,7 @@ from views.api.support import error_response, json_body, ok, validate
 
 
 @api.post("/users/auth/login")
+@security.login_limits()
 def login():
     body = validate(LoginBody, json_body())
     user = accounts.authenticate(body.username, body.password)

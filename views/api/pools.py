@@ -1,10 +1,11 @@
 """Pools, Pool Invitations and Pool Members."""
 from flask import request
 
-from services import pools
+from services import audit, pools
 from services.paging import parse_page
 from views.api import api
 from views.api import serializers as out
+from views.api.audit_serializers import audit_event
 from views.api.schemas import ChangeRoleBody, CreatePoolBody, InviteMemberBody, UpdatePoolBody
 from views.api.support import api_user, json_body, ok, path_id, validate
 
@@ -82,3 +83,10 @@ def change_member_role(pool_id, user_id):
 def remove_member(pool_id, user_id):
     pools.remove_member(api_user(), path_id(pool_id, what="pool id"), path_id(user_id, field="userId", what="user id"))
     return ok(out.SUCCESS, "Member removed successfully")
+
+
+@api.get("/pools/<pool_id>/audit")
+def pool_audit(pool_id):
+    """The pool's audit log, newest first (the owner's alone)."""
+    events, total = audit.pool_events(api_user(), path_id(pool_id, what="pool id"), parse_page(request.args))
+    return ok([audit_event(e) for e in events], "Audit events retrieved successfully", total=total)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from core.ids import normalize_id
-from core.limits import IDEMPOTENCY_KEY_MAX
+from core.limits import IDEMPOTENCY_KEY_MAX, JSON_DEPTH_MAX
 from services import idempotency
 from services.errors import BadRequest, ServiceError
 from services.validation import describe, field_name
@@ -44,6 +44,9 @@ def service_error_response(error: ServiceError):
     return error_response(error.status, error.message, error.details)
 
 
+TOO_DEEP = f"Malformed JSON in the request body: arrays and objects nested more than {JSON_DEPTH_MAX} levels deep"
+
+
 def json_body() -> dict:
     """The request's JSON object; an empty body is a request without one, whatever its content type."""
     raw = request.get_data(cache=True)
@@ -51,11 +54,29 @@ def json_body() -> dict:
         return {}
     try:
         data = json.loads(raw)
-    except (ValueError, RecursionError):
+    except RecursionError:
+        raise BadRequest(TOO_DEEP) from None
+    except ValueError:
         raise BadRequest("Malformed JSON in the request body") from None
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object")
+    if _depth(data) > JSON_DEPTH_MAX:
+        raise BadRequest(TOO_DEEP)
     return data
+
+
+def _depth(value) -> int:
+    """How deeply arrays and objects nest in ``value`` (an object of scalars is 1), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level <= JSON_DEPTH_MAX:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def validation_details(exc: ValidationError) -> list[dict]:

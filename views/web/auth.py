@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from flask import flash, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from core import security
 from services import accounts
 from services.errors import BadRequest, Conflict
 from views.web import htmx, web
@@ -50,7 +51,15 @@ def register():
     return _form_page("auth/register.html", "auth/_register_form.html", form)
 
 
+def _too_many_attempts(limit):
+    form = LoginForm()
+    form.form_errors.append(security.retry_message(security.retry_after(limit), "Too many login attempts"))
+    return htmx.render("auth/login.html", "auth/_login_form.html", status=429, form=form,
+                       next_url=safe_next(request.args.get("next")))
+
+
 @web.route("/login", methods=["GET", "POST"])
+@security.login_limits(on_breach=_too_many_attempts)
 def login():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -68,6 +77,8 @@ def login():
 
 @web.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        accounts.record_logout(current_user)
     logout_user()
     flash("You have been logged out.", "info")
     return htmx.redirect(url_for("web.login"))

@@ -2,6 +2,7 @@
 from flask import flash, url_for
 from flask_login import current_user, login_required
 
+from core import security
 from core.timeutil import utcnow
 from services import tokens as token_service
 from services.errors import BadRequest
@@ -34,8 +35,15 @@ def tokens():
     return _section(TokenForm())
 
 
+def _too_many_tokens(limit):
+    form = TokenForm()
+    form.form_errors.append(security.retry_message(security.retry_after(limit), "Too many new tokens"))
+    return _section(form, status=429)
+
+
 @web.post("/tokens")
 @login_required
+@security.token_creation_limits(on_breach=_too_many_tokens)
 def create_token():
     """Create a token and show its secret once, in this response and never again."""
     form = TokenForm()

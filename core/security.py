@@ -1,0 +1,147 @@
+"""Protection for every response: security headers, the body-size cap, rate limits and their 429 answers."""
+import json
+import math
+import time
+from collections.abc import Callable
+
+from flask import Flask, current_app, g, render_template, request
+from flask_limiter import RateLimitExceeded, RequestLimit
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core.extensions import limiter
+
+# No inline script or style anywhere: htmx is a file under static/js and its indicator styles are in app.css.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000"
+RATE_LIMITED = "Too many requests"
+_KEY_MAX = 200  # a rate-limit key is stored; a client cannot make it large
+
+
+def init_app(app: Flask) -> None:
+    # First, so an oversized body is refused before CSRF or a rate limit reads it.
+    app.before_request(refuse_oversized_body)
+    limiter.init_app(app)
+    app.after_request(add_security_headers)
+    app.register_error_handler(RateLimitExceeded, rate_limited)
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def refuse_oversized_body():
+    """413 for any request whose declared body is over ``MAX_CONTENT_LENGTH``, read by its view or not."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge(
+            f"What you sent is larger than this site accepts ({limit // 1024} KB). Please send less."
+        )
+
+
+# --- Rate limits ---------------------------------------------------------------------------------
+
+def login_username() -> str:
+    """The username a login attempt names, from the API's JSON body or the login form."""
+    username = None
+    if request.path.startswith("/api/"):
+        try:
+            data = json.loads(request.get_data(cache=True) or b"{}")
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            username = data.get("username")
+    else:
+        username = request.form.get("username")
+    if not isinstance(username, str) or not username.strip():
+        return "(none)"
+    return username.strip().lower()[:_KEY_MAX]  # usernames are case-insensitive
+
+
+def request_user() -> str:
+    """The API caller or the logged-in browser user."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user.id
+    if current_user.is_authenticated:
+        return current_user.id
+    return get_remote_address()
+
+
+Breach = Callable[[RequestLimit], object]
+
+
+def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None):
+    return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, key_func=key_func,
+                                methods=["POST"], on_breach=on_breach)
+
+
+def _both(first, second):
+    def decorate(view):
+        return second(first(view))
+    return decorate
+
+
+def login_limits(on_breach: Breach | None = None):
+    """Login attempts per username and per IP, counted across the API and the login page together."""
+    return _both(_limit("RATELIMIT_LOGIN_PER_USERNAME", "login-username", login_username, on_breach),
+                 _limit("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address, on_breach))
+
+
+def token_creation_limits(on_breach: Breach | None = None):
+    """Token creation per user and per IP, counted across every route that makes a named token."""
+    return _both(_limit("RATELIMIT_TOKEN_CREATE_PER_USER", "token-create-user", request_user, on_breach),
+                 _limit("RATELIMIT_TOKEN_CREATE_PER_IP", "token-create-ip", get_remote_address, on_breach))
+
+
+def retry_after(limit: RequestLimit | None) -> int:
+    """Whole seconds until ``limit`` lets the next request through."""
+    if limit is None:
+        return 60
+    reset_at, _ = limit.window
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def retry_message(seconds: int, subject: str = RATE_LIMITED) -> str:
+    unit = "second" if seconds == 1 else "seconds"
+    return f"{subject}. Try again in {seconds} {unit}."
+
+
+def rate_limited(error: RateLimitExceeded):
+    """429 with ``Retry-After``: the envelope under /api/, the view's own answer or a page elsewhere."""
+    from views.api.support import error_response  # the API's own error shape; views import core, not the reverse
+
+    seconds = retry_after(limiter.current_limit)
+    if request.path.startswith("/api/"):
+        response = error_response(429, retry_message(seconds))
+    elif error.response is not None:
+        response = error.response
+    else:
+        response = current_app.make_response((
+            render_template("error.html", code=429, title="Too many requests", message=retry_message(seconds)),
+            429,
+        ))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(seconds)
+    return response

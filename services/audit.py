@@ -1,0 +1,73 @@
+"""The audit trail: who did what, to what, when and from where.
+
+``record`` adds an event to the session without committing, so it is saved in the same database
+transaction as the change it records (and rolled back with it).
+"""
+from flask import has_request_context, request
+from sqlalchemy import select
+
+from core.extensions import db
+from core.timeutil import utcnow
+from models import AuditEvent, User
+from services import pools
+from services.errors import Forbidden, NotFound
+from services.paging import Page, paginate
+
+LOGIN_SUCCEEDED = "login.succeeded"
+LOGIN_FAILED = "login.failed"
+LOGOUT = "logout"
+TOKEN_CREATED = "token.created"
+TOKEN_REVOKED = "token.revoked"
+POOL_CREATED = "pool.created"
+POOL_UPDATED = "pool.updated"
+POOL_DELETED = "pool.deleted"
+INVITATION_SENT = "invitation.sent"
+INVITATION_ACCEPTED = "invitation.accepted"
+INVITATION_REJECTED = "invitation.rejected"
+INVITATION_CANCELLED = "invitation.cancelled"
+MEMBER_ROLE_CHANGED = "member.role_changed"
+MEMBER_REMOVED = "member.removed"
+MEMBER_LEFT = "member.left"
+RENTAL_CREATED = "rental.created"
+RENTAL_EXTENDED = "rental.extended"
+
+_IP_MAX = 45  # the longest IPv6 text form
+
+
+def _client_ip() -> str | None:
+    if not has_request_context() or not request.remote_addr:
+        return None
+    return request.remote_addr[:_IP_MAX]
+
+
+def record(action: str, actor: User | None = None, pool_id: str | None = None, target_type: str | None = None,
+           target_id: str | None = None, details: dict | None = None) -> AuditEvent:
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        actor_username=actor.username if actor is not None else None,
+        pool_id=pool_id,
+        target_type=target_type,
+        target_id=target_id,
+        details=details or {},
+        ip=_client_ip(),
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    return event
+
+
+def pool_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent], int]:
+    """A pool's events, newest first: for its owner; 403 for other members, 404 for everyone else."""
+    role = pools.role_in_pool(user, pool_id)
+    if role is None:
+        raise NotFound(pools.POOL_NOT_FOUND)
+    if not pools.may_view_audit(role):
+        raise Forbidden("Only the pool owner can see the pool's audit log")
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.pool_id == pool_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    rows, total = paginate(statement, page)
+    return [event for (event,) in rows], total

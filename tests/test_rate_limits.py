@@ -1,0 +1,253 @@
+"""Rate limits: login per username and per IP (API and login page together), token creation per user and IP.
+
+Each test has a fresh app, so every count starts at zero.
+"""
+import pytest
+from limits.storage import MemoryStorage, RedisStorage
+from redis import Redis
+
+from app import create_app
+from core import limits
+from core.config import ConfigurationError, from_environment
+from core.extensions import limiter
+from tests.conftest import PASSWORD
+from tests.web_helpers import HTMX, csrf_token, log_in, text
+
+LOGIN = "/api/v1/users/auth/login"
+
+
+def api_login(client, username, password="wrong-password", ip="10.0.0.1"):
+    return client.post(LOGIN, json={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def web_login(client, username, password="wrong-password", ip="10.0.0.1", headers=None):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": ip}, headers=headers or {})
+
+
+def assert_api_429(response):
+    assert response.status_code == 429
+    assert response.json == {"statusCode": 429, "message": response.json["message"], "error": "Too Many Requests"}
+    assert response.json["message"].startswith("Too many requests. Try again in ")
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+
+
+def test_the_defaults_are_the_documented_ones(app):
+    assert app.config["RATELIMIT_LOGIN_PER_USERNAME"] == limits.LOGIN_RATE_PER_USERNAME == "10 per minute"
+    assert app.config["RATELIMIT_LOGIN_PER_IP"] == limits.LOGIN_RATE_PER_IP == "30 per minute"
+    assert app.config["RATELIMIT_TOKEN_CREATE_PER_USER"] == limits.TOKEN_CREATE_RATE_PER_USER == "20 per hour"
+    assert app.config["RATELIMIT_TOKEN_CREATE_PER_IP"] == limits.TOKEN_CREATE_RATE_PER_IP == "60 per hour"
+
+
+# --- Login through the API -----------------------------------------------------------------------
+
+def test_the_eleventh_api_login_for_one_username_in_a_minute_is_429(client, make_user):
+    make_user("alice")
+    for _ in range(10):
+        assert api_login(client, "alice").status_code == 401
+    assert_api_429(api_login(client, "alice"))
+    # Even the right password waits: the limit is on attempts, not on failures.
+    assert_api_429(api_login(client, "alice", PASSWORD))
+
+
+def test_the_username_limit_ignores_case_and_counts_unknown_usernames_too(client, make_user):
+    make_user("alice")
+    for attempt in range(10):
+        assert api_login(client, "ALICE" if attempt % 2 else "alice").status_code == 401
+    assert_api_429(api_login(client, "Alice"))
+    for _ in range(10):
+        assert api_login(client, "nobody").status_code == 401
+    assert_api_429(api_login(client, "nobody"))
+
+
+def test_the_username_limit_holds_across_addresses(client, make_user):
+    make_user("alice")
+    for attempt in range(10):
+        assert api_login(client, "alice", ip=f"10.0.1.{attempt}").status_code == 401
+    assert_api_429(api_login(client, "alice", ip="10.0.2.1"))
+
+
+def test_other_usernames_are_not_held_up_by_one_being_limited(client, make_user):
+    make_user("alice")
+    make_user("bob")
+    for _ in range(11):
+        api_login(client, "alice")
+    response = api_login(client, "bob", PASSWORD)
+    assert response.status_code == 200
+    assert response.json["data"]["token"]
+
+
+def test_the_thirty_first_api_login_from_one_address_in_a_minute_is_429(client):
+    for attempt in range(30):
+        assert api_login(client, f"user{attempt}", ip="10.0.0.9").status_code == 401
+    assert_api_429(api_login(client, "someone_else", ip="10.0.0.9"))
+    assert api_login(client, "someone_else", ip="10.0.0.10").status_code == 401
+
+
+def test_a_refused_login_changes_nothing_but_the_count(app, client, make_user):
+    from tests.snapshots import database_unchanged
+
+    make_user("alice")
+    for _ in range(10):
+        api_login(client, "alice")
+    with database_unchanged(app):
+        assert_api_429(api_login(client, "alice", PASSWORD))
+
+
+def test_logins_without_a_username_are_counted_together(client):
+    bodies = ["{", "[]", '{"username": 5}', "", '{"username": "  "}'] * 2
+    for body in bodies:
+        assert client.post(LOGIN, data=body, content_type="application/json").status_code == 400
+    assert_api_429(client.post(LOGIN, data="{", content_type="application/json"))
+
+
+# --- Login through the page ----------------------------------------------------------------------
+
+def test_the_login_page_shares_the_count_with_the_api(client, make_user):
+    make_user("alice")
+    for _ in range(5):
+        api_login(client, "alice")
+    for _ in range(5):
+        assert web_login(client, "alice").status_code == 422
+    response = web_login(client, "alice")
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert "Too many login attempts. Try again in " in text(response)
+    assert "<html" in text(response) and 'name="username"' in text(response)
+    assert_api_429(api_login(client, "alice"))
+
+
+def test_a_limited_login_through_htmx_is_the_form_with_the_message(client, make_user):
+    make_user("alice")
+    for _ in range(10):
+        web_login(client, "alice")
+    response = web_login(client, "alice", PASSWORD, headers=HTMX)
+    assert response.status_code == 429
+    body = text(response)
+    assert "<html" not in body and "<form" in body
+    assert "Too many login attempts" in body and 'value="alice"' in body
+    assert response.headers["Retry-After"]
+
+
+def test_showing_the_login_page_is_not_counted(client, make_user):
+    make_user("alice")
+    for _ in range(40):
+        assert client.get("/login", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+    assert web_login(client, "alice", PASSWORD).status_code == 303
+
+
+def test_the_login_page_is_limited_per_address(client):
+    for attempt in range(30):
+        assert web_login(client, f"user{attempt}", ip="10.0.3.1").status_code == 422
+    assert web_login(client, "another", ip="10.0.3.1").status_code == 429
+    assert web_login(client, "another", ip="10.0.3.2").status_code == 422
+
+
+def test_limits_come_from_the_configuration(database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                      "SECRET_KEY": "test-secret", "RATELIMIT_LOGIN_PER_USERNAME": "2 per minute"})
+    client = app.test_client()
+    assert [api_login(client, "alice").status_code for _ in range(3)] == [401, 401, 429]
+
+
+def test_limits_can_be_set_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("RATELIMIT_LOGIN_PER_USERNAME", "5 per minute")
+    monkeypatch.setenv("RATELIMIT_TOKEN_CREATE_PER_IP", "100 per hour; 500 per day")
+    settings = from_environment(str(tmp_path))
+    assert settings["RATELIMIT_LOGIN_PER_USERNAME"] == "5 per minute"
+    assert settings["RATELIMIT_TOKEN_CREATE_PER_IP"] == "100 per hour; 500 per day"
+    assert settings["RATELIMIT_LOGIN_PER_IP"] == "30 per minute"
+
+
+def test_a_malformed_limit_in_the_environment_stops_the_start(monkeypatch, tmp_path):
+    monkeypatch.setenv("RATELIMIT_LOGIN_PER_IP", "lots")
+    with pytest.raises(ConfigurationError, match="RATELIMIT_LOGIN_PER_IP must be a rate limit like"):
+        from_environment(str(tmp_path))
+
+
+# --- Where the counts are kept -------------------------------------------------------------------
+
+def test_counts_are_kept_in_memory_by_default(app, monkeypatch, tmp_path):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert isinstance(limiter.storage, MemoryStorage)
+
+
+def test_a_redis_store_is_used_when_configured(monkeypatch, tmp_path, database_url):
+    url = "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", url)
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == url
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                "SECRET_KEY": "test-secret", "RATELIMIT_STORAGE_URI": url})
+    assert isinstance(limiter.storage, RedisStorage)
+    client = limiter.storage.storage
+    assert isinstance(client, Redis)
+    assert client.connection_pool.connection_kwargs["host"] == "127.0.0.1"
+    assert client.connection_pool.connection_kwargs["port"] == 6379
+
+
+# --- Token creation ------------------------------------------------------------------------------
+
+def create_token_on_page(client, name, ip="10.0.0.1", headers=None):
+    token = csrf_token(client, "/tokens")
+    return client.post("/tokens", data={"name": name, "lifetime": "30", "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": ip}, headers=headers or {})
+
+
+def test_the_twenty_first_token_in_an_hour_is_429(client, make_user):
+    make_user("alice")
+    log_in(client, "alice")
+    for number in range(20):
+        assert create_token_on_page(client, f"token {number}").status_code == 200
+    response = create_token_on_page(client, "one too many")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 60  # the hour's window, not a minute's
+    body = text(response)
+    assert "Too many new tokens. Try again in " in body
+    assert "one too many" in body  # the form keeps what was typed
+    assert "token 19" in body  # and the list is still there
+
+
+def test_a_limited_token_creation_through_htmx_is_the_section(client, make_user):
+    make_user("alice")
+    log_in(client, "alice")
+    for number in range(20):
+        create_token_on_page(client, f"token {number}", headers=HTMX)
+    response = create_token_on_page(client, "one too many", headers=HTMX)
+    assert response.status_code == 429
+    assert "<html" not in text(response) and 'id="tokens-section"' in text(response)
+
+
+def test_token_creation_is_counted_per_user(client, make_user):
+    make_user("alice")
+    make_user("bob")
+    log_in(client, "alice")
+    for number in range(20):
+        create_token_on_page(client, f"token {number}")
+    assert create_token_on_page(client, "more").status_code == 429
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/tokens")})
+    log_in(client, "bob")
+    assert create_token_on_page(client, "bobs token").status_code == 200
+
+
+def test_token_creation_is_counted_per_address(database_url, make_user):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                      "SECRET_KEY": "test-secret", "RATELIMIT_TOKEN_CREATE_PER_IP": "3 per hour",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    make_user("alice")
+    make_user("bob")
+    alice, bob = app.test_client(), app.test_client()
+    log_in(alice, "alice")
+    log_in(bob, "bob")
+    statuses = [create_token_on_page(person, f"t{n}").status_code for n, person in enumerate([alice, bob, alice])]
+    assert statuses == [200, 200, 200]
+    assert create_token_on_page(bob, "fourth").status_code == 429
+    assert create_token_on_page(bob, "elsewhere", ip="10.9.9.9").status_code == 200
+
+
+def test_nothing_else_is_limited(client, make_user, api):
+    alice = make_user("alice")
+    for _ in range(80):
+        assert api.get("/pools", as_=alice).status_code == 200

@@ -1,0 +1,101 @@
+"""Every API endpoint needs a live bearer token: none, a malformed one, a revoked one or an expired one is a 401.
+
+The endpoints are read from the app's URL map, so an endpoint added later is covered without a change here.
+"""
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from models import ApiToken
+from tests.conftest import PASSWORD
+from tests.web_helpers import csrf_token, log_in
+
+API_PREFIX = "/api/v1/"
+# Reachable without a token: logging in, and the description of the API itself.
+PUBLIC = {"api.login", "api.openapi_document"}
+SOME_ID = "0123456789abcdef01234567"
+
+
+def protected_calls(app) -> list[tuple[str, str]]:
+    """(method, path) for every method of every API endpoint but the public ones, path ids filled in."""
+    calls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX) or rule.endpoint in PUBLIC:
+            continue
+        path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            calls.append((method, path))
+    return calls
+
+
+def refusals(client, app, headers) -> list[str]:
+    """Every protected call that did not answer 401 in the envelope with a WWW-Authenticate challenge."""
+    wrong = []
+    for method, path in protected_calls(app):
+        response = client.open(path, method=method, headers=headers, json={} if method != "GET" else None)
+        body = response.get_json(silent=True) or {}
+        if (response.status_code != 401 or body.get("statusCode") != 401 or "data" in body
+                or not body.get("message") or "WWW-Authenticate" not in response.headers):
+            wrong.append(f"{method} {path} -> {response.status_code}")
+    return wrong
+
+
+def test_the_url_map_has_the_endpoints_to_check(app):
+    calls = protected_calls(app)
+    assert ("GET", "/api/v1/pools") in calls
+    assert ("POST", f"/api/v1/rentals/{SOME_ID}/extend") in calls
+    assert ("GET", f"/api/v1/pools/{SOME_ID}/audit") in calls
+    assert not any(path == "/api/v1/users/auth/login" for _, path in calls)
+
+
+@pytest.mark.parametrize("authorization", [
+    None,
+    "",
+    "Bearer",
+    "Bearer ",
+    "Basic YWxpY2U6cGFzc3dvcmQ=",
+    "Token srv_abc",
+    "Bearer srv_not-a-real-token",
+    "Bearer " + "x" * 5000,
+    "Bearer '; DROP TABLE api_tokens; --",
+])
+def test_every_endpoint_refuses_a_missing_or_bad_token(app, client, make_user, authorization):
+    make_user("alice")
+    headers = {} if authorization is None else {"Authorization": authorization}
+    assert refusals(client, app, headers) == []
+
+
+def test_every_endpoint_refuses_a_revoked_token(app, client, make_user):
+    alice = make_user("alice")
+    with app.app_context():
+        token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == alice.id))
+    log_in(client, "alice")
+    client.post(f"/tokens/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/tokens")})
+    anonymous = app.test_client()
+    assert refusals(anonymous, app, alice.headers) == []
+
+
+def test_every_endpoint_refuses_an_expired_token(app, client, make_user, clock):
+    alice = make_user("alice")  # the token lasts 30 days
+    assert client.get("/api/v1/pools", headers=alice.headers).status_code == 200
+    clock.advance(days=30, seconds=1)
+    assert refusals(client, app, alice.headers) == []
+
+
+def test_a_browser_session_does_not_authenticate_the_api(client, make_user):
+    """The API is exempt from CSRF because cookies never authenticate it."""
+    make_user("alice")
+    log_in(client, "alice")
+    assert client.get("/api/v1/pools").status_code == 401
+    assert client.post("/api/v1/pools", json={"name": "Forged"}).status_code == 401
+
+
+def test_wrong_password_and_unknown_user_look_the_same(client, make_user):
+    make_user("alice")
+    wrong_password = client.post("/api/v1/users/auth/login", json={"username": "alice", "password": "nope-nope"})
+    unknown_user = client.post("/api/v1/users/auth/login", json={"username": "nobody", "password": "nope-nope"})
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    assert wrong_password.json == unknown_user.json
+    assert wrong_password.json["message"] == "Invalid username or password"
+    right = client.post("/api/v1/users/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert right.status_code == 200

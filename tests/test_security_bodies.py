@@ -1,0 +1,107 @@
+"""Caps on what a request may carry: the body size (413), JSON nesting (400) and a pool's settings (400)."""
+import json
+
+from core.limits import JSON_DEPTH_MAX, POOL_SETTINGS_MAX_BYTES
+from tests.snapshots import database_unchanged
+from tests.test_security_auth import API_PREFIX, SOME_ID
+from tests.web_helpers import csrf_token, log_in, text
+
+
+def oversized_json(app) -> bytes:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    return json.dumps({"name": "x" * limit}).encode()
+
+
+def test_an_oversized_body_to_any_api_endpoint_is_413_in_the_envelope(app, client, make_user):
+    alice = make_user("alice")
+    body = oversized_json(app)
+    wrong = []
+    with database_unchanged(app):
+        for rule in app.url_map.iter_rules():
+            if not rule.rule.startswith(API_PREFIX):
+                continue
+            path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(path, method=method, data=body, content_type="application/json",
+                                       headers=alice.headers)
+                envelope = response.get_json(silent=True) or {}
+                if (response.status_code != 413 or envelope.get("statusCode") != 413
+                        or envelope.get("error") != "Request Entity Too Large"
+                        or "larger than the limit" not in envelope.get("message", "")):
+                    wrong.append(f"{method} {path} -> {response.status_code}")
+    assert wrong == []
+
+
+def test_a_body_at_the_limit_is_read(app, api, make_user):
+    alice = make_user("alice")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    body = {"name": "Big", "description": "d", "settings": {"notes": ""}}
+    padding = limit - len(json.dumps(body).encode())
+    body["settings"]["notes"] = " " * padding
+    response = api.post("/pools", as_=alice, data=json.dumps(body), content_type="application/json")
+    assert len(json.dumps(body).encode()) == limit
+    assert response.status_code == 400  # read and judged: the settings are over their own cap
+    assert response.json["details"][0]["field"] == "settings"
+
+
+def test_an_oversized_form_post_is_a_friendly_413_page(app, client, make_user):
+    make_user("alice")
+    log_in(client, "alice")
+    token = csrf_token(client, "/tokens")
+    with database_unchanged(app):
+        response = client.post("/tokens", data={"name": "x" * app.config["MAX_CONTENT_LENGTH"], "lifetime": "30",
+                                                "csrf_token": token})
+    assert response.status_code == 413
+    page = text(response)
+    assert "<html" in page
+    assert "larger than this site accepts (256 KB)" in page
+
+
+def nested(depth: int):
+    """A value with ``depth`` levels of arrays (1 is ``[]``)."""
+    value = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def test_json_nested_up_to_the_cap_is_accepted(api, make_user):
+    alice = make_user("alice")
+    # The body is one level and settings another, so the value inside may nest the rest.
+    response = api.post("/pools", as_=alice, json={"name": "Deep", "settings": {"tree": nested(JSON_DEPTH_MAX - 2)}})
+    assert response.status_code == 201, response.json
+
+
+def test_json_nested_beyond_the_cap_is_400_naming_the_problem(app, api, make_user):
+    alice = make_user("alice")
+    with database_unchanged(app):
+        for depth in (JSON_DEPTH_MAX - 1, 5000, 100_000):
+            raw = json.dumps({"name": "Deep", "settings": {"tree": nested(depth)}}) if depth < 1000 else (
+                '{"name": "Deep", "settings": ' + "[" * depth + "]" * depth + "}")
+            response = api.post("/pools", as_=alice, data=raw, content_type="application/json")
+            assert response.status_code == 400, depth
+            assert response.json["message"] == ("Malformed JSON in the request body: arrays and objects nested "
+                                                 f"more than {JSON_DEPTH_MAX} levels deep")
+
+
+def test_settings_over_their_cap_are_400_and_change_nothing(app, api, make_user):
+    alice = make_user("alice")
+    pool_id = api.post("/pools", as_=alice, json={"name": "Team"}).json["data"]["id"]
+    big = {"notes": "x" * POOL_SETTINGS_MAX_BYTES}
+    with database_unchanged(app):
+        for method, path, body in [("POST", "/pools", {"name": "Other", "settings": big}),
+                                   ("PATCH", f"/pools/{pool_id}", {"settings": big}),
+                                   ("PUT", f"/pools/{pool_id}", {"settings": big})]:
+            response = api.call(method, path, as_=alice, json=body)
+            assert response.status_code == 400
+            assert response.json["details"] == [
+                {"field": "settings", "message": f"must be at most {POOL_SETTINGS_MAX_BYTES} bytes as JSON"}]
+
+
+def test_settings_at_their_cap_are_kept(api, make_user):
+    alice = make_user("alice")
+    overhead = len(json.dumps({"notes": ""}, separators=(",", ":")))
+    settings = {"notes": "x" * (POOL_SETTINGS_MAX_BYTES - overhead)}
+    created = api.post("/pools", as_=alice, json={"name": "Team", "settings": settings})
+    assert created.status_code == 201
+    assert api.get(f"/pools/{created.json['data']['id']}", as_=alice).json["data"]["settings"] == settings

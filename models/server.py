@@ -8,52 +8,55 @@ from core.limits import SERVER_NAME_MAX
 from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
 
+DURATIONS_KEY_MAX = 300  # "|" and up to 50 durations of at most 4 digits, each followed by "|"
+
 
 class Server(db.Model):
-    """A dedicated server in the inventory. Every filterable attribute is its own column."""
+    """A dedicated server in the inventory. Every filterable attribute is its own column.
+
+    The marketplace's indexes are defined after the class: one per order it can list servers in.
+    """
 
     __tablename__ = "servers"
-    __table_args__ = (
-        Index("ix_servers_marketplace_order", "featured", "popularity_rank", "min_price_per_day_millicents"),
-        Index("ix_servers_cpu_score", "cpu_score_type", "cpu_score"),
-        Index("ix_servers_traffic_tb", "traffic_tb"),
-        Index("ix_servers_traffic_unlimited", "traffic_unlimited"),
-    )
 
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(SERVER_NAME_MAX))
-    country: Mapped[str] = mapped_column(String(2), index=True)
-    region: Mapped[str] = mapped_column(String(64), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(64))
     city: Mapped[str] = mapped_column(String(100))
     datacenter: Mapped[str] = mapped_column(String(100))
     model: Mapped[str] = mapped_column(String(200))
     is_vm: Mapped[bool] = mapped_column(Boolean, default=False)
-    category: Mapped[str] = mapped_column(String(16), index=True)
+    category: Mapped[str] = mapped_column(String(16))
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     popularity_rank: Mapped[int] = mapped_column(Integer)
     setup_time_minutes: Mapped[int] = mapped_column(Integer)
 
     cpu_model: Mapped[str] = mapped_column(String(200))
-    cpu_cores: Mapped[int] = mapped_column(Integer, index=True)
+    cpu_cores: Mapped[int] = mapped_column(Integer)
     cpu_threads: Mapped[int] = mapped_column(Integer)
     cpu_score: Mapped[int] = mapped_column(Integer)
     cpu_score_type: Mapped[str] = mapped_column(String(32))
-    ram_gb: Mapped[int] = mapped_column(Integer, index=True)
-    ram_type: Mapped[str] = mapped_column(String(16), index=True)
+    ram_gb: Mapped[int] = mapped_column(Integer)
+    ram_type: Mapped[str] = mapped_column(String(16))
     ram_speed_mhz: Mapped[int] = mapped_column(Integer)
     disks: Mapped[list] = mapped_column(JSON)
-    total_storage_gb: Mapped[int] = mapped_column(BigInteger, index=True)
+    total_storage_gb: Mapped[int] = mapped_column(BigInteger)
     disk_summary: Mapped[str] = mapped_column(String(300))
-    bandwidth_mbps: Mapped[int] = mapped_column(Integer, index=True)
+    bandwidth_mbps: Mapped[int] = mapped_column(Integer)
     traffic_tb: Mapped[float | None] = mapped_column(Float)
     traffic_unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
     ipv4_count: Mapped[int] = mapped_column(Integer)
     ipv6_enabled: Mapped[bool] = mapped_column(Boolean)
 
     # Cheapest per-day price over all durations, precomputed for filtering and ordering.
-    min_price_per_day_millicents: Mapped[int] = mapped_column(BigInteger, index=True)
+    min_price_per_day_millicents: Mapped[int] = mapped_column(BigInteger)
     # End of the current rental's hold; the server is in the marketplace when this is past.
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # One bit per disk type the server has (services.inventory.DISK_TYPE_BITS), for the any-of filter.
+    disk_type_bits: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The durations of its prices as "|1|7|30|", for the offers-any-of-these-durations filter.
+    durations_key: Mapped[str] = mapped_column(String(DURATIONS_KEY_MAX), server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -63,13 +66,29 @@ class Server(db.Model):
     disk_types = relationship("ServerDiskType", cascade="all, delete-orphan")
 
 
+# Every marketplace filter is a condition on a column of the browse index, so a page walks the index in
+# order, and counting the matches (X-Total-Count) reads only the index, never the table. Each other
+# order has a narrow index of its own; reserved_until comes last in all of them, so skipping rows for
+# a deep offset reads nothing else.
+_TIE_BREAK = (Server.featured.desc(), Server.popularity_rank, Server.min_price_per_day_millicents, Server.id)
+Index(
+    "ix_servers_browse", *_TIE_BREAK, Server.reserved_until,
+    Server.country, Server.region, Server.category, Server.cpu_cores, Server.cpu_score_type, Server.cpu_score,
+    Server.ram_gb, Server.ram_type, Server.total_storage_gb, Server.disk_type_bits, Server.bandwidth_mbps,
+    Server.traffic_tb, Server.traffic_unlimited, Server.durations_key,
+)
+Index("ix_servers_by_price", Server.min_price_per_day_millicents, *_TIE_BREAK[:2], Server.id, Server.reserved_until)
+Index("ix_servers_by_price_desc", Server.min_price_per_day_millicents.desc(), *_TIE_BREAK[:2], Server.id,
+      Server.reserved_until)
+Index("ix_servers_by_cpu_score", Server.cpu_score.desc(), *_TIE_BREAK, Server.reserved_until)
+Index("ix_servers_by_ram", Server.ram_gb.desc(), *_TIE_BREAK, Server.reserved_until)
+Index("ix_servers_by_storage", Server.total_storage_gb.desc(), *_TIE_BREAK, Server.reserved_until)
+
+
 class ServerPrice(db.Model):
     """The price of renting a server for one supported duration."""
 
     __tablename__ = "server_prices"
-    __table_args__ = (
-        Index("ix_server_prices_days_per_day", "days", "price_per_day_millicents"),
-    )
 
     server_id: Mapped[str] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"), primary_key=True)
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,7 +103,6 @@ class ServerDiskType(db.Model):
     """One row per distinct disk type a server has, for the any-of disk type filter."""
 
     __tablename__ = "server_disk_types"
-    __table_args__ = (Index("ix_server_disk_types_type", "disk_type", "server_id"),)
 
     server_id: Mapped[str] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"), primary_key=True)
     disk_type: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -32,25 +32,31 @@ Order: featured first, then ``popularity_rank`` ascending, then the cheapest per
 (cheapest first), ``-price_per_day`` (dearest first), ``cpu_score``, ``ram_gb``, ``storage_gb``
 (largest first). Prices in ordering are always the server's cheapest over all its durations.
 
-Every filter is a condition on an indexed column (or an EXISTS on an indexed child table), so one
-page costs three statements whatever its size: the count, the page, and the page's prices.
+How it stays fast (``models/server.py`` has the indexes): each order has an index that the page
+walks in order, and every filter is a condition on columns of the default order's index (disk types
+and durations as the precomputed ``disk_type_bits`` and ``durations_key``), so neither a page nor
+the count reads a table row it does not return. Filters never pick an index of their own (see
+``_unindexed``). One page costs three statements whatever its size: the count, the page, and the
+page's prices.
 """
 import math
 import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
-from sqlalchemy import BigInteger, ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, bindparam, exists, false, func, literal, or_, select, true
+from sqlalchemy.sql import operators
 
 from core.extensions import db
 from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
 from core.timeutil import utcnow
-from models import Server, ServerDiskType, ServerPrice
+from models import Server, ServerPrice
 from services.errors import BadRequest
-from services.paging import Page, paginate
+from services.inventory import DISK_TYPE_BITS
+from services.paging import Page
 
 ERROR_PREFIX = "Invalid query parameter: "
 DEFAULT_CPU_SCORE_TYPE = "passmark"
@@ -69,6 +75,9 @@ DEFAULT_ORDER = (
     Server.min_price_per_day_millicents.asc(),
     Server.id.asc(),
 )
+# The default order without the price, for the price sorts (their indexes do not repeat it).
+_ORDER_AFTER_PRICE = (DEFAULT_ORDER[0], DEFAULT_ORDER[1], DEFAULT_ORDER[3])
+NEVER_RESERVED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 MILLICENTS_PER_DOLLAR = 100_000
 INTEGER_MAX = 2**31 - 1
@@ -122,7 +131,11 @@ class _QueryReader:
         if len(values) > 1:
             self.fail(name, "must be given only once")
             return None
-        return values.pop() if values else None
+        value = values.pop() if values else None
+        if value is not None and "\x00" in value:  # no database column can hold it
+            self.fail(name, "must not contain NUL characters")
+            return None
+        return value
 
     def items(self, name: str) -> list[str]:
         items = []
@@ -223,7 +236,7 @@ def _at_least(column, minimum: Decimal) -> ColumnElement[bool]:
     column_max = BIGINT_MAX if isinstance(column.type, BigInteger) else INTEGER_MAX
     if minimum > column_max:
         return false()
-    return column >= math.ceil(minimum)
+    return _unindexed(column) >= math.ceil(minimum)
 
 
 def _traffic_at_least(minimum: Decimal) -> ColumnElement[bool]:
@@ -241,24 +254,39 @@ def _millicents_floor(dollars: Decimal) -> int:
         return int((dollars * MILLICENTS_PER_DOLLAR).to_integral_value())
 
 
+def _unindexed(column):
+    """``column`` in a filter: a plain column would let the planner pick an order's index (say the RAM
+    sort's for ``min_ram_gb``) to search by it and then read every match from the table; as an
+    expression it is read from the index that is walked instead."""
+    return column + 0
+
+
 def _price_conditions(filters: MarketplaceFilters) -> list[ColumnElement[bool]]:
     durations = filters.available_durations
     max_millicents = None if filters.max_price_per_day is None else _millicents_floor(filters.max_price_per_day)
+    price = _unindexed(Server.min_price_per_day_millicents)
     if not durations:
-        return [] if max_millicents is None else [Server.min_price_per_day_millicents <= max_millicents]
-    offered = [ServerPrice.server_id == Server.id, ServerPrice.days.in_(durations)]
+        return [] if max_millicents is None else [price <= max_millicents]
+    conditions = [or_(*(Server.durations_key.contains(f"|{days}|", autoescape=True) for days in durations))]
     if max_millicents is not None:
-        offered.append(ServerPrice.price_per_day_millicents <= max_millicents)
-    return [exists().where(*offered)]
+        # The cheapest price over all durations is at most the cheapest over some: a test on the index
+        # that spares most servers the lookup of their prices.
+        conditions.append(price <= max_millicents)
+        conditions.append(exists().where(ServerPrice.server_id == Server.id, ServerPrice.days.in_(durations),
+                                         ServerPrice.price_per_day_millicents <= max_millicents))
+    return conditions
 
 
 def _conditions(filters: MarketplaceFilters, now: datetime) -> list[ColumnElement[bool]]:
-    conditions = [or_(Server.reserved_until.is_(None), Server.reserved_until <= now)]
+    conditions = []
     if filters.country is not None:
         conditions.append(Server.country == filters.country)
     if filters.region is not None:
         conditions.append(Server.region == filters.region)
-    conditions += _price_conditions(filters)
+    if filters.category is not None:
+        conditions.append(Server.category == filters.category)
+    if filters.featured_only:
+        conditions.append(Server.featured == true())
     if filters.min_cpu_cores is not None:
         conditions.append(_at_least(Server.cpu_cores, filters.min_cpu_cores))
     if filters.min_cpu_score is not None or filters.cpu_score_type is not None:
@@ -272,31 +300,52 @@ def _conditions(filters: MarketplaceFilters, now: datetime) -> list[ColumnElemen
     if filters.min_total_storage_gb is not None:
         conditions.append(_at_least(Server.total_storage_gb, filters.min_total_storage_gb))
     if filters.disk_types:
-        conditions.append(exists().where(ServerDiskType.server_id == Server.id,
-                                         ServerDiskType.disk_type.in_(filters.disk_types)))
+        bits = sum(DISK_TYPE_BITS[disk_type] for disk_type in filters.disk_types)
+        conditions.append(Server.disk_type_bits.op("&")(bits) != 0)
     if filters.min_bandwidth_mbps is not None:
         conditions.append(_at_least(Server.bandwidth_mbps, filters.min_bandwidth_mbps))
     if filters.min_traffic_tb is not None:
         conditions.append(_traffic_at_least(filters.min_traffic_tb))
     if filters.unlimited_traffic_only:
         conditions.append(Server.traffic_unlimited == true())
-    if filters.category is not None:
-        conditions.append(Server.category == filters.category)
-    if filters.featured_only:
-        conditions.append(Server.featured == true())
-    return conditions
+    # SQLite tests a row's conditions in this order: the filters that leave out the most first, then
+    # availability (nearly every server passes), and last the dearest tests.
+    return conditions + [_available(now)] + _price_conditions(filters)
+
+
+def _available(now: datetime) -> ColumnElement[bool]:
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Not "reserved_until IS NULL OR ...": given that, SQLite reads the reserved_until index
+        # (nearly every server) and sorts, instead of walking the order's index.
+        return func.coalesce(Server.reserved_until, literal(NEVER_RESERVED, Server.reserved_until.type)) <= now
+    # PostgreSQL knows from its statistics that nearly every server passes this; for the expression
+    # above it would guess a third, and choose to sort instead of walking the index for deep pages.
+    return or_(Server.reserved_until.is_(None), Server.reserved_until <= now)
 
 
 def _prices_by_server(server_ids: list[str]) -> dict[str, dict[int, int]]:
     prices: dict[str, dict[int, int]] = defaultdict(dict)
     if server_ids:
+        # One list parameter, rather than a parameter object per id built on every call.
         rows = db.session.execute(
             select(ServerPrice.server_id, ServerPrice.days, ServerPrice.price_cents)
-            .where(ServerPrice.server_id.in_(server_ids))
+            .where(ServerPrice.server_id.in_(bindparam("server_ids", expanding=True))),
+            {"server_ids": server_ids},
         )
         for server_id, days, cents in rows:
             prices[server_id][days] = cents
     return prices
+
+
+def _total(filters: MarketplaceFilters, conditions: list[ColumnElement[bool]], now: datetime) -> int:
+    """How many servers match: X-Total-Count."""
+    if filters == MarketplaceFilters(sort=filters.sort):
+        # Only availability: all servers less the reserved ones. Counting a whole table is cheap
+        # (SQLite counts the entries of each page), and few servers are reserved at any time.
+        reserved = select(func.count()).select_from(Server).where(Server.reserved_until > now)
+        everything = select(func.count()).select_from(Server)
+        return db.session.scalar(select(everything.scalar_subquery() - reserved.scalar_subquery()))
+    return db.session.scalar(select(func.count()).select_from(Server).where(*conditions))
 
 
 def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None
@@ -306,9 +355,25 @@ def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None
     Each server comes with its prices as ``{days: cents}`` (for ``inventory.server_to_dict``), all
     loaded in one query for the page.
     """
-    order = ((SORT_KEYS[filters.sort],) if filters.sort else ()) + DEFAULT_ORDER
-    statement = select(Server).where(and_(*_conditions(filters, now or utcnow()))).order_by(*order)
-    rows, total = paginate(statement, page)
-    servers = [row[0] for row in rows]
+    now = now or utcnow()
+    if filters.sort in ("price_per_day", "-price_per_day"):
+        order = (SORT_KEYS[filters.sort],) + _ORDER_AFTER_PRICE
+    else:
+        order = ((SORT_KEYS[filters.sort],) if filters.sort else ()) + DEFAULT_ORDER
+    conditions = _conditions(filters, now)
+    total = _total(filters, conditions, now)
+    # The page's ids come from the order's index alone (however deep the offset, no table row is read
+    # to be skipped); only those servers are read, and put back in order here.
+    ids = select(Server.id).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset).subquery()
+    servers = sorted(db.session.scalars(select(Server).join(ids, Server.id == ids.c.id)), key=_sort_key(order))
     prices = _prices_by_server([server.id for server in servers])
     return [(server, prices[server.id]) for server in servers], total
+
+
+def _sort_key(order):
+    """A Python sort key for servers equal to ``order`` (numbers and flags in either direction, then the id)."""
+    terms = [(expression.element.key, expression.modifier is operators.desc_op) for expression in order]
+
+    def key(server: Server) -> tuple:
+        return tuple(-getattr(server, name) if descending else getattr(server, name) for name, descending in terms)
+    return key

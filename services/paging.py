@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from core.extensions import db
-from core.limits import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX
+from core.limits import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX
 from services.errors import BadRequest
 
 
@@ -34,7 +34,7 @@ def _int_param(args, name: str, default: int, minimum: int, maximum: int | None)
 def parse_page(args, default_limit: int = PAGE_LIMIT_DEFAULT) -> Page:
     return Page(
         limit=_int_param(args, "limit", default_limit, 1, PAGE_LIMIT_MAX),
-        offset=_int_param(args, "offset", 0, 0, None),
+        offset=_int_param(args, "offset", 0, 0, PAGE_OFFSET_MAX),
     )
 
 

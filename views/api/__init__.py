@@ -7,7 +7,7 @@ from views.api.support import error_response
 api = Blueprint("api", __name__)
 
 # Endpoints reachable without a token.
-PUBLIC_ENDPOINTS = {"api.login"}
+PUBLIC_ENDPOINTS = {"api.login", "api.openapi_document"}
 
 
 @api.before_request
@@ -27,4 +27,4 @@ def authenticate():
     return None
 
 
-from views.api import auth, marketplace, pools, rentals, wallet  # noqa: E402,F401  (routes register themselves on the blueprint)
+from views.api import auth, marketplace, openapi, pools, rentals, wallet  # noqa: E402,F401  (routes register themselves on the blueprint)

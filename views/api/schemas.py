@@ -3,13 +3,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from core.ids import normalize_id
+from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
     DURATION_DAYS_MAX,
     INVITABLE_ROLES,
     PASSWORD_MAX,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
+    POOL_SETTINGS_MAX_BYTES,
     USERNAME_MAX,
     USERNAME_PATTERN,
 )
@@ -21,10 +22,19 @@ class Body(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
-PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=POOL_NAME_MAX)]
-PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX)]
+def _storable(value: str) -> str:
+    # PostgreSQL cannot store NUL in a text column.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=POOL_NAME_MAX),
+                     AfterValidator(_storable)]
+PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX), AfterValidator(_storable)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
 InvitableRole = Literal[INVITABLE_ROLES]
+SETTINGS_RULE = f"Any JSON object of at most {POOL_SETTINGS_MAX_BYTES} bytes as compact JSON"
 Days = Annotated[int, Field(ge=1, le=DURATION_DAYS_MAX)]
 Cents = Annotated[int, Field(ge=0)]
 
@@ -36,8 +46,11 @@ def _object_id(value: str) -> str:
     return canonical
 
 
-ObjectId = Annotated[str, AfterValidator(_object_id)]
-Timestamp = Annotated[str, AfterValidator(parse_timestamp)]
+# The JSON Schema (for the OpenAPI document) says what the validators check.
+ObjectId = Annotated[str, AfterValidator(_object_id),
+                     Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
+Timestamp = Annotated[str, AfterValidator(parse_timestamp),
+                      Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
 
 
 class LoginBody(Body):
@@ -46,14 +59,14 @@ class LoginBody(Body):
 
 
 class CreatePoolBody(Body):
-    name: PoolName
+    name: PoolName = Field(description="Unique among your pools, compared after trimming spaces")
     description: PoolDescription | None = None
-    settings: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = Field(None, description=SETTINGS_RULE)
 
 
 class UpdatePoolBody(Body):
-    description: PoolDescription | None = None
-    settings: dict[str, Any] = {}
+    description: PoolDescription | None = Field(None, description="null clears the description")
+    settings: dict[str, Any] = Field({}, description=SETTINGS_RULE + "; replaces the settings")
 
     def changes(self) -> dict:
         """Only the fields the client sent."""
@@ -70,12 +83,13 @@ class ChangeRoleBody(Body):
 
 
 class RentBody(Body):
-    rental_days: Days
-    pool_id: ObjectId | None = None
-    max_charge_cents: Cents | None = None
+    rental_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
+    pool_id: ObjectId | None = Field(None, description="A pool you own or have joined; your default pool if absent")
+    max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
 
 
 class ExtendBody(Body):
-    additional_days: Days
-    expected_rental_end: Timestamp | None = None  # an ISO 8601 time, e.g. 2025-01-28T22:00:00.000Z
-    max_charge_cents: Cents | None = None
+    additional_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
+    expected_rental_end: Timestamp | None = Field(
+        None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
+    max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")

@@ -1,0 +1,265 @@
+"""The OpenAPI document and the reference page: complete, valid, and true to what the API answers."""
+import dataclasses
+import json
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
+from pydantic import TypeAdapter
+
+from core.limits import CPU_SCORE_TYPES, DISK_TYPES, PAGE_LIMIT_MAX, RAM_TYPES, SERVER_CATEGORIES
+from services.marketplace import MarketplaceFilters
+from tests.conftest import PASSWORD
+from tests.factories import make_servers
+from tests.test_api_rentals import add_server
+from tests.test_inventory import SEED_SERVER
+from views.api.openapi import OPERATIONS
+from views.api.response_schemas import ErrorBody
+
+METHODS = ("get", "post", "patch", "put", "delete")
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield method, path, item[method]
+
+
+def endpoint_of(method: str, operation: dict) -> str:
+    """The Flask endpoint an operation documents (a second method of a route has its own operationId)."""
+    return "api." + operation["operationId"].removesuffix(f"_{method}")
+
+
+def validator(document, schema):
+    """A validator for ``schema`` whose ``#/components/...`` references resolve in ``document``."""
+    return Draft202012Validator({**schema, "components": document["components"]},
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_the_document_is_valid_openapi_3_1_and_public(client, document):
+    validate_spec(document)
+    assert document["openapi"].startswith("3.1")
+    assert document["security"] == [{"bearerAuth": []}]
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    public = {(method, path) for method, path, operation in operations(document) if operation.get("security") == []}
+    assert public == {("post", "/api/v1/users/auth/login"), ("get", "/api/v1/openapi.json")}
+
+
+def test_every_api_route_and_method_is_documented_and_nothing_else(app, document):
+    routes = {
+        (method.lower(), re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule))
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    documented = {(method, path) for method, path, _ in operations(document)}
+    assert routes - documented == set(), "routes missing from the OpenAPI document"
+    assert documented - routes == set(), "documented operations the app does not serve"
+    assert len({operation["operationId"] for _, _, operation in operations(document)}) == len(documented)
+
+
+def test_each_request_body_is_the_pydantic_model_that_validates_it(document):
+    bodies = {op.endpoint: op.body for op in OPERATIONS if op.body is not None}
+    seen = set()
+    for method, _, operation in operations(document):
+        endpoint = endpoint_of(method, operation)
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        assert (media is not None) == (endpoint in bodies), endpoint
+        if media:
+            model = bodies[endpoint]
+            name = media["schema"]["$ref"].rsplit("/", 1)[1]
+            assert name == model.__name__
+            assert document["components"]["schemas"][name] == model.model_json_schema()
+            seen.add(model)
+    assert seen == set(bodies.values())
+
+
+def test_every_example_validates_against_its_schema(document):
+    checked = 0
+    for method, path, operation in operations(document):
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        if "example" in media:
+            validator(document, media["schema"]).validate(media["example"])
+            checked += 1
+        for status, response in operation["responses"].items():
+            if "$ref" in response:
+                response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+            media = response["content"]["application/json"]
+            if "example" in media:
+                validator(document, media["schema"]).validate(media["example"])
+                checked += 1
+    for response in document["components"]["responses"].values():
+        media = response["content"]["application/json"]
+        validator(document, media["schema"]).validate(media["example"])
+    for name, schema in document["components"]["schemas"].items():
+        for example in schema.get("examples", ()):
+            validator(document, schema).validate(example)
+    assert checked > 60
+
+
+def test_every_operation_lists_its_statuses_and_headers(document):
+    for method, path, operation in operations(document):
+        statuses = set(operation["responses"])
+        public = operation.get("security") == []
+        assert ("401" in statuses) == (not public or path.endswith("/login")), (method, path)
+        assert ("404" in statuses) == ("{" in path), (method, path)
+        assert ("413" in statuses) == ("requestBody" in operation), (method, path)
+        parameters = {parameter["name"] for parameter in operation.get("parameters", ())}
+        success = operation["responses"][min(statuses)]
+        if "limit" in parameters:
+            assert success["headers"]["X-Total-Count"]["required"] is True
+        if "Idempotency-Key" in parameters:
+            assert "Idempotent-Replayed" in success["headers"]
+    login = document["paths"]["/api/v1/users/auth/login"]["post"]["responses"]
+    assert "Retry-After" in document["components"]["responses"]["TooManyRequests"]["headers"]
+    assert login["429"] == {"$ref": "#/components/responses/TooManyRequests"}
+
+
+def test_marketplace_parameters_are_the_filters_parse_filters_reads(document):
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/servers/available"]["get"]["parameters"]}
+    filters = [f.name for f in dataclasses.fields(MarketplaceFilters)]
+    assert list(parameters) == filters + ["limit", "offset"]
+    assert parameters["cpu_score_type"]["schema"]["enum"] == list(CPU_SCORE_TYPES)
+    assert parameters["category"]["schema"]["enum"] == list(SERVER_CATEGORIES)
+    assert parameters["ram_types"]["schema"]["items"]["enum"] == list(RAM_TYPES)
+    assert parameters["disk_types"]["schema"]["items"]["enum"] == list(DISK_TYPES)
+    assert parameters["limit"]["schema"]["maximum"] == PAGE_LIMIT_MAX
+    assert parameters["featured_only"]["schema"] == {"type": "boolean", "default": False}
+    assert all(not parameter["required"] for parameter in parameters.values())
+
+
+# --- The response models are exactly what the API sends -------------------------------------------
+
+OPERATION_BY_ENDPOINT = {op.endpoint: op for op in OPERATIONS}
+
+
+class Conformance:
+    """Calls the API and checks each answer against the model its operation documents."""
+
+    def __init__(self, app, api):
+        self.adapter = app.url_map.bind("localhost")
+        self.api = api
+        self.seen: set[tuple[str, str]] = set()
+
+    def call(self, method, path, as_=None, **kwargs):
+        response = self.api.call(method, path, as_=as_, **kwargs)
+        endpoint, _ = self.adapter.match(f"/api/v1{path.split('?')[0]}", method=method)
+        op = OPERATION_BY_ENDPOINT[endpoint]
+        assert response.status_code == op.status, response.json
+        body = response.json
+        if op.envelope:
+            assert list(body) == ["statusCode", "message", "data"]
+            assert body["statusCode"] == op.status and body["message"] == op.message
+            adapter = TypeAdapter(op.data)
+            model = adapter.validate_python(body["data"], strict=True)
+            # Same values, same field order: the model is the answer, not an approximation of it.
+            assert json.dumps(adapter.dump_python(model, mode="json", exclude_unset=True)) == json.dumps(body["data"])
+        self.seen.add((method, endpoint))
+        return body
+
+
+def test_every_answer_is_its_documented_model_field_for_field(app, api, make_user, document):
+    owner = make_user("team_lead", balance_cents=100_000, alias="Team Lead")
+    member = make_user("jane_admin", balance_cents=100_000, alias="Jane Smith")
+    invitee = make_user("new_developer")
+    check = Conformance(app, api)
+    server_id = add_server(app)
+    add_server(app, id="507f1f77bcf86cd799439015", name="node-us-nyc-2")
+
+    check.call("POST", "/users/auth/login", json={"username": "team_lead", "password": PASSWORD})
+    check.call("GET", "/openapi.json")
+    pool = check.call("POST", "/pools", owner, json={"name": "Development Team", "settings": {"a": [1, None]}})["data"]
+    invitation = check.call("POST", f"/pools/{pool['id']}/members", owner,
+                            json={"username": member.username, "role": "admin"})["data"]
+    check.call("GET", "/pools/invitations/pending", member)
+    check.call("POST", f"/pools/{invitation['id']}/accept", member)
+    second = check.call("POST", f"/pools/{pool['id']}/members", owner,
+                        json={"username": invitee.username, "role": "user"})["data"]
+    check.call("POST", f"/pools/{second['id']}/reject", invitee)
+    check.call("PATCH", f"/pools/{pool['id']}", owner, json={"description": "Ours"})
+    check.call("PUT", f"/pools/{pool['id']}", owner, json={"settings": {}})
+    check.call("PATCH", f"/pools/{pool['id']}/members/{member.id}", owner, json={"role": "user"})
+    check.call("PUT", f"/pools/{pool['id']}/members/{member.id}", owner, json={"role": "admin"})
+
+    check.call("GET", "/servers/available?limit=1", owner)
+    rental = check.call("POST", f"/servers/{server_id}/rent", owner, json={"rental_days": 7, "pool_id": pool["id"]},
+                        headers={"Idempotency-Key": "first-rent"})["data"]["rental"]
+    check.call("POST", f"/rentals/{rental['id']}/extend", member, json={"additional_days": 30})
+    check.call("GET", "/pools", owner)
+    check.call("GET", f"/pools/{pool['id']}", owner)
+    check.call("GET", "/rentals", owner)
+    check.call("GET", "/servers", member)
+    check.call("GET", f"/rentals/{rental['id']}", owner)
+    check.call("GET", f"/servers/{rental['id']}", member)
+    check.call("GET", "/wallet/balance", owner)
+    check.call("GET", "/wallet/transactions", member)
+    check.call("GET", f"/pools/{pool['id']}/audit", owner)
+    check.call("DELETE", f"/pools/{pool['id']}/members/{member.id}", owner)
+    check.call("DELETE", f"/pools/{pool['id']}", owner)
+
+    documented = {(method.upper(), endpoint_of(method, op)) for method, _, op in operations(document)}
+    assert check.seen == documented
+
+
+@pytest.mark.parametrize("method, path, documented, body, status", [
+    ("GET", "/pools", "/pools", None, 401),
+    ("GET", "/pools/not-an-id", "/pools/{pool_id}", None, 400),
+    ("GET", "/pools/507f1f77bcf86cd799439300", "/pools/{pool_id}", None, 404),
+    ("POST", "/pools", "/pools", {"name": ""}, 400),
+])
+def test_errors_are_the_documented_error_body(api, make_user, document, method, path, documented, body, status):
+    alice = make_user("alice")
+    response = api.call(method, path, as_=None if status == 401 else alice, json=body)
+    assert response.status_code == status
+    model = ErrorBody.model_validate(response.json, strict=True)
+    assert json.dumps(model.model_dump(mode="json", exclude_unset=True)) == json.dumps(response.json)
+    reference = document["paths"][f"/api/v1{documented}"][method.lower()]["responses"][str(status)]
+    if "$ref" in reference:
+        reference = document["components"]["responses"][reference["$ref"].rsplit("/", 1)[1]]
+    validator(document, reference["content"]["application/json"]["schema"]).validate(response.json)
+
+
+# --- The reference page ------------------------------------------------------------------------------
+
+
+def test_the_reference_page_shows_every_operation(client, document):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'href="/api/v1/openapi.json"' in page
+    for method, path, operation in operations(document):
+        start = page.index(f'id="op-{operation["operationId"]}"')
+        section = page[start:page.index("</article>", start)]
+        assert f">{method.upper()}</span>" in section
+        assert f'<code class="api-path">{path}</code>' in section
+        assert operation["summary"].replace("'", "&#39;").replace('"', "&#34;") in section
+        for parameter in operation.get("parameters", ()):
+            assert f"<code>{parameter['name']}</code>" in section
+        for status in operation["responses"]:
+            assert f">{status}</span>" in section
+
+
+def test_the_reference_page_needs_no_inline_script_or_style(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "style=" not in page
+    assert re.findall(r"<script[^>]*>", page) == [f'<script src="/static/js/{name}" defer>'
+                                                  for name in re.findall(r'/static/js/([^"]+)"', page)]
+    assert "cdn" not in page.lower()
+
+
+def test_the_marketplace_example_is_what_the_api_serves_for_the_published_server(app, api, make_user, document):
+    alice = make_user("alice")
+    make_servers(app, [SEED_SERVER])
+    example = document["paths"]["/api/v1/servers/available"]["get"]["responses"]["200"]["content"][
+        "application/json"]["example"]
+    served = api.get("/servers/available", as_=alice).json
+    assert json.dumps(served) == json.dumps(example)

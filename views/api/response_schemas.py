@@ -1,0 +1,328 @@
+"""The API's answers as pydantic models: the `data` of every envelope, and the error body.
+
+``views.api.serializers`` builds these shapes as plain dicts (field order is part of the contract);
+the models describe them for the OpenAPI document (``views.api.openapi``), and the tests check that
+every answer the API gives validates against them and dumps back to exactly the same JSON, so the
+document cannot drift from what the API returns. Fields are listed in the order the API sends them.
+"""
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.limits import (
+    ALL_ROLES,
+    CPU_SCORE_TYPES,
+    CURRENCY,
+    DISK_TYPES,
+    RAM_TYPES,
+    SERVER_CATEGORIES,
+    TRANSACTION_TYPES,
+)
+from models.rental import STATUS_ACTIVE, STATUS_ENDED, STATUS_EXPIRED
+
+ID_PATTERN = r"^[0-9a-f]{24}$"
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
+DOLLARS_PATTERN = r"^\d+\.\d{2}$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["507f1f77bcf86cd799439300"])]
+Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, json_schema_extra={"format": "date-time"},
+                                 examples=["2025-01-21T22:00:00.000Z"])]
+Dollars = Annotated[str, Field(pattern=DOLLARS_PATTERN, description="Dollars with 2 decimals",
+                               examples=["70.00"])]
+# Transaction amounts are JSON numbers: 70, or 70.5 when there are cents.
+AmountNumber = Annotated[int | float, Field(ge=0, description="Dollars as a number", examples=[70])]
+Count = Annotated[int, Field(ge=0)]
+Currency = Literal[CURRENCY]
+Role = Literal[ALL_ROLES]
+RentalStatus = Literal[STATUS_ACTIVE, STATUS_EXPIRED, STATUS_ENDED]
+
+
+class Out(BaseModel):
+    # Strict and closed: a field the API adds, drops or retypes fails validation in the tests.
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+# --- Users and authentication ---------------------------------------------------------------------
+
+
+class UserRef(Out):
+    id: Id
+    username: str
+    alias: str
+
+
+class LoginResult(Out):
+    token: str = Field(description="The bearer token; send it as `Authorization: Bearer <token>`")
+    expires_at: Timestamp
+    user: UserRef
+
+
+# --- Pools ----------------------------------------------------------------------------------------
+
+
+class _PoolFields(Out):
+    id: Id
+    name: str
+    description: str
+    is_default: bool
+    settings: dict[str, Any]
+    created_at: Timestamp
+    updated_at: Timestamp
+    owner_id: Id
+
+
+class PoolSummary(_PoolFields):
+    user_role: Role = Field(description="The caller's role in the pool")
+    member_count: Count = Field(description="Authorized members, the owner included")
+    server_count: Count = Field(description="Rentals in the pool that have not ended")
+
+
+class PoolMember(Out):
+    id: Id = Field(description="The membership (invitation) id")
+    role: Role
+    is_authorized: bool = Field(description="False while the invitation is pending")
+    joined_at: Timestamp | None
+    user: UserRef
+
+
+class PoolServer(Out):
+    id: Id = Field(description="The server's id")
+    name: str
+    rental_status: RentalStatus
+    is_ready: bool = Field(description="Active, and the server's setup time has passed since rental_start")
+
+
+class PoolDetail(_PoolFields):
+    members: list[PoolMember]
+    servers: list[PoolServer]
+
+
+class PoolCreated(Out):
+    id: Id
+    name: str
+    description: str
+    owner_id: Id
+    is_default: bool
+    settings: dict[str, Any]
+    created_at: Timestamp
+
+
+class Success(Out):
+    success: Literal[True]
+
+
+class PendingInvitation(Out):
+    id: Id = Field(description="The invitation id, to accept or reject")
+    pool_id: Id
+    pool_name: str
+    pool_description: str
+    role: Role
+    invited_by: UserRef | None
+    invited_at: Timestamp
+
+
+class MemberInvited(Out):
+    id: Id = Field(description="The invitation id")
+    role: Role
+    is_authorized: bool
+    invited_at: Timestamp
+
+
+class AuditActor(Out):
+    id: Id
+    username: str
+
+
+class AuditEvent(Out):
+    id: Id
+    action: str = Field(examples=["invitation.sent", "member.role_changed", "rental.created"])
+    actor: AuditActor | None = Field(description="Who did it; null when nobody was logged in")
+    target_type: str | None = Field(description="What it was done to: pool, user, rental…")
+    target_id: Id | None
+    details: dict[str, Any]
+    ip: str | None = Field(description="The address the request came from")
+    created_at: Timestamp
+
+
+# --- Servers --------------------------------------------------------------------------------------
+
+
+class Cpu(Out):
+    model: str
+    cores: int
+    threads: int
+    score: int
+    score_type: Literal[CPU_SCORE_TYPES]
+
+
+class Ram(Out):
+    capacity_gb: int
+    type: Literal[RAM_TYPES]
+    speed_mhz: int
+
+
+class Disk(Out):
+    count: int
+    capacity_gb: int
+    type: Literal[DISK_TYPES]
+    interface: str
+
+
+class Disks(Out):
+    config: list[Disk]
+    total_gb: int
+    summary: str
+
+
+class Network(Out):
+    bandwidth_mbps: int
+    bandwidth_formatted: str
+    traffic_tb: int | float | None = Field(description="Monthly traffic; null when unlimited")
+    traffic_unlimited: bool
+
+
+class Additional(Out):
+    ipv4_count: int
+    ipv6_enabled: bool
+
+
+class Specs(Out):
+    cpu: Cpu
+    ram: Ram
+    disks: Disks
+    network: Network
+    additional: Additional
+
+
+class PriceTier(Out):
+    days: int
+    price: Dollars
+    price_per_day: Dollars
+    discount_percent: int | float = Field(description="Per-day saving against the shortest duration, in percent")
+
+
+class Pricing(Out):
+    prices: dict[str, Dollars] = Field(description="Price of the whole duration, by duration in days")
+    price_tiers: dict[str, PriceTier]
+
+
+class _ServerIdentity(Out):
+    id: Id
+    name: str
+    country: str
+    region: str
+    city: str
+    datacenter: str
+    model: str
+    is_vm: bool
+
+
+class MarketplaceServer(_ServerIdentity):
+    category: Literal[SERVER_CATEGORIES]
+    featured: bool
+    popularity_rank: int
+    setup_time_minutes: int
+    pricing: Pricing
+    specs: Specs
+
+
+class RentedServer(_ServerIdentity):
+    specs: Specs
+
+
+# --- Rentals and money ----------------------------------------------------------------------------
+
+
+class Charge(Out):
+    id: Id
+    amount: AmountNumber
+    currency: Currency
+
+
+class ChargeWithTime(Charge):
+    created_at: Timestamp
+
+
+class RentalSummary(Out):
+    id: Id
+    rental_start: Timestamp
+    rental_end: Timestamp
+    status: RentalStatus
+    amount: Dollars = Field(description="Everything paid for the rental so far")
+    remaining_days: Count
+    server_id: Id
+    pool_id: Id
+    server: RentedServer
+
+
+class RentalDetail(Out):
+    id: Id
+    rental_start: Timestamp
+    rental_end: Timestamp
+    hold_days: Count
+    status: RentalStatus
+    amount: Dollars = Field(description="Everything paid for the rental so far")
+    remaining_days: Count
+    usage_days: Count
+    server_id: Id
+    pool_id: Id
+    server: RentedServer
+    transaction: ChargeWithTime | None = Field(description="The charge that started the rental")
+
+
+class RentedRental(Out):
+    id: Id
+    server_id: Id
+    rental_start: Timestamp
+    rental_end: Timestamp
+    hold_days: Count
+    actual_usage_days: Count
+    status: RentalStatus
+
+
+class RentResult(Out):
+    rental: RentedRental
+    transaction: Charge
+
+
+class ExtendedRental(Out):
+    id: Id
+    rental_end: Timestamp
+    status: RentalStatus
+    amount: Dollars
+    remaining_days: Count
+
+
+class ExtendResult(Out):
+    rental: ExtendedRental
+    transaction: Charge
+
+
+class Balance(Out):
+    balance: Dollars
+    balance_cents: Count
+    currency: Currency
+
+
+class WalletTransaction(Out):
+    id: Id
+    type: Literal[TRANSACTION_TYPES] = Field(description="credit adds to the balance; rental and extension take")
+    amount: AmountNumber
+    currency: Currency
+    created_at: Timestamp
+    rental_id: Id | None
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+class ErrorDetail(Out):
+    field: str
+    message: str
+
+
+class ErrorBody(Out):
+    statusCode: int
+    message: str = Field(description="What is wrong, in a sentence")
+    error: str = Field(description="The HTTP reason phrase")
+    details: list[ErrorDetail] = Field(default=[], description="One entry per bad field, when there are any")

@@ -19,11 +19,11 @@ from sqlalchemy import and_, func, or_, select, update
 
 from core.extensions import db
 from core.ids import new_id
-from core.money import format_dollars
+from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import pools, wallet
+from services import audit, pools, wallet
 from services.atomic import write_transaction
 from services.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
@@ -144,6 +144,8 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
         db.session.add(rental)
         db.session.flush()
         transaction = wallet.debit(user.id, price_cents, wallet.RENTAL, rental.id, now)
+        audit.record(audit.RENTAL_CREATED, user, target_pool_id, "rental", rental.id,
+                     {"server_id": server_id, "days": rental_days, "amount": format_cents(price_cents)})
         db.session.flush()
     return Charge(rental, transaction)
 
@@ -159,15 +161,17 @@ def _rental_for_update(user: User, rental_id: str) -> Rental:
     return rental
 
 
+def may_extend(user: User, rental: Rental, role_in_pool: str | None) -> bool:
+    """The renter extends their own rental; the owner and admins of its pool extend any in the pool."""
+    return rental.user_id == user.id or pools.may_extend_others_rentals(role_in_pool)
+
+
 def extend_rental(user: User, rental_id: str, additional_days: int, expected_rental_end: datetime | None = None,
                   max_charge_cents: int | None = None) -> Charge:
-    """Move ``rental_end`` by ``additional_days``; the caller pays.
-
-    The renter extends their own rental; the owner and admins of its pool extend any in the pool.
-    """
+    """Move ``rental_end`` by ``additional_days``; the caller pays (``may_extend`` says who may)."""
     with write_transaction():
         rental = _rental_for_update(user, rental_id)
-        if rental.user_id != user.id and not pools.may_extend_others_rentals(pools.role_in_pool(user, rental.pool_id)):
+        if not may_extend(user, rental, pools.role_in_pool(user, rental.pool_id)):
             raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
         now = utcnow()
         if rental.status_at(now) == STATUS_ENDED:
@@ -189,6 +193,9 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
         )
         transaction = wallet.debit(user.id, price_cents, wallet.EXTENSION, rental.id,
                                    truncate_to_milliseconds(now))
+        audit.record(audit.RENTAL_EXTENDED, user, rental.pool_id, "rental", rental.id,
+                     {"server_id": rental.server_id, "days": additional_days, "amount": format_cents(price_cents),
+                      "rental_end": isoformat(rental.rental_end)})
         db.session.flush()
     return Charge(rental, transaction)
 

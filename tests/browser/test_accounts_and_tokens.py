@@ -62,3 +62,21 @@ def test_a_token_is_created_shown_once_and_revoked_in_place(browse, make_user):
     page.reload()
     expect(page.locator("#new-token-value")).to_have_count(0)
     expect(page.locator("tr", has_text="CI deploy").get_by_text("Revoked")).to_be_visible()
+
+
+def test_with_javascript_off_every_step_still_works_by_plain_form_posts(browse, make_user):
+    page = browse.new_page(javascript=False)
+    register(page, "dora")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    go_to(page, "API tokens")
+    page.get_by_label("Token name").fill("laptop")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#new-token-value")).to_be_visible()
+
+    page.locator("tr", has_text="laptop").get_by_role("button", name="Revoke").click()
+    expect(page.get_by_text("Token revoked")).to_be_visible()
+    expect(page.locator("tr", has_text="laptop").get_by_text("Revoked")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()

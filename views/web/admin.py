@@ -1,0 +1,113 @@
+"""The admin pages: add and edit inventory servers, and credit wallets. Administrators only
+(``services.admin`` refuses everyone else, which the error handler shows as the 403 page)."""
+from flask import flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from core.money import format_dollars
+from services import admin as admin_service
+from services.errors import BadRequest, ServiceError
+from services.paging import parse_page
+from views.web import htmx, web
+from views.web.pool_forms import CreditForm, ServerForm
+from views.web.pools import with_updates
+
+SERVER_PAGE_SIZE = 20
+
+
+def _search_context() -> dict:
+    query = request.args.get("q", "").strip()
+    page = parse_page(request.args, default_limit=SERVER_PAGE_SIZE)
+    servers, total = admin_service.search_servers(current_user, query, page)
+    return {"servers": servers, "total": total, "page": page, "query": query}
+
+
+def _admin_page(credit_form: CreditForm, status: int = 200):
+    admin_service.require_admin(current_user)
+    return htmx.render("admin/index.html", "admin/_servers.html", status=status,
+                       credit_form=credit_form, **_search_context())
+
+
+@web.get("/admin")
+@login_required
+def admin():
+    """The admin page; its server search answers htmx with the results only."""
+    return _admin_page(CreditForm(formdata=None))
+
+
+@web.post("/admin/credit")
+@login_required
+def admin_credit():
+    admin_service.require_admin(current_user)
+    form = CreditForm()
+    if form.validate_on_submit():
+        try:
+            user = admin_service.credit_wallet(current_user, form.username.data, form.cents)
+        except ServiceError as error:
+            form.add_credit_errors(error)
+        else:
+            flash(f"Credited {format_dollars(form.cents)} to {user.username}; "
+                  f"their balance is now {format_dollars(user.balance_cents)}.", "success")
+            if htmx.is_htmx():
+                return with_updates(render_template("admin/_credit.html", credit_form=CreditForm(formdata=None)))
+            return htmx.redirect(url_for("web.admin"))
+    if htmx.is_htmx():
+        return htmx.fragment("admin/_credit.html", status=422, credit_form=form)
+    return _admin_page(form, status=422)
+
+
+def _server_form_page(form: ServerForm, server=None, status: int = 200):
+    return htmx.render("admin/server.html", "admin/_server_form.html", status=status, form=form, server=server)
+
+
+@web.get("/admin/servers/new")
+@login_required
+def admin_new_server():
+    admin_service.require_admin(current_user)
+    return _server_form_page(ServerForm(formdata=None))
+
+
+@web.post("/admin/servers")
+@login_required
+def admin_create_server():
+    admin_service.require_admin(current_user)
+    form = ServerForm()
+    if form.validate_on_submit() and (record := form.to_record()) is not None:
+        try:
+            server = admin_service.create_server(current_user, record)
+        except BadRequest as error:
+            form.add_record_errors(error)
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"Server “{server.name}” added to the inventory.", "success")
+            return htmx.redirect(url_for("web.admin_edit_server", server_id=server.id))
+    return _server_form_page(form, status=422)
+
+
+@web.get("/admin/servers/<server_id>")
+@login_required
+def admin_edit_server(server_id: str):
+    server = admin_service.get_server(current_user, server_id)
+    form = ServerForm.from_record(admin_service.server_record(current_user, server_id))
+    return _server_form_page(form, server)
+
+
+@web.post("/admin/servers/<server_id>")
+@login_required
+def admin_update_server(server_id: str):
+    server = admin_service.get_server(current_user, server_id)
+    form = ServerForm()
+    if form.validate_on_submit() and (record := form.to_record()) is not None:
+        try:
+            server = admin_service.update_server(current_user, server_id, record)
+        except BadRequest as error:
+            form.add_record_errors(error)
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(f"Server “{server.name}” saved.", "success")
+            if htmx.is_htmx():
+                saved = ServerForm.from_record(admin_service.server_record(current_user, server_id))
+                return with_updates(render_template("admin/_server_form.html", form=saved, server=server))
+            return htmx.redirect(url_for("web.admin_edit_server", server_id=server_id))
+    return _server_form_page(form, server, status=422)

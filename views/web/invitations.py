@@ -1,0 +1,71 @@
+"""The invitations page: answer the pools' invitations, and their count in the nav of every page."""
+from flask import flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from services import pools as pool_service
+from services.errors import ServiceError
+from services.paging import parse_page
+from views.web import htmx, web
+from views.web.pool_forms import ROLE_LABELS
+from views.web.pools import htmx_refusal, with_updates
+
+
+@web.app_context_processor
+def invitation_count():
+    """``pending_invitation_count()`` for the nav badge, counted only where a page shows it."""
+    def count() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return pool_service.pending_invitation_count(current_user)
+
+    return {"pending_invitation_count": count}
+
+
+def _page(status: int = 200):
+    page = parse_page(request.args)
+    invitations, total = pool_service.pending_invitations(current_user, page)
+    return htmx.render("invitations/index.html", "invitations/_section.html", status=status,
+                       invitations=invitations, total=total, page=page)
+
+
+def _refused(error: ServiceError):
+    """A refusal (not yours, or answered already): among the flashes, beside the list as it is now."""
+    if htmx.is_htmx():
+        return htmx_refusal(error.message, badge=True)
+    flash(error.message, "error")
+    return _page(status=422)
+
+
+@web.get("/invitations")
+@login_required
+def invitations():
+    return _page()
+
+
+@web.post("/invitations/<invitation_id>/accept")
+@login_required
+def accept_invitation(invitation_id: str):
+    try:
+        membership = pool_service.accept_invitation(current_user, invitation_id)
+    except ServiceError as error:
+        return _refused(error)
+    pool = membership.pool
+    flash(f"You joined “{pool.name}” as {ROLE_LABELS[membership.role].lower()}.", "success")
+    if htmx.is_htmx():
+        row = render_template("invitations/_accepted_row.html", membership=membership, pool=pool)
+        return with_updates(row, badge=True)
+    return htmx.redirect(url_for("web.pool_detail", pool_id=pool.id))
+
+
+@web.post("/invitations/<invitation_id>/reject")
+@login_required
+def reject_invitation(invitation_id: str):
+    """Decline an invitation; its row goes away."""
+    try:
+        pool_service.reject_invitation(current_user, invitation_id)
+    except ServiceError as error:
+        return _refused(error)
+    flash("Invitation declined.", "info")
+    if htmx.is_htmx():
+        return with_updates(badge=True)
+    return htmx.redirect(url_for("web.invitations"))

@@ -1,0 +1,184 @@
+"""The marketplace pages: browse with live filters, one server with its price tiers, and renting it."""
+from decimal import Decimal
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from core.ids import normalize_id
+from core.money import format_dollars
+from services import marketplace as market
+from services import pools as pool_service
+from services import rental_views, rentals
+from services.errors import BadRequest, Conflict, NotFound, PaymentRequired
+from services.inventory import price_tiers, server_to_dict
+from services.paging import parse_page
+from views.web import htmx, web
+from views.web.forms import add_service_errors
+from views.web.pager import pager, query_pairs, url_with
+from views.web.rental_forms import (
+    CHOOSE_POOL,
+    MarketplaceFilterForm,
+    RentForm,
+    category_name,
+    days_label,
+)
+
+PAGE_SIZE = 24
+_REGIONAL_INDICATOR_A = 0x1F1E6
+
+
+@web.app_template_filter("flag")
+def flag(country: str) -> str:
+    """``"US"`` -> the flag emoji (a pair of regional indicator letters)."""
+    if len(country) != 2 or not country.isascii() or not country.isalpha():
+        return ""
+    return "".join(chr(_REGIONAL_INDICATOR_A + ord(letter) - ord("A")) for letter in country.upper())
+
+
+@web.app_template_filter("storage")
+def storage(gb: int) -> str:
+    """``480`` -> ``"480 GB"``, ``3840`` -> ``"3.84 TB"`` (decimal units, as disks are sold)."""
+    if gb < 1000:
+        return f"{gb} GB"
+    return f"{(Decimal(gb) / 1000).quantize(Decimal('0.01')).normalize():f} TB"
+
+
+@web.app_template_filter("category")
+def category_label(category: str) -> str:
+    return category_name(category)
+
+
+@web.app_template_filter("days")
+def days_filter(days: int) -> str:
+    return days_label(days)
+
+
+def cheapest_tier(prices: dict[int, int]) -> dict | None:
+    """The price tier with the lowest price per day (the shortest of equals)."""
+    tiers = price_tiers(prices).values()
+    return min(tiers, key=lambda tier: (Decimal(tier["price_per_day"]), tier["days"]), default=None)
+
+
+# --- Browsing ---------------------------------------------------------------------------------------
+
+@web.get("/marketplace")
+def marketplace():
+    """The servers for rent, filtered by the query string exactly as the API's ``/servers/available``."""
+    pairs = query_pairs()
+    canonical = url_with("web.marketplace", pairs)
+    if not htmx.is_htmx() and len(pairs) != len(list(request.args.items(multi=True))):
+        # A plain GET form sends its empty fields too; the address to keep is the one without them.
+        return htmx.vary(redirect(canonical, 302))
+
+    form = MarketplaceFilterForm(request.args)
+    problems = []
+    filters = page = None
+    try:
+        filters = market.parse_filters(request.args)
+    except BadRequest as error:
+        problems += error.details or [{"field": None, "message": error.message}]
+    try:
+        page = parse_page(request.args, default_limit=PAGE_SIZE)
+    except BadRequest as error:
+        problems += error.details or [{"field": None, "message": error.message}]
+
+    offers, paging = [], None
+    if problems:
+        form.add_problems(problems)
+    else:
+        servers, total = market.browse(filters, page)
+        offers = [(server_to_dict(server, prices), cheapest_tier(prices)) for server, prices in servers]
+        paging = pager(page, total, len(offers), "web.marketplace")
+
+    response = htmx.render("marketplace/index.html", "marketplace/_results.html", status=422 if problems else 200,
+                           form=form, offers=offers, paging=paging, problems=problems,
+                           limit=page.limit if page is not None and request.args.get("limit") else "")
+    if htmx.is_htmx():
+        response.headers["HX-Push-Url"] = canonical
+    return response
+
+
+# --- One server ---------------------------------------------------------------------------------------
+
+def _offer(server_id: str) -> rental_views.ServerOffer:
+    canonical = normalize_id(server_id)
+    if canonical is None:
+        abort(404)
+    return rental_views.get_offer(canonical)
+
+
+def _rent_form(offer: rental_views.ServerOffer, **kwargs) -> RentForm:
+    return RentForm(prices=offer.prices, pools=rental_views.rentable_pools(current_user), user_id=current_user.id,
+                    total_url=url_for("web.rent_total", server_id=offer.server.id), **kwargs)
+
+
+def _detail_context(offer: rental_views.ServerOffer, form: RentForm | None) -> dict:
+    total = None
+    if form is not None and form.rental_days.data in offer.prices:
+        total = offer.prices[form.rental_days.data]
+    return {"offer": offer, "server": server_to_dict(offer.server, offer.prices), "form": form,
+            "total_cents": total, "days": form.rental_days.data if form is not None else None}
+
+
+@web.get("/marketplace/<server_id>")
+def server_detail(server_id: str):
+    offer = _offer(server_id)
+    form = _rent_form(offer, formdata=None) if current_user.is_authenticated and offer.available else None
+    return htmx.render("marketplace/server.html", "marketplace/_server.html", **_detail_context(offer, form))
+
+
+@web.get("/marketplace/<server_id>/total")
+@login_required
+def rent_total(server_id: str):
+    """The summary line under the rent form, for the duration picked: what it costs and what is left after."""
+    offer = _offer(server_id)
+    raw = request.args.get("rental_days", "")
+    days = int(raw) if raw.isdigit() and len(raw) <= 4 else None
+    try:
+        total = rentals.price_for(offer.server.id, days, "rental_days") if days is not None else None
+    except BadRequest:
+        total = None
+    return htmx.fragment("marketplace/_rent_total.html", total_cents=total, days=days)
+
+
+@web.post("/marketplace/<server_id>/rent")
+@login_required
+def rent_server(server_id: str):
+    offer = _offer(server_id)
+    form = _rent_form(offer)
+    if form.validate_on_submit():
+        days = form.rental_days.data
+        quoted = form.quoted_price(days)
+        try:
+            if quoted is not None and days in offer.prices and offer.prices[days] > quoted:
+                raise Conflict(f"The price for {days_label(days)} is now {format_dollars(offer.prices[days])}, "
+                               f"not {format_dollars(quoted)}; nothing was charged. "
+                               "Check the new total and rent again.")
+            charge = rentals.rent_server(current_user, offer.server.id, days, form.pool_id.data,
+                                         max_charge_cents=quoted)
+        except NotFound as error:
+            if error.message != pool_service.POOL_NOT_FOUND:
+                raise
+            form.pool_id.errors.append(CHOOSE_POOL)
+        except BadRequest as error:
+            add_service_errors(form, error)
+        except (PaymentRequired, Conflict) as error:
+            form.form_errors.append(error.message)
+        else:
+            return _rented(offer, charge)
+    offer = rental_views.get_offer(offer.server.id)  # taken meanwhile? the page says so
+    form.quote(offer.prices)
+    return htmx.render("marketplace/server.html", "marketplace/_rent_section.html", status=422,
+                       **_detail_context(offer, form))
+
+
+def _rented(offer: rental_views.ServerOffer, charge: rentals.Charge):
+    rental = charge.rental
+    if htmx.is_htmx():
+        rental_views.reload_balance(current_user._get_current_object())
+        return htmx.fragment("marketplace/_rented.html", offer=offer, rental=rental, transaction=charge.transaction,
+                             pool=rental.pool)
+    flash(f"You rented {offer.server.name} for {days_label((rental.rental_end - rental.rental_start).days)}; "
+          f"{format_dollars(charge.transaction.amount_cents)} was taken from your wallet.", "success")
+    return htmx.redirect(url_for("web.rental_detail", rental_id=rental.id))
+

@@ -1,0 +1,38 @@
+"""Previous/Next links for a paged list page, keeping every other query parameter of the URL."""
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import request, url_for
+
+from services.paging import Page
+
+
+def query_pairs(args=None) -> list[tuple[str, str]]:
+    """The query string's parameters that say something, in order: empty values are dropped."""
+    args = request.args if args is None else args
+    return [(key, value) for key, value in args.items(multi=True) if value.strip()]
+
+
+def url_with(endpoint: str, pairs: list[tuple[str, str]], **values) -> str:
+    return url_for(endpoint, **values) + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+@dataclass
+class Pager:
+    total: int
+    first: int  # 1-based position of the first item shown; 0 when none
+    last: int
+    previous_url: str | None
+    next_url: str | None
+
+
+def pager(page: Page, total: int, shown: int, endpoint: str, **values) -> Pager:
+    others = [(key, value) for key, value in query_pairs() if key != "offset"]
+
+    def at(offset: int) -> str:
+        return url_with(endpoint, others + ([("offset", str(offset))] if offset else []), **values)
+
+    previous_url = at(max(0, page.offset - page.limit)) if page.offset > 0 else None
+    next_url = at(page.offset + page.limit) if page.offset + page.limit < total else None
+    first = page.offset + 1 if shown else 0
+    return Pager(total, first, page.offset + shown, previous_url, next_url)

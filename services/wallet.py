@@ -7,6 +7,7 @@ for the same balance cannot both pass the check.
 from sqlalchemy import select, update
 
 from core.extensions import db
+from core.limits import CREDIT_MAX_CENTS
 from core.money import format_dollars
 from models import Transaction, User
 from services import accounts
@@ -22,8 +23,9 @@ EXTENSION = "extension"
 def credit(username: str, cents: int, note: str = "Credit") -> User:
     """Add money to a wallet and record it, in one transaction."""
     if cents <= 0:
-        raise BadRequest("The amount must be greater than zero",
-                         [{"field": "amount", "message": "must be greater than zero"}])
+        raise BadRequest.for_field("amount", "must be greater than zero")
+    if cents > CREDIT_MAX_CENTS:
+        raise BadRequest.for_field("amount", f"must be at most {format_dollars(CREDIT_MAX_CENTS)}")
     user = accounts.find_user(username)
     if user is None:
         raise NotFound(f"No user named {username}")

@@ -96,6 +96,8 @@ def test_wallet_credit_prints_the_new_balance(app, runner, make_user):
     ("bob", "0", "greater than zero"),
     ("bob", "ten", "number of dollars"),
     ("nobody", "5", "No user named nobody"),
+    ("bob", "1000000.01", "must be at most $1000000.00"),
+    ("bob", "1e30", "must be at most $1000000.00"),
 ])
 def test_wallet_credit_refuses_clearly(app, runner, make_user, username, amount, message):
     make_user("bob", balance_cents=1000)

@@ -10,14 +10,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, ROLE_ADMIN, ROLE_USER, SERVER_CATEGORIES
 from core.money import format_cents
 from core.timeutil import utcnow
 from models import Membership, Pool, Rental, Server, ServerPrice, User
-from services import accounts, inventory, pools, rentals
+from services import accounts, inventory, marketplace, pools, rentals
 
 DEMO_PASSWORD = "demo-password"
 DEMO_SERVER_COUNT = 240
@@ -372,7 +372,7 @@ def _free_server_offering(days: int) -> str | None:
     return db.session.scalar(
         select(Server.id)
         .join(ServerPrice, (ServerPrice.server_id == Server.id) & (ServerPrice.days == days))
-        .where(or_(Server.reserved_until.is_(None), Server.reserved_until <= utcnow()))
+        .where(marketplace.available(utcnow()))
         .order_by(Server.popularity_rank, Server.id)
         .limit(1)
     )

@@ -310,10 +310,11 @@ def _conditions(filters: MarketplaceFilters, now: datetime) -> list[ColumnElemen
         conditions.append(Server.traffic_unlimited == true())
     # SQLite tests a row's conditions in this order: the filters that leave out the most first, then
     # availability (nearly every server passes), and last the dearest tests.
-    return conditions + [_available(now)] + _price_conditions(filters)
+    return conditions + [available(now)] + _price_conditions(filters)
 
 
-def _available(now: datetime) -> ColumnElement[bool]:
+def available(now: datetime) -> ColumnElement[bool]:
+    """Listed when nobody holds the server: ``reserved_until`` unset or passed (``is_available``)."""
     if db.session.get_bind().dialect.name == "sqlite":
         # Not "reserved_until IS NULL OR ...": given that, SQLite reads the reserved_until index
         # (nearly every server) and sorts, instead of walking the order's index.
@@ -323,13 +324,20 @@ def _available(now: datetime) -> ColumnElement[bool]:
     return or_(Server.reserved_until.is_(None), Server.reserved_until <= now)
 
 
-def _prices_by_server(server_ids: list[str]) -> dict[str, dict[int, int]]:
+def is_available(server: Server, now: datetime) -> bool:
+    """The rule ``available`` puts in SQL, for one loaded server: nobody holds it now."""
+    return server.reserved_until is None or server.reserved_until <= now
+
+
+def prices_by_server(server_ids: list[str]) -> dict[str, dict[int, int]]:
+    """``{server_id: {days: cents}}`` in one statement, shortest duration first."""
     prices: dict[str, dict[int, int]] = defaultdict(dict)
     if server_ids:
         # One list parameter, rather than a parameter object per id built on every call.
         rows = db.session.execute(
             select(ServerPrice.server_id, ServerPrice.days, ServerPrice.price_cents)
-            .where(ServerPrice.server_id.in_(bindparam("server_ids", expanding=True))),
+            .where(ServerPrice.server_id.in_(bindparam("server_ids", expanding=True)))
+            .order_by(ServerPrice.server_id, ServerPrice.days),
             {"server_ids": server_ids},
         )
         for server_id, days, cents in rows:
@@ -366,7 +374,7 @@ def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None
     # to be skipped); only those servers are read, and put back in order here.
     ids = select(Server.id).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset).subquery()
     servers = sorted(db.session.scalars(select(Server).join(ids, Server.id == ids.c.id)), key=_sort_key(order))
-    prices = _prices_by_server([server.id for server in servers])
+    prices = prices_by_server([server.id for server in servers])
     return [(server, prices[server.id]) for server in servers], total
 
 

@@ -4,7 +4,6 @@ needs (the server's prices, the pool's name, whether the reader may extend).
 
 Reads only; renting and extending stay in ``services.rentals``.
 """
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +11,8 @@ from sqlalchemy import and_, select
 
 from core.extensions import db
 from core.timeutil import utcnow
-from models import Membership, Pool, Rental, Server, ServerPrice, User
+from models import Membership, Pool, Rental, Server, User
+from services import marketplace as market
 from services import pools, rentals
 from services.errors import NotFound
 from services.paging import Page
@@ -34,30 +34,13 @@ class RentalRow:
     may_extend: bool
 
 
-def _prices_by_server(server_ids: list[str]) -> dict[str, dict[int, int]]:
-    prices: dict[str, dict[int, int]] = defaultdict(dict)
-    if server_ids:
-        rows = db.session.execute(
-            select(ServerPrice.server_id, ServerPrice.days, ServerPrice.price_cents)
-            .where(ServerPrice.server_id.in_(set(server_ids)))
-            .order_by(ServerPrice.server_id, ServerPrice.days)
-        )
-        for server_id, days, cents in rows:
-            prices[server_id][days] = cents
-    return prices
-
-
-def is_available(server: Server, now: datetime) -> bool:
-    """The marketplace's visibility rule: nobody holds the server (no reservation, or it has passed)."""
-    return server.reserved_until is None or server.reserved_until <= now
-
-
 def get_offer(server_id: str, now: datetime | None = None) -> ServerOffer:
     """A server of the inventory, rented or not, with its prices; 404 when there is no such server."""
     server = db.session.get(Server, server_id)
     if server is None:
         raise NotFound(rentals.SERVER_NOT_FOUND)
-    return ServerOffer(server, _prices_by_server([server.id])[server.id], is_available(server, now or utcnow()))
+    prices = market.prices_by_server([server.id])[server.id]
+    return ServerOffer(server, prices, market.is_available(server, now or utcnow()))
 
 
 def rentable_pools(user: User) -> list[tuple[Pool, User]]:
@@ -87,7 +70,7 @@ def rental_rows(user: User, page: Page) -> tuple[list[RentalRow], int]:
     """One page of ``rentals.list_rentals`` with each server's prices, each pool and the reader's
     right to extend, in three more queries whatever the page size."""
     listed, total = rentals.list_rentals(user, page)
-    prices = _prices_by_server([server.id for _, server in listed])
+    prices = market.prices_by_server([server.id for _, server in listed])
     pool_ids = {rental.pool_id for rental, _ in listed}
     pools_by_id = {pool.id: pool for pool in db.session.scalars(select(Pool).where(Pool.id.in_(pool_ids)))} \
         if pool_ids else {}
@@ -104,7 +87,7 @@ def rental_row(user: User, rental_id: str) -> RentalRow:
     rental, server = detail.rental, detail.server
     pool = db.session.get(Pool, rental.pool_id)
     role = _roles(user, {rental.pool_id}).get(rental.pool_id)
-    return RentalRow(rental, server, pool, _prices_by_server([server.id])[server.id],
+    return RentalRow(rental, server, pool, market.prices_by_server([server.id])[server.id],
                      rentals.may_extend(user, rental, role))
 
 

@@ -23,7 +23,7 @@ from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, pools, wallet
+from services import audit, marketplace, pools, wallet
 from services.atomic import write_transaction
 from services.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
@@ -116,7 +116,7 @@ def _reserve(server_id: str, until: datetime, now: datetime) -> None:
     """Take the server if nobody holds it; the condition and the write are one statement."""
     reserved = db.session.execute(
         update(Server)
-        .where(Server.id == server_id, or_(Server.reserved_until.is_(None), Server.reserved_until <= now))
+        .where(Server.id == server_id, marketplace.available(now))
         .values(reserved_until=until),
         execution_options={"synchronize_session": False},
     ).rowcount

@@ -232,18 +232,23 @@ def test_a_server_taken_meanwhile_is_refused_and_shown_as_taken(app, client, api
     assert balance(api, alice) == 40_000
 
 
+def raise_price(app, make_user, server_id: str, days: str, price: str) -> None:
+    """An administrator changes a price through the admin service, as the admin page does."""
+    admin = make_user("root", is_admin=True)
+    with app.app_context():
+        actor = db.session.get(User, admin.id)
+        record = admin_service.server_record(actor, server_id)
+        record["pricing"]["prices"][days] = price
+        admin_service.update_server(actor, server_id, record)
+
+
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
 def test_a_price_raised_after_the_page_was_shown_is_refused_not_charged(app, client, api, alice, make_user,
                                                                        server_id, headers):
     page = text(client.get(f"/marketplace/{server_id}"))  # alice reads $70.00 for 7 days
     quote = re.search(r'name="quoted_prices" type="hidden" value="([^"]*)"', page).group(1)
     assert quote == "7:7000,30:25000"
-    admin = make_user("root", is_admin=True)
-    with app.app_context():
-        actor = db.session.get(User, admin.id)
-        record = admin_service.server_record(actor, server_id)
-        record["pricing"]["prices"]["7"] = "90.00"
-        admin_service.update_server(actor, server_id, record)
+    raise_price(app, make_user, server_id, "7", "90.00")
 
     with database_unchanged(app):
         response = rent(client, server_id, "7", alice.default_pool_id, headers=headers, quoted_prices=quote)
@@ -422,6 +427,26 @@ def test_extending_through_htmx_updates_the_row_and_the_balance(client, api, ali
     rental = api.get(f"/rentals/{rental_id}", as_=alice).json["data"]
     assert rental["rental_end"] == "2025-02-27T22:00:00.000Z" and rental["amount"] == "320.00"
     assert balance(api, alice) == 8_000
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_an_extension_whose_price_rose_after_the_page_was_shown_is_refused(app, client, api, alice, make_user,
+                                                                          server_id, clock, headers):
+    rental_id = rent_by_api(api, alice, server_id, 7)
+    page = text(client.get("/rentals"))
+    quote = re.search(r'name="quoted_prices" type="hidden" value="([^"]*)"', page).group(1)
+    assert quote == "7:7000,30:25000"
+    raise_price(app, make_user, server_id, "30", "300.00")
+
+    with database_unchanged(app):
+        response = client.post(f"/rentals/{rental_id}/extend", headers=headers, data={
+            "additional_days": "30", "expected_rental_end": "2025-01-28T22:00:00.000Z", "quoted_prices": quote,
+            "csrf_token": csrf_token(client, "/rentals")})
+    assert response.status_code == 422
+    body = text(response)
+    assert "The price for 30 days is now $300.00, not $250.00; nothing was charged." in body
+    assert 'value="7:7000,30:30000"' in body
+    assert balance(api, alice) == 33_000
 
 
 def test_a_plain_extend_goes_back_to_the_list_with_a_message(client, api, alice, server_id, clock):

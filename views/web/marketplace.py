@@ -148,14 +148,11 @@ def rent_server(server_id: str):
     form = _rent_form(offer)
     if form.validate_on_submit():
         days = form.rental_days.data
-        quoted = form.quoted_price(days)
         try:
-            if quoted is not None and days in offer.prices and offer.prices[days] > quoted:
-                raise Conflict(f"The price for {days_label(days)} is now {format_dollars(offer.prices[days])}, "
-                               f"not {format_dollars(quoted)}; nothing was charged. "
-                               "Check the new total and rent again.")
+            if problem := form.price_raised(days, offer.prices):
+                raise Conflict(problem)
             charge = rentals.rent_server(current_user, offer.server.id, days, form.pool_id.data,
-                                         max_charge_cents=quoted)
+                                         max_charge_cents=form.quoted_price(days))
         except NotFound as error:
             if error.message != pool_service.POOL_NOT_FOUND:
                 raise

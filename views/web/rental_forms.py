@@ -63,24 +63,11 @@ def _days_field(label: str) -> SelectField:
     )
 
 
-class RentForm(FlaskForm):
-    rental_days = _days_field("Rental period")
-    pool_id = SelectField("Pool", validate_choice=False,
-                          validators=[InputRequired(CHOOSE_POOL), Regexp(ID_PATTERN, message=CHOOSE_POOL)],
-                          description="Everyone in the pool can see the server.")
-    # The prices the reader was shown ("days:cents,..."): a price raised meanwhile is refused, never charged.
-    quoted_prices = HiddenField()
+class QuotedPricesForm(FlaskForm):
+    """A form that charges for a duration and carries the prices the reader was shown ("days:cents,..."),
+    so that a price raised meanwhile is refused, never charged."""
 
-    def __init__(self, *args, prices: dict[int, int], pools: list, user_id: str, total_url: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.quoted_prices.data:
-            self.quote(prices)
-        self.rental_days.choices = duration_choices(prices)
-        # Picking a period fetches the summary line with its total (the labels carry the price without JS).
-        self.rental_days.render_kw = {"hx-get": total_url, "hx-target": "#rent-total", "hx-swap": "outerHTML"}
-        self.pool_id.choices = [SelectChoice(pool.id, _pool_label(pool, owner, user_id)) for pool, owner in pools]
-        if self.rental_days.data is None and prices:
-            self.rental_days.data = min(prices)
+    quoted_prices = HiddenField()
 
     def quote(self, prices: dict[int, int]) -> None:
         self.quoted_prices.data = ",".join(f"{days}:{cents}" for days, cents in sorted(prices.items()))
@@ -93,6 +80,31 @@ class RentForm(FlaskForm):
                 return int(cents)
         return None
 
+    def price_raised(self, days: int, prices: dict[int, int]) -> str | None:
+        """Why not to charge: the price of ``days`` is now above the one shown; None when it is not."""
+        quoted = self.quoted_price(days)
+        if quoted is None or days not in prices or prices[days] <= quoted:
+            return None
+        return (f"The price for {days_label(days)} is now {format_dollars(prices[days])}, not "
+                f"{format_dollars(quoted)}; nothing was charged. Check the new total and try again.")
+
+
+class RentForm(QuotedPricesForm):
+    rental_days = _days_field("Rental period")
+    pool_id = SelectField("Pool", validate_choice=False,
+                          validators=[InputRequired(CHOOSE_POOL), Regexp(ID_PATTERN, message=CHOOSE_POOL)],
+                          description="Everyone in the pool can see the server.")
+    def __init__(self, *args, prices: dict[int, int], pools: list, user_id: str, total_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.quoted_prices.data:
+            self.quote(prices)
+        self.rental_days.choices = duration_choices(prices)
+        # Picking a period fetches the summary line with its total (the labels carry the price without JS).
+        self.rental_days.render_kw = {"hx-get": total_url, "hx-target": "#rent-total", "hx-swap": "outerHTML"}
+        self.pool_id.choices = [SelectChoice(pool.id, _pool_label(pool, owner, user_id)) for pool, owner in pools]
+        if self.rental_days.data is None and prices:
+            self.rental_days.data = min(prices)
+
 
 def _pool_label(pool, owner, user_id: str) -> str:
     if pool.owner_id == user_id:
@@ -100,13 +112,15 @@ def _pool_label(pool, owner, user_id: str) -> str:
     return f"{pool.name} ({owner.alias or owner.username}'s)"
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(QuotedPricesForm):
     additional_days = _days_field("Extend by")
     # The end the reader saw: if it moved meanwhile (extended already), nothing is charged twice.
     expected_rental_end = HiddenField(validators=[Optional()])
 
     def __init__(self, *args, prices: dict[int, int], rental=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.quoted_prices.data:
+            self.quote(prices)
         self.additional_days.choices = duration_choices(prices, per_day=False)
         if rental is not None and not self.expected_rental_end.data:
             self.expected_rental_end.data = isoformat(rental.rental_end)

@@ -54,9 +54,12 @@ def extend_rental(rental_id: str):
     row = _row(rental_id)
     form = ExtendForm(prices=row.prices)
     if form.validate_on_submit():
+        days = form.additional_days.data
         try:
-            charge = rental_service.extend_rental(current_user, row.rental.id, form.additional_days.data,
-                                                  form.expected_end)
+            if problem := form.price_raised(days, row.prices):
+                raise Conflict(problem)
+            charge = rental_service.extend_rental(current_user, row.rental.id, days, form.expected_end,
+                                                  max_charge_cents=form.quoted_price(days))
         except BadRequest as error:
             add_service_errors(form, error)
         except (PaymentRequired, Forbidden, Conflict) as error:
@@ -71,7 +74,9 @@ def extend_rental(rental_id: str):
             rental_views.reload_balance(current_user._get_current_object())
             row = _row(rental_id)
             return _extended(row, _extend_form(row), notice=notice, balance=True)
-    return _extended(_row(rental_id), form, status=422)
+    row = _row(rental_id)
+    form.quote(row.prices)  # the next try is judged against the prices shown with this answer
+    return _extended(row, form, status=422)
 
 
 def _extended(row: rental_views.RentalRow, form: ExtendForm, status: int = 200, notice: str | None = None,

@@ -9,7 +9,6 @@ from services.errors import BadRequest, ServiceError
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.pool_forms import CreditForm, ServerForm
-from views.web.pools import with_updates
 
 SERVER_PAGE_SIZE = 20
 
@@ -48,7 +47,7 @@ def admin_credit():
             flash(f"Credited {format_dollars(form.cents)} to {user.username}; "
                   f"their balance is now {format_dollars(user.balance_cents)}.", "success")
             if htmx.is_htmx():
-                return with_updates(render_template("admin/_credit.html", credit_form=CreditForm(formdata=None)))
+                return htmx.with_updates(render_template("admin/_credit.html", credit_form=CreditForm(formdata=None)))
             return htmx.redirect(url_for("web.admin"))
     if htmx.is_htmx():
         return htmx.fragment("admin/_credit.html", status=422, credit_form=form)
@@ -108,6 +107,6 @@ def admin_update_server(server_id: str):
             flash(f"Server “{server.name}” saved.", "success")
             if htmx.is_htmx():
                 saved = ServerForm.from_record(admin_service.server_record(current_user, server_id))
-                return with_updates(render_template("admin/_server_form.html", form=saved, server=server))
+                return htmx.with_updates(render_template("admin/_server_form.html", form=saved, server=server))
             return htmx.redirect(url_for("web.admin_edit_server", server_id=server_id))
     return _server_form_page(form, server, status=422)

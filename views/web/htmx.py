@@ -1,5 +1,5 @@
 """The one place that decides whether a request gets a whole page or only the fragment htmx asked for."""
-from flask import Response, make_response, render_template, request
+from flask import Response, flash, make_response, render_template, request
 from flask import redirect as plain_redirect
 
 
@@ -37,3 +37,22 @@ def redirect(location: str) -> Response:
         response.headers["HX-Redirect"] = location
         return vary(response)
     return vary(plain_redirect(location, 303))
+
+
+def with_updates(body: str = "", status: int = 200, badge: bool = False) -> Response:
+    """``body`` plus out-of-band updates of the flash messages (and the invitations badge in the nav)."""
+    updates = render_template("partials/oob_updates.html", badge=badge)
+    return vary(make_response(body + updates, status))
+
+
+def refusal(message: str, badge: bool = False) -> Response:
+    """A refusal for htmx: the message among the flashes, and the element that asked left as it was."""
+    flash(message, "error")
+    response = with_updates(status=422, badge=badge)
+    response.headers["HX-Reswap"] = "none"
+    return response
+
+
+def empty() -> Response:
+    """An empty 200: htmx swaps the target (``closest tr``) for nothing, removing the row."""
+    return vary(make_response("", 200))

@@ -7,7 +7,6 @@ from services.errors import ServiceError
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.pool_forms import ROLE_LABELS
-from views.web.pools import htmx_refusal, with_updates
 
 
 @web.app_context_processor
@@ -31,7 +30,7 @@ def _page(status: int = 200):
 def _refused(error: ServiceError):
     """A refusal (not yours, or answered already): among the flashes, beside the list as it is now."""
     if htmx.is_htmx():
-        return htmx_refusal(error.message, badge=True)
+        return htmx.refusal(error.message, badge=True)
     flash(error.message, "error")
     return _page(status=422)
 
@@ -53,7 +52,7 @@ def accept_invitation(invitation_id: str):
     flash(f"You joined “{pool.name}” as {ROLE_LABELS[membership.role].lower()}.", "success")
     if htmx.is_htmx():
         row = render_template("invitations/_accepted_row.html", membership=membership, pool=pool)
-        return with_updates(row, badge=True)
+        return htmx.with_updates(row, badge=True)
     return htmx.redirect(url_for("web.pool_detail", pool_id=pool.id))
 
 
@@ -67,5 +66,5 @@ def reject_invitation(invitation_id: str):
         return _refused(error)
     flash("Invitation declined.", "info")
     if htmx.is_htmx():
-        return with_updates(badge=True)
+        return htmx.with_updates(badge=True)
     return htmx.redirect(url_for("web.invitations"))

@@ -6,7 +6,7 @@ not the caller's to see (the 404 page).
 """
 from dataclasses import dataclass
 
-from flask import flash, make_response, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.limits import INVITABLE_ROLES, ROLE_OWNER
@@ -29,27 +29,6 @@ from views.web.pool_forms import (
 
 POOL_PAGE_SIZE = 50
 AUDIT_EVENTS_SHOWN = 20
-
-
-# --- Answers shared by the pools, invitations and admin pages -------------------------------------
-
-def with_updates(body: str = "", status: int = 200, badge: bool = False):
-    """``body`` plus out-of-band updates of the flash messages (and the invitations badge)."""
-    updates = render_template("pools/_updates.html", badge=badge)
-    return htmx.vary(make_response(body + updates, status))
-
-
-def htmx_refusal(message: str, badge: bool = False):
-    """A refusal for htmx: the message among the flashes, and the element that asked left as it was."""
-    flash(message, "error")
-    response = with_updates(status=422, badge=badge)
-    response.headers["HX-Reswap"] = "none"
-    return response
-
-
-def empty():
-    """An empty 200: htmx swaps the target (``closest tr``) for nothing, removing the row."""
-    return htmx.vary(make_response("", 200))
 
 
 # --- The caller's controls ------------------------------------------------------------------------
@@ -118,7 +97,7 @@ def _pool_page(detail: pool_service.PoolDetail, status: int = 200, **context):
 def _refused(pool_id: str, error: ServiceError):
     """A refusal: among the flashes for htmx; otherwise the pool's page (422) with it on top."""
     if htmx.is_htmx():
-        return htmx_refusal(error.message)
+        return htmx.refusal(error.message)
     detail = pool_service.get_pool(current_user, pool_id)  # a pool that is gone or not theirs: the 404 page
     flash(error.message, "error")
     return _pool_page(detail, status=422)
@@ -138,7 +117,7 @@ def _list(form: PoolForm, status: int = 200, new_pool_id: str | None = None, fra
     summaries, total = pool_service.list_pools(current_user, page)
     context = dict(form=form, summaries=summaries, total=total, page=page, new_pool_id=new_pool_id)
     if fragment_only:
-        return with_updates(render_template("pools/_list_section.html", **context), status)
+        return htmx.with_updates(render_template("pools/_list_section.html", **context), status)
     return htmx.render("pools/index.html", "pools/_list_section.html", status=status, **context)
 
 
@@ -199,7 +178,7 @@ def invite_member(pool_id: str):
                 return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
             detail = pool_service.get_pool(current_user, pool_id)
             context = _context(detail, new_member_id=invitation.user_id)
-            return with_updates(render_template("pools/_members.html", **context))
+            return htmx.with_updates(render_template("pools/_members.html", **context))
     if not controls.invitable:
         return _refused(pool_id, Forbidden("Only the pool owner or an admin can invite members"))
     form.restrict(controls.invitable)
@@ -223,7 +202,7 @@ def change_member_role(pool_id: str, user_id: str):
         return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
     context = _context(detail, updated_member_id=user_id)
     row = next((m, u) for m, u in detail.members if m.user_id == user_id)
-    return with_updates(render_template("pools/_member_row.html", member=row[0], user=row[1], **context))
+    return htmx.with_updates(render_template("pools/_member_row.html", member=row[0], user=row[1], **context))
 
 
 @web.post("/pools/<pool_id>/members/<user_id>/remove")
@@ -235,7 +214,7 @@ def remove_member(pool_id: str, user_id: str):
     except ServiceError as error:
         return _refused(pool_id, error)
     if htmx.is_htmx():
-        return empty()
+        return htmx.empty()
     flash("Removed from the pool.", "success")
     return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
 
@@ -270,7 +249,7 @@ def update_pool(pool_id: str):
             return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
         detail = pool_service.get_pool(current_user, pool_id)
         context = _context(detail)
-        return with_updates(render_template("pools/_settings.html", **context)
+        return htmx.with_updates(render_template("pools/_settings.html", **context)
                             + render_template("pools/_description.html", description_oob=True, **context))
     if not _controls(detail).update:
         return _refused(pool_id, Forbidden("Only the pool owner can update the pool"))

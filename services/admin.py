@@ -10,11 +10,10 @@ from core.extensions import db
 from core.ids import normalize_id
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice, User
-from services import inventory, wallet
+from services import inventory, rentals, wallet
 from services.errors import Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
-SERVER_NOT_FOUND = "Server not found"
 # Columns an edit leaves alone: the identity, and what renting and creation decide.
 _KEPT_COLUMNS = {"id", "created_at", "reserved_until"}
 
@@ -48,7 +47,7 @@ def get_server(actor: User, server_id: str) -> Server:
     require_admin(actor)
     server = db.session.get(Server, server_id) if normalize_id(server_id) == server_id else None
     if server is None:
-        raise NotFound(SERVER_NOT_FOUND)
+        raise NotFound(rentals.SERVER_NOT_FOUND)
     return server
 
 

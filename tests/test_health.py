@@ -1,6 +1,14 @@
 """Serving: GET /healthz for load balancers, the one-line-per-request log, and PROXY_FIX behind a proxy."""
 import json
 import logging
+import sqlite3
+import time
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from core.extensions import db
 
 from core.request_log import LOGGER_NAME
 
@@ -27,6 +35,85 @@ def test_healthz_is_503_with_the_kind_of_error_when_the_database_is_unreachable(
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "error", "error": "OperationalError"}
+
+
+
+def _read_only_app(database_url: str):
+    """The test database opened so that it refuses every write, as a read-only deployment would."""
+    from app import create_app
+
+    if database_url.startswith("sqlite"):
+        # Opened read-only by SQLite itself: file permissions would not stop a test run as root.
+        url, options = f"sqlite:///file:{database_url.removeprefix('sqlite:///')}?mode=ro&uri=true", {}
+    else:
+        # What a hot standby or ALTER DATABASE ... SET default_transaction_read_only does to sessions.
+        url, options = database_url, {"connect_args": {"options": "-c default_transaction_read_only=on"}}
+    return create_app({"TESTING": True, "AUTO_MIGRATE": False, "SECRET_KEY": "test-secret",
+                       "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options})
+
+
+def test_healthz_is_503_when_the_database_answers_but_refuses_writes(database_url, make_user):
+    make_user("reader")
+    read_only = _read_only_app(database_url)
+    with read_only.app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM users")) == 1  # it reads
+        with pytest.raises(DBAPIError):
+            db.session.execute(text("UPDATE users SET alias = alias"))  # and it refuses writes
+        db.session.rollback()
+
+    response = read_only.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "read-only"}
+    with read_only.app_context():
+        db.engine.dispose()
+
+
+def _sqlite_app(path):
+    from app import create_app
+
+    return create_app({"TESTING": True, "AUTO_MIGRATE": False, "SECRET_KEY": "test-secret",
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+
+
+def test_healthz_on_sqlite_writes_nothing(tmp_path):
+    path = tmp_path / "health.db"
+    app = _sqlite_app(path)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200  # the first connection switches the file to WAL
+    files = [path, tmp_path / "health.db-wal"]
+    before = [file.read_bytes() if file.exists() else None for file in files]
+
+    for _ in range(3):
+        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+    assert [file.read_bytes() if file.exists() else None for file in files] == before
+    with app.app_context():
+        assert db.session.scalar(text("PRAGMA user_version")) == 0
+        db.engine.dispose()
+
+
+def test_healthz_on_sqlite_does_not_wait_for_a_writer_holding_the_lock(tmp_path):
+    path = tmp_path / "health.db"
+    app = _sqlite_app(path)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a long write in progress elsewhere
+    try:
+        started = time.perf_counter()
+        response = client.get("/healthz")
+        elapsed = time.perf_counter() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert elapsed < 2  # the app's writes wait up to 5 s for the lock; the check does not
+    with app.app_context():
+        # and the app's own connections still wait for the lock as before
+        assert db.session.scalar(text("PRAGMA busy_timeout")) == 5000
+        db.engine.dispose()
 
 
 def _request_lines(caplog) -> list[dict]:

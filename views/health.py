@@ -1,12 +1,12 @@
-"""GET /healthz: is this process up and can it reach its database? For load balancers and monitors.
+"""GET /healthz: is this process up and can it use its database? For load balancers and monitors.
 
-Open to anyone (no login, no CSRF token), and it says nothing but ok or the kind of failure.
+Open to anyone (no login, no CSRF token), and it says nothing but ok or the kind of failure:
+503 when the database cannot be reached, or when it answers but refuses writes (read-only).
 """
 from flask import Blueprint, jsonify
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.extensions import db
+from services import health as health_service
 
 health = Blueprint("health", __name__)
 
@@ -14,9 +14,10 @@ health = Blueprint("health", __name__)
 @health.get("/healthz")
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        status = health_service.database_status()
     except SQLAlchemyError as error:
-        db.session.rollback()
         kind = type(getattr(error, "orig", None) or error).__name__
         return jsonify({"status": "unavailable", "database": "error", "error": kind}), 503
+    if status == health_service.READ_ONLY:
+        return jsonify({"status": "unavailable", "database": "read-only"}), 503
     return jsonify({"status": "ok", "database": "ok"})

@@ -4,7 +4,7 @@
 - ``wallet credit USERNAME DOLLARS``
 - ``servers import FILE.json``
 - ``rentals sweep``
-- ``seed-demo [--servers N]``
+- ``seed-demo [--servers N] [--fresh]``
 """
 from flask import Flask
 

@@ -1,6 +1,9 @@
-"""The Flask commands: users create, wallet credit, servers import, seed-demo."""
+"""The Flask commands: users create, wallet credit, servers import, seed-demo (and scripts/demo --fresh)."""
 import json
+import os
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +12,7 @@ from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES
 from models import Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
 from services import accounts
+from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
 from tests.test_inventory import SEED_SERVER, record
 
 
@@ -277,3 +281,92 @@ def test_seed_demo_keeps_existing_users_as_they_are(app, runner, make_user):
     with app.app_context():
         alice = accounts.find_user("alice")
         assert alice.balance_cents == 100 and not alice.is_admin
+
+
+# --- seed-demo --fresh and scripts/demo --fresh --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _demo_install(instance: Path, monkeypatch, auto_migrate: bool = True):
+    """An app as ``scripts/demo`` makes it: the default SQLite database in its own instance folder."""
+    from app import create_app
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(instance))
+    return create_app({"TESTING": True, "AUTO_MIGRATE": auto_migrate, "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH})
+
+
+def _usernames(app) -> set:
+    with app.app_context():
+        names = set(db.session.scalars(select(User.username)))
+        db.engine.dispose()
+    return names
+
+
+def test_seed_demo_fresh_deletes_the_database_and_seeds_a_new_one(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    app = _demo_install(instance, monkeypatch)
+    with app.app_context():
+        accounts.create_user("tinkerer", PASSWORD)
+        db.engine.dispose()
+    (instance / "notes.txt").write_text("mine")
+    secret_key = (instance / "secret_key").read_text()
+
+    result = invoke(app.test_cli_runner(), "seed-demo", "--fresh", "--servers", "3")
+
+    assert result.exit_code == 0, result.output
+    assert f"deleted: {instance / 'marketplace.db'}\n" in result.output
+    assert "users: created alice, bob, carol, dave" in result.output
+    assert _usernames(app) == {"alice", "bob", "carol", "dave"}
+    # Only the database went: the secret key (and with it everyone's sessions) and other files stay.
+    assert (instance / "secret_key").read_text() == secret_key
+    assert (instance / "notes.txt").read_text() == "mine"
+
+
+def test_seed_demo_fresh_replaces_a_database_the_app_cannot_open(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "marketplace.db").write_text("not a database")
+    (instance / "marketplace.db-wal").write_text("not a log either")
+    app = _demo_install(instance, monkeypatch, auto_migrate=False)  # as scripts/demo --fresh runs it
+
+    result = invoke(app.test_cli_runner(), "seed-demo", "--fresh", "--servers", "0")
+
+    assert result.exit_code == 0, result.output
+    assert f"deleted: {instance / 'marketplace.db-wal'}, {instance / 'marketplace.db'}\n" in result.output
+    assert _usernames(app) == {"alice", "bob", "carol", "dave"}
+
+
+def test_seed_demo_fresh_refuses_a_database_that_is_not_a_sqlite_file(tmp_path):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "AUTO_MIGRATE": False, "SECRET_KEY": "test-secret",
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://market:s3cret@db.invalid/market"})
+
+    result = invoke(app.test_cli_runner(), "seed-demo", "--fresh")
+
+    assert result.exit_code == 1
+    assert "--fresh deletes a SQLite database file, and this database is postgresql" in result.output
+    assert "drop and create it yourself" in result.output
+    assert "s3cret" not in result.output
+
+
+def test_scripts_demo_fresh_starts_the_demo_from_a_new_database(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    app = _demo_install(instance, monkeypatch)
+    with app.app_context():
+        accounts.create_user("tinkerer", PASSWORD)
+        db.engine.dispose()
+    secret_key = (instance / "secret_key").read_text()
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "AUTO_MIGRATE")}
+
+    # `flask run --help` stands in for the server: it prints its options and exits.
+    finished = subprocess.run([str(ROOT / "scripts" / "demo"), "--fresh", "--help"], env=environment,
+                              capture_output=True, text=True, timeout=120)
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "servers: created 240, already there 0" in finished.stdout
+    assert "Usage: flask run" in finished.stdout
+    assert _usernames(app) == {"alice", "bob", "carol", "dave"}
+    assert (instance / "secret_key").read_text() == secret_key

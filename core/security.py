@@ -1,6 +1,8 @@
 """Protection for every response: security headers, the body-size cap, rate limits and their 429 answers."""
+import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 
@@ -32,7 +34,10 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 RATE_LIMITED = "Too many requests"
-_KEY_MAX = 200  # a rate-limit key is stored; a client cannot make it large
+NO_USERNAME = ":none"  # no valid username contains a colon
+# A rate-limit key is stored (memory, Redis, memcached): what a client sent is kept as it is only
+# when every store takes it and it is short; anything else is stored as its hash.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 def init_app(app: Flask) -> None:
@@ -75,8 +80,19 @@ def login_username() -> str:
     else:
         username = request.form.get("username")
     if not isinstance(username, str) or not username.strip():
-        return "(none)"
-    return username.strip().lower()[:_KEY_MAX]  # usernames are case-insensitive
+        return NO_USERNAME
+    return username.strip().lower()  # usernames are case-insensitive
+
+
+def storable_key(value: str) -> str:
+    """``value`` as a rate-limit key any store can keep, whatever a client put in it.
+
+    A lone surrogate (JSON allows ``"\\ud800"``) cannot be encoded for Redis, and spaces or control
+    characters break memcached keys, so anything but a short plain value is replaced by its hash.
+    """
+    if _PLAIN_KEY.fullmatch(value):
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def request_user() -> str:
@@ -93,8 +109,8 @@ Breach = Callable[[RequestLimit], object]
 
 
 def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None):
-    return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, key_func=key_func,
-                                methods=["POST"], on_breach=on_breach)
+    return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
+                                key_func=lambda: storable_key(key_func()), methods=["POST"], on_breach=on_breach)
 
 
 def _both(first, second):

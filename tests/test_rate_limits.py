@@ -2,6 +2,8 @@
 
 Each test has a fresh app, so every count starts at zero.
 """
+import re
+
 import pytest
 from limits.storage import MemoryStorage, RedisStorage
 from redis import Redis
@@ -186,6 +188,59 @@ def test_a_redis_store_is_used_when_configured(monkeypatch, tmp_path, database_u
     assert isinstance(client, Redis)
     assert client.connection_pool.connection_kwargs["host"] == "127.0.0.1"
     assert client.connection_pool.connection_kwargs["port"] == 6379
+
+
+# --- Keys any store can keep ---------------------------------------------------------------------
+
+LONE_SURROGATE = "\ud800x"  # sent as the JSON escape "\\ud800x": valid JSON, yet no UTF-8 can encode it
+
+
+def counting_in(storage: str, database_url: str):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                       "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                       "RATELIMIT_STORAGE_URI": storage}).test_client()
+
+
+def test_a_lone_surrogate_username_is_the_same_400_whichever_store_counts(database_url, redis_url):
+    answers = []
+    for storage in ("memory://", redis_url):
+        response = api_login(counting_in(storage, database_url), LONE_SURROGATE)
+        answers.append((response.status_code, response.json))
+    assert answers[0] == answers[1]
+    status, envelope = answers[0]
+    assert status == 400
+    assert envelope["error"] == "Bad Request"
+    assert [detail["field"] for detail in envelope["details"]] == ["username"]
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_a_lone_surrogate_username_is_counted_like_any_other(database_url, request, store):
+    storage = "memory://" if store == "memory" else request.getfixturevalue("redis_url")
+    client = counting_in(storage, database_url)
+    for attempt in range(10):
+        assert api_login(client, LONE_SURROGATE.upper() if attempt % 2 else LONE_SURROGATE).status_code == 400
+    assert_api_429(api_login(client, LONE_SURROGATE))
+    assert api_login(client, "alice").status_code == 401
+
+
+def test_undecodable_bytes_on_the_login_page_are_the_same_422_whichever_store_counts(database_url, redis_url):
+    answers = []
+    for storage in ("memory://", redis_url):
+        client = counting_in(storage, database_url)
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data=f"username=%ED%A0%80x&password=wrong-password&csrf_token={token}",
+                               content_type="application/x-www-form-urlencoded")
+        answers.append((response.status_code, "Invalid username or password" in text(response)))
+    assert answers == [(422, True), (422, True)]
+
+
+def test_every_key_in_redis_is_short_plain_ascii_whatever_the_username(database_url, redis_url):
+    client = counting_in(redis_url, database_url)
+    for username in ("alice", LONE_SURROGATE, "a b", "tab\there", "Ünïcödé", "x" * 5000, "/" * 50):
+        api_login(client, username)
+    keys = Redis.from_url(redis_url).keys()
+    assert len(keys) == 8  # seven usernames and the one address
+    assert all(re.fullmatch(rb"[!-~]{1,200}", key) for key in keys), keys
 
 
 # --- Token creation ------------------------------------------------------------------------------

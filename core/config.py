@@ -9,7 +9,10 @@ from core.limits import (
     LOGIN_RATE_PER_IP,
     LOGIN_RATE_PER_USERNAME,
     TOKEN_CREATE_RATE_PER_IP,
+    REQUEST_LINE_MAX,
+    REQUEST_LINE_OVERHEAD,
     TOKEN_CREATE_RATE_PER_USER,
+    URL_LENGTH_MAX,
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -74,6 +77,24 @@ def rate_limit(name: str, default: str) -> str:
     return value
 
 
+def url_length_max() -> int:
+    value = os.environ.get("MAX_URL_LENGTH") or str(URL_LENGTH_MAX)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigurationError(f"MAX_URL_LENGTH must be a number of bytes like {URL_LENGTH_MAX}, not {value!r}")
+    return int(value)
+
+
+def check_request_line_limit(limit_request_line: int, max_url_length: int) -> None:
+    """Refuse a server limit that would answer over-long URLs with its own page before the app could."""
+    if limit_request_line and max_url_length + REQUEST_LINE_OVERHEAD > limit_request_line:
+        raise ConfigurationError(
+            f"MAX_URL_LENGTH ({max_url_length}) does not fit in gunicorn's limit_request_line "
+            f"({limit_request_line}), so gunicorn, not the app, would answer some over-long URLs. Set "
+            f"MAX_URL_LENGTH to at most {limit_request_line - REQUEST_LINE_OVERHEAD}, or limit_request_line "
+            f"to at most {REQUEST_LINE_MAX} and above MAX_URL_LENGTH + {REQUEST_LINE_OVERHEAD}."
+        )
+
+
 def https() -> bool:
     return (os.environ.get("HTTPS", "").lower() in _TRUE
             or os.environ.get("PREFERRED_URL_SCHEME", "").lower() == "https")
@@ -135,6 +156,7 @@ def from_environment(instance_path: str) -> dict:
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        "MAX_URL_LENGTH": url_length_max(),
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") not in ("0", "false", "no"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,4 +1,4 @@
-"""Protection for every response: security headers, the body-size cap, rate limits and their 429 answers."""
+"""Protection for every response: security headers, the URL and body-size caps, rate limits and their 429 answers."""
 import hashlib
 import json
 import math
@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
 from core.extensions import limiter
 
@@ -41,7 +41,8 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 def init_app(app: Flask) -> None:
-    # First, so an oversized body is refused before CSRF or a rate limit reads it.
+    # First, so an over-long URL or an oversized body is refused before CSRF or a rate limit reads it.
+    app.before_request(refuse_overlong_url)
     app.before_request(refuse_oversized_body)
     limiter.init_app(app)
     app.after_request(add_security_headers)
@@ -54,6 +55,24 @@ def add_security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def url_length() -> int:
+    """Bytes of the URL as the client sent it (path and query string); WSGI strings hold a byte a character."""
+    environ = request.environ
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return len(raw)
+    # A server that keeps no raw URL: the path as it handed it over, plus the query.
+    query = environ.get("QUERY_STRING", "")
+    return len(environ.get("PATH_INFO", "")) + (len(query) + 1 if query else 0)
+
+
+def refuse_overlong_url():
+    """414 for a URL over ``MAX_URL_LENGTH``, before routing makes anything of it."""
+    limit = current_app.config.get("MAX_URL_LENGTH")
+    if limit and url_length() > limit:
+        raise RequestURITooLarge(f"The address you asked for is longer than this site accepts ({limit} characters).")
 
 
 def refuse_oversized_body():

@@ -10,7 +10,7 @@ from redis import Redis
 
 from app import create_app
 from core import limits
-from core.config import ConfigurationError, from_environment
+from core.config import ConfigurationError, check_rate_limit_sharing, from_environment, without_password
 from core.extensions import limiter
 from tests.conftest import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, text
@@ -173,6 +173,7 @@ def test_a_malformed_limit_in_the_environment_stops_the_start(monkeypatch, tmp_p
 
 def test_counts_are_kept_in_memory_by_default(app, monkeypatch, tmp_path):
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
     assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
     assert isinstance(limiter.storage, MemoryStorage)
 
@@ -188,6 +189,36 @@ def test_a_redis_store_is_used_when_configured(monkeypatch, tmp_path, database_u
     assert isinstance(client, Redis)
     assert client.connection_pool.connection_kwargs["host"] == "127.0.0.1"
     assert client.connection_pool.connection_kwargs["port"] == 6379
+
+
+def test_the_installs_redis_keeps_the_counts_unless_another_store_is_named(monkeypatch, tmp_path):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
+    settings = from_environment(str(tmp_path))
+    assert settings["REDIS_URL"] == settings["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://limits.internal:6379/0")
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "redis://limits.internal:6379/0"
+
+
+def test_the_start_log_shows_where_counts_are_kept_but_no_password():
+    assert without_password("redis://:s3cret@cache.internal:6379/0") == "redis://:***@cache.internal:6379/0"
+    assert without_password("redis://cache.internal:6379/0") == "redis://cache.internal:6379/0"
+
+
+@pytest.mark.parametrize("processes, storage, per_process, refused", [
+    (1, "memory://", "", False),
+    (4, "memory://", "", True),
+    (4, "redis://127.0.0.1:6379/0", "", False),
+    (4, "memory://", "1", False),
+])
+def test_several_processes_are_refused_only_when_they_would_count_apart_unannounced(
+        monkeypatch, processes, storage, per_process, refused):
+    monkeypatch.setenv("RATELIMIT_PER_PROCESS", per_process)
+    if refused:
+        with pytest.raises(ConfigurationError, match="4 worker processes would each keep their own rate-limit counts"):
+            check_rate_limit_sharing(processes, storage)
+    else:
+        check_rate_limit_sharing(processes, storage)
 
 
 # --- Keys any store can keep ---------------------------------------------------------------------

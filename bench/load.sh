@@ -57,7 +57,9 @@ cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 start() {  # port, app, log -> sets STARTED_PID
-  "$ROOT/.venv/bin/gunicorn" -c "$ROOT/gunicorn.conf.py" -w "$WORKERS" -b "127.0.0.1:$1" "$2" >>"$3" 2>&1 &
+  # Sync worker processes, as measured in docs/PERFORMANCE.md. Nothing here logs in, so rate-limit
+  # counts kept in each process (RATELIMIT_PER_PROCESS=1) change nothing.
+  RATELIMIT_PER_PROCESS=1 GUNICORN_THREADS=1 "$ROOT/.venv/bin/gunicorn" -c "$ROOT/gunicorn.conf.py" -w "$WORKERS" -b "127.0.0.1:$1" "$2" >>"$3" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
   for _ in $(seq 100); do

@@ -2,14 +2,18 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
 from core.limits import (
     LOGIN_RATE_PER_IP,
     LOGIN_RATE_PER_USERNAME,
+    REQUEST_LINE_MAX,
+    REQUEST_LINE_OVERHEAD,
     TOKEN_CREATE_RATE_PER_IP,
     TOKEN_CREATE_RATE_PER_USER,
+    URL_LENGTH_MAX,
 )
 
 SECRET_KEY_FILE = "secret_key"
@@ -74,6 +78,65 @@ def rate_limit(name: str, default: str) -> str:
     return value
 
 
+def rate_limit_storage() -> str:
+    """Where rate-limit counts are kept: ``RATELIMIT_STORAGE_URI``, else the install's Redis
+    (``REDIS_URL``), else the memory of the one process that serves."""
+    return os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+
+
+def is_shared_storage(storage_uri: str) -> bool:
+    return urlsplit(storage_uri).scheme not in ("memory", "")
+
+
+def without_password(url: str) -> str:
+    """``url`` fit for a log line."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()
+
+
+def check_rate_limit_sharing(worker_processes: int, storage_uri: str) -> None:
+    """Refuse to serve from several processes that would each keep their own rate-limit counts.
+
+    Each would let through the whole limit, so the limits would multiply by the number of processes.
+    ``RATELIMIT_PER_PROCESS=1`` accepts that knowingly (a benchmark, limits enforced elsewhere).
+    """
+    if worker_processes <= 1 or is_shared_storage(storage_uri) or _flag("RATELIMIT_PER_PROCESS"):
+        return
+    raise ConfigurationError(
+        f"{worker_processes} worker processes would each keep their own rate-limit counts ({storage_uri}), "
+        f"so every login limit would let through {worker_processes} times as many attempts. Either set "
+        "REDIS_URL (or RATELIMIT_STORAGE_URI) to a Redis that every worker reaches, such as "
+        "redis://localhost:6379/0; or serve from one process: leave WEB_CONCURRENCY and -w/--workers unset "
+        "and gunicorn.conf.py serves with threads (GUNICORN_THREADS of them); or set "
+        "RATELIMIT_PER_PROCESS=1 to accept limits counted in each process."
+    )
+
+
+def url_length_max() -> int:
+    value = os.environ.get("MAX_URL_LENGTH") or str(URL_LENGTH_MAX)
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigurationError(f"MAX_URL_LENGTH must be a number of bytes like {URL_LENGTH_MAX}, not {value!r}")
+    return int(value)
+
+
+def check_request_line_limit(limit_request_line: int, max_url_length: int) -> None:
+    """Refuse a server limit that would answer over-long URLs with its own page before the app could."""
+    if limit_request_line and max_url_length + REQUEST_LINE_OVERHEAD > limit_request_line:
+        raise ConfigurationError(
+            f"MAX_URL_LENGTH ({max_url_length}) does not fit in gunicorn's limit_request_line "
+            f"({limit_request_line}), so gunicorn, not the app, would answer some over-long URLs. Set "
+            f"MAX_URL_LENGTH to at most {limit_request_line - REQUEST_LINE_OVERHEAD}, or limit_request_line "
+            f"to at most {REQUEST_LINE_MAX} and above MAX_URL_LENGTH + {REQUEST_LINE_OVERHEAD}."
+        )
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in _TRUE
+
+
 def https() -> bool:
     return (os.environ.get("HTTPS", "").lower() in _TRUE
             or os.environ.get("PREFERRED_URL_SCHEME", "").lower() == "https")
@@ -109,7 +172,8 @@ def database_url(instance_path: str) -> str:
 def engine_options(url: str) -> dict:
     """Connection pool settings for PostgreSQL (SQLite files need none): a sync gunicorn worker uses
     one connection at a time, so a small pool per process keeps workers x pool under the server's
-    max_connections; pre-ping and recycling replace connections a restart or a proxy has closed."""
+    max_connections (a threaded worker sizes it to its threads, gunicorn.conf.py); pre-ping and
+    recycling replace connections a restart or a proxy has closed."""
     if not url.startswith("postgresql"):
         return {}
     return {
@@ -135,6 +199,7 @@ def from_environment(instance_path: str) -> dict:
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        "MAX_URL_LENGTH": url_length_max(),
         "AUTO_MIGRATE": os.environ.get("AUTO_MIGRATE", "1") not in ("0", "false", "no"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -145,8 +210,10 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": secure,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "RATELIMIT_ENABLED": True,
-        # memory:// counts per process; several workers or machines need a shared store (redis://host:6379).
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # The install's Redis, for everything workers and machines share (rate-limit counts first).
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # memory:// counts in this process only: gunicorn.conf.py then serves from one process.
+        "RATELIMIT_STORAGE_URI": rate_limit_storage(),
         "RATELIMIT_LOGIN_PER_USERNAME": rate_limit("RATELIMIT_LOGIN_PER_USERNAME", LOGIN_RATE_PER_USERNAME),
         "RATELIMIT_LOGIN_PER_IP": rate_limit("RATELIMIT_LOGIN_PER_IP", LOGIN_RATE_PER_IP),
         "RATELIMIT_TOKEN_CREATE_PER_USER": rate_limit("RATELIMIT_TOKEN_CREATE_PER_USER", TOKEN_CREATE_RATE_PER_USER),

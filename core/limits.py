@@ -40,6 +40,15 @@ PAGE_OFFSET_MAX = 2**63 - 1  # the largest OFFSET SQLite and PostgreSQL take (a 
 
 JSON_DEPTH_MAX = 32  # nesting of arrays and objects in a request body
 
+# The longest URL (path and query string, as sent) the app serves; a longer one is answered 414 by
+# the app, in the envelope under /api/ (MAX_URL_LENGTH in the environment overrides it).
+URL_LENGTH_MAX = 4096
+# Gunicorn reads request lines up to its largest limit, well above URL_LENGTH_MAX, so that the app,
+# not gunicorn's own error page, answers every over-long URL a proxy lets through. A request line
+# is "METHOD URL HTTP/1.1": the URL plus at most this much.
+REQUEST_LINE_MAX = 8190
+REQUEST_LINE_OVERHEAD = len("OPTIONS  HTTP/1.1")
+
 # Rate limits (defaults; each one can be set from the environment, see core/config.py).
 # Login is counted for the API and the login page together.
 LOGIN_RATE_PER_USERNAME = "10 per minute"

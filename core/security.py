@@ -1,6 +1,8 @@
-"""Protection for every response: security headers, the body-size cap, rate limits and their 429 answers."""
+"""Protection for every response: security headers, the URL and body-size caps, rate limits and their 429 answers."""
+import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 
@@ -8,7 +10,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, RequestURITooLarge
 
 from core.extensions import limiter
 
@@ -32,11 +34,15 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000"
 RATE_LIMITED = "Too many requests"
-_KEY_MAX = 200  # a rate-limit key is stored; a client cannot make it large
+NO_USERNAME = ":none"  # no valid username contains a colon
+# A rate-limit key is stored (memory, Redis, memcached): what a client sent is kept as it is only
+# when every store takes it and it is short; anything else is stored as its hash.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 def init_app(app: Flask) -> None:
-    # First, so an oversized body is refused before CSRF or a rate limit reads it.
+    # First, so an over-long URL or an oversized body is refused before CSRF or a rate limit reads it.
+    app.before_request(refuse_overlong_url)
     app.before_request(refuse_oversized_body)
     limiter.init_app(app)
     app.after_request(add_security_headers)
@@ -49,6 +55,24 @@ def add_security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def url_length() -> int:
+    """Bytes of the URL as the client sent it (path and query string); WSGI strings hold a byte a character."""
+    environ = request.environ
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        return len(raw)
+    # A server that keeps no raw URL: the path as it handed it over, plus the query.
+    query = environ.get("QUERY_STRING", "")
+    return len(environ.get("PATH_INFO", "")) + (len(query) + 1 if query else 0)
+
+
+def refuse_overlong_url():
+    """414 for a URL over ``MAX_URL_LENGTH``, before routing makes anything of it."""
+    limit = current_app.config.get("MAX_URL_LENGTH")
+    if limit and url_length() > limit:
+        raise RequestURITooLarge(f"The address you asked for is longer than this site accepts ({limit} characters).")
 
 
 def refuse_oversized_body():
@@ -75,8 +99,19 @@ def login_username() -> str:
     else:
         username = request.form.get("username")
     if not isinstance(username, str) or not username.strip():
-        return "(none)"
-    return username.strip().lower()[:_KEY_MAX]  # usernames are case-insensitive
+        return NO_USERNAME
+    return username.strip().lower()  # usernames are case-insensitive
+
+
+def storable_key(value: str) -> str:
+    """``value`` as a rate-limit key any store can keep, whatever a client put in it.
+
+    A lone surrogate (JSON allows ``"\\ud800"``) cannot be encoded for Redis, and spaces or control
+    characters break memcached keys, so anything but a short plain value is replaced by its hash.
+    """
+    if _PLAIN_KEY.fullmatch(value):
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def request_user() -> str:
@@ -93,8 +128,8 @@ Breach = Callable[[RequestLimit], object]
 
 
 def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None):
-    return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, key_func=key_func,
-                                methods=["POST"], on_breach=on_breach)
+    return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
+                                key_func=lambda: storable_key(key_func()), methods=["POST"], on_breach=on_breach)
 
 
 def _both(first, second):

@@ -2,13 +2,15 @@
 
 The database is SQLite in a temporary folder unless ``TEST_DATABASE_URL`` names another
 (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); its schema is built once per run by the
-migrations, and every table is emptied after each test.
+migrations, and every table is emptied after each test. Tests of shared rate-limit counts use the
+Redis database ``TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/1``), emptied around each.
 """
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from redis import Redis
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -38,6 +40,16 @@ def database_url(tmp_path_factory):
     # Built by the migrations, so every run also proves they create what the models describe.
     create_app({"SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": True})
     return url
+
+
+@pytest.fixture
+def redis_url():
+    """An empty Redis database, emptied again afterwards; only this one database is ever flushed."""
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/1"
+    with Redis.from_url(url) as redis:
+        redis.flushdb()
+        yield url
+        redis.flushdb()
 
 
 @pytest.fixture

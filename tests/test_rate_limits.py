@@ -2,13 +2,15 @@
 
 Each test has a fresh app, so every count starts at zero.
 """
+import re
+
 import pytest
 from limits.storage import MemoryStorage, RedisStorage
 from redis import Redis
 
 from app import create_app
 from core import limits
-from core.config import ConfigurationError, from_environment
+from core.config import ConfigurationError, check_rate_limit_sharing, from_environment, without_password
 from core.extensions import limiter
 from tests.conftest import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, text
@@ -171,6 +173,7 @@ def test_a_malformed_limit_in_the_environment_stops_the_start(monkeypatch, tmp_p
 
 def test_counts_are_kept_in_memory_by_default(app, monkeypatch, tmp_path):
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
     assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
     assert isinstance(limiter.storage, MemoryStorage)
 
@@ -186,6 +189,89 @@ def test_a_redis_store_is_used_when_configured(monkeypatch, tmp_path, database_u
     assert isinstance(client, Redis)
     assert client.connection_pool.connection_kwargs["host"] == "127.0.0.1"
     assert client.connection_pool.connection_kwargs["port"] == 6379
+
+
+def test_the_installs_redis_keeps_the_counts_unless_another_store_is_named(monkeypatch, tmp_path):
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/2")
+    settings = from_environment(str(tmp_path))
+    assert settings["REDIS_URL"] == settings["RATELIMIT_STORAGE_URI"] == "redis://cache.internal:6379/2"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://limits.internal:6379/0")
+    assert from_environment(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "redis://limits.internal:6379/0"
+
+
+def test_the_start_log_shows_where_counts_are_kept_but_no_password():
+    assert without_password("redis://:s3cret@cache.internal:6379/0") == "redis://:***@cache.internal:6379/0"
+    assert without_password("redis://cache.internal:6379/0") == "redis://cache.internal:6379/0"
+
+
+@pytest.mark.parametrize("processes, storage, per_process, refused", [
+    (1, "memory://", "", False),
+    (4, "memory://", "", True),
+    (4, "redis://127.0.0.1:6379/0", "", False),
+    (4, "memory://", "1", False),
+])
+def test_several_processes_are_refused_only_when_they_would_count_apart_unannounced(
+        monkeypatch, processes, storage, per_process, refused):
+    monkeypatch.setenv("RATELIMIT_PER_PROCESS", per_process)
+    if refused:
+        with pytest.raises(ConfigurationError, match="4 worker processes would each keep their own rate-limit counts"):
+            check_rate_limit_sharing(processes, storage)
+    else:
+        check_rate_limit_sharing(processes, storage)
+
+
+# --- Keys any store can keep ---------------------------------------------------------------------
+
+LONE_SURROGATE = "\ud800x"  # sent as the JSON escape "\\ud800x": valid JSON, yet no UTF-8 can encode it
+
+
+def counting_in(storage: str, database_url: str):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                       "SECRET_KEY": "test-secret", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                       "RATELIMIT_STORAGE_URI": storage}).test_client()
+
+
+def test_a_lone_surrogate_username_is_the_same_400_whichever_store_counts(database_url, redis_url):
+    answers = []
+    for storage in ("memory://", redis_url):
+        response = api_login(counting_in(storage, database_url), LONE_SURROGATE)
+        answers.append((response.status_code, response.json))
+    assert answers[0] == answers[1]
+    status, envelope = answers[0]
+    assert status == 400
+    assert envelope["error"] == "Bad Request"
+    assert [detail["field"] for detail in envelope["details"]] == ["username"]
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_a_lone_surrogate_username_is_counted_like_any_other(database_url, request, store):
+    storage = "memory://" if store == "memory" else request.getfixturevalue("redis_url")
+    client = counting_in(storage, database_url)
+    for attempt in range(10):
+        assert api_login(client, LONE_SURROGATE.upper() if attempt % 2 else LONE_SURROGATE).status_code == 400
+    assert_api_429(api_login(client, LONE_SURROGATE))
+    assert api_login(client, "alice").status_code == 401
+
+
+def test_undecodable_bytes_on_the_login_page_are_the_same_422_whichever_store_counts(database_url, redis_url):
+    answers = []
+    for storage in ("memory://", redis_url):
+        client = counting_in(storage, database_url)
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data=f"username=%ED%A0%80x&password=wrong-password&csrf_token={token}",
+                               content_type="application/x-www-form-urlencoded")
+        answers.append((response.status_code, "Invalid username or password" in text(response)))
+    assert answers == [(422, True), (422, True)]
+
+
+def test_every_key_in_redis_is_short_plain_ascii_whatever_the_username(database_url, redis_url):
+    client = counting_in(redis_url, database_url)
+    for username in ("alice", LONE_SURROGATE, "a b", "tab\there", "Ünïcödé", "x" * 5000, "/" * 50):
+        api_login(client, username)
+    keys = Redis.from_url(redis_url).keys()
+    assert len(keys) == 8  # seven usernames and the one address
+    assert all(re.fullmatch(rb"[!-~]{1,200}", key) for key in keys), keys
 
 
 # --- Token creation ------------------------------------------------------------------------------

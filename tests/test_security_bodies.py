@@ -1,7 +1,12 @@
-"""Caps on what a request may carry: the body size (413), JSON nesting (400) and a pool's settings (400)."""
+"""Caps on what a request may carry: the URL's length (414), the body size (413), JSON nesting (400)
+and a pool's settings (400)."""
 import json
 
-from core.limits import JSON_DEPTH_MAX, POOL_SETTINGS_MAX_BYTES
+import pytest
+
+from app import create_app
+from core.config import ConfigurationError, from_environment
+from core.limits import JSON_DEPTH_MAX, POOL_SETTINGS_MAX_BYTES, URL_LENGTH_MAX
 from tests.snapshots import database_unchanged
 from tests.test_security_auth import API_PREFIX, SOME_ID
 from tests.web_helpers import csrf_token, log_in, text
@@ -55,6 +60,63 @@ def test_an_oversized_form_post_is_a_friendly_413_page(app, client, make_user):
     page = text(response)
     assert "<html" in page
     assert "larger than this site accepts (256 KB)" in page
+
+
+def padded(url: str, length: int) -> str:
+    """``url`` with a query parameter that brings it to ``length`` bytes."""
+    url += "&" if "?" in url else "?"
+    return url + "pad=" + "x" * (length - len(url) - len("pad="))
+
+
+# A server that hands the app no raw URL (neither RAW_URI nor REQUEST_URI) is measured as well.
+NO_RAW_URL = {"RAW_URI": "", "REQUEST_URI": ""}
+
+
+@pytest.mark.parametrize("environ", [{}, NO_RAW_URL], ids=["raw URL", "no raw URL"])
+def test_an_overlong_url_to_any_api_endpoint_is_414_in_the_envelope(app, client, make_user, environ):
+    alice = make_user("alice")
+    wrong = []
+    with database_unchanged(app):
+        for rule in app.url_map.iter_rules():
+            if not rule.rule.startswith(API_PREFIX):
+                continue
+            path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(padded(path, URL_LENGTH_MAX + 1), method=method, json={"name": "x"},
+                                       headers=alice.headers, environ_overrides=environ)
+                if response.status_code != 414 or response.get_json(silent=True) != {
+                        "statusCode": 414, "message": f"The URL is longer than the limit of {URL_LENGTH_MAX} bytes",
+                        "error": "Request URI Too Long"}:
+                    wrong.append(f"{method} {path} -> {response.status_code}")
+    assert wrong == []
+
+
+def test_an_overlong_url_for_a_page_is_a_friendly_414_page(client):
+    response = client.get(padded("/marketplace", URL_LENGTH_MAX + 1))
+    assert response.status_code == 414
+    page = text(response)
+    assert "<html" in page
+    assert f"The address you asked for is longer than this site accepts ({URL_LENGTH_MAX} characters)." in page
+
+
+@pytest.mark.parametrize("environ", [{}, NO_RAW_URL], ids=["raw URL", "no raw URL"])
+def test_a_url_at_the_limit_is_served(api, make_user, client, environ):
+    alice = make_user("alice")
+    assert api.get(padded("/pools", URL_LENGTH_MAX - len("/api/v1")), as_=alice,
+                   environ_overrides=environ).status_code == 200
+    assert client.get(padded("/marketplace", URL_LENGTH_MAX), environ_overrides=environ).status_code == 200
+
+
+def test_the_url_limit_comes_from_the_environment(monkeypatch, tmp_path, database_url):
+    monkeypatch.setenv("MAX_URL_LENGTH", "100")
+    assert from_environment(str(tmp_path))["MAX_URL_LENGTH"] == 100
+    client = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "AUTO_MIGRATE": False,
+                         "SECRET_KEY": "test-secret"}).test_client()
+    assert client.get(padded("/healthz", 100)).status_code == 200
+    assert client.get(padded("/healthz", 101)).status_code == 414
+    monkeypatch.setenv("MAX_URL_LENGTH", "lots")
+    with pytest.raises(ConfigurationError, match="MAX_URL_LENGTH must be a number of bytes like 4096, not 'lots'"):
+        from_environment(str(tmp_path))
 
 
 def nested(depth: int):

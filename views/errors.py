@@ -17,6 +17,7 @@ def _api_message(error: HTTPException) -> str:
         404: f"Cannot {request.method} {request.path}: no such endpoint",
         405: f"Method {request.method} is not allowed for {request.path}",
         413: f"The request body is larger than the limit of {current_app.config['MAX_CONTENT_LENGTH']} bytes",
+        414: f"The URL is longer than the limit of {current_app.config['MAX_URL_LENGTH']} bytes",
     }
     return messages.get(error.code, error.description or HTTP_STATUS_CODES[error.code])
 

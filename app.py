@@ -36,10 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from core import security, sqlite
+    from core import cache_control, security, sqlite
     from models.types import render_migration_type
 
     security.init_app(app)  # first: its body-size check runs before CSRF reads a form
+    cache_control.init_app(app)
     sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,

@@ -5,6 +5,7 @@ from flask import flash, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from core import security
+from core.cache_control import no_store
 from services import accounts
 from services.errors import BadRequest, Conflict
 from views.web import htmx, web
@@ -33,6 +34,7 @@ def _form_page(full: str, fragment: str, form, **context):
 
 
 @web.route("/register", methods=["GET", "POST"])
+@no_store
 def register():
     if current_user.is_authenticated:
         return htmx.redirect(url_for("web.index"))
@@ -59,6 +61,7 @@ def _too_many_attempts(limit):
 
 
 @web.route("/login", methods=["GET", "POST"])
+@no_store
 @security.login_limits(on_breach=_too_many_attempts)
 def login():
     next_url = safe_next(request.args.get("next"))

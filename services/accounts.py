@@ -1,4 +1,4 @@
-"""Users, passwords and wallets."""
+"""Users, passwords, logging in and wallets."""
 import re
 
 from flask import current_app
@@ -19,7 +19,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
-from services import audit
+from services import audit, sessions
 from services.errors import BadRequest, Conflict
 
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
@@ -126,6 +126,10 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record(audit.LOGOUT, user, target_type="user", target_id=user.id)
-    db.session.commit()
+def log_in(username: str, password: str, remember: bool, ip: str | None, user_agent: str | None) -> User | None:
+    """A page login: the user with a new browser session (``user.get_id()`` is its key), or None."""
+    user = authenticate(username, password)
+    if user is not None:
+        sessions.open_session(user, remember, ip, user_agent)
+    return user
+

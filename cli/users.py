@@ -1,4 +1,4 @@
-"""``flask users create`` and ``users sessions``."""
+"""``flask users create``, ``users disable``, ``users enable`` and ``users sessions``."""
 import click
 from flask.cli import AppGroup
 
@@ -38,6 +38,22 @@ def _find(username: str):
     if user is None:
         raise click.ClickException(f"No user named {username}")
     return user
+
+
+@users.command("disable")
+@click.argument("username")
+def disable_user(username: str) -> None:
+    """Disable an account: it cannot log in, its API tokens get 403 and its browser sessions end."""
+    user = accounts.disable_account(_find(username))
+    click.echo(f"Disabled {user.username}: their API tokens get 403 and their browser sessions have ended")
+
+
+@users.command("enable")
+@click.argument("username")
+def enable_user(username: str) -> None:
+    """Enable a disabled account: its API tokens work again and it can log in."""
+    user = accounts.enable_account(_find(username))
+    click.echo(f"Enabled {user.username}: their API tokens work again and they can log in")
 
 
 SESSION_COLUMNS = ("id", "created_at", "last_seen_at", "ip", "remember", "expires_at", "user_agent")

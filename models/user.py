@@ -22,16 +22,25 @@ class User(db.Model):
     balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by an administrator: the account's tokens and sessions are refused until it is cleared.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Not a column: the key of the browser session this object was loaded for or logged into
     # (``services.sessions``). Flask-Login keeps ``get_id()`` in the session and remember cookies,
     # so those cookies name a session the server can end, never the bare user id.
     browser_session_key = None  # str | None
 
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
     # What Flask-Login asks of a user object (in place of its UserMixin, whose get_id is the user id).
     is_authenticated = True
-    is_active = True
     is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
 
     def get_id(self) -> str:
         if self.browser_session_key is None:

@@ -1,5 +1,5 @@
 """Browser sessions: one row per page login, which the server can end (logout, signing out the
-other sessions).
+other sessions, an administrator disabling the account).
 
 Flask-Login keeps ``User.get_id()`` in the session cookie and, with remember-me, in the remember
 cookie; here that value is the session's key, ``<session id>.<secret>``. Only the secret's SHA-256
@@ -20,7 +20,7 @@ from core.timeutil import utcnow
 from models import LoginSession, User
 from services import audit
 from services.atomic import write_transaction
-from services.errors import NotFound
+from services.errors import AccountDisabled, NotFound
 
 SESSION_NOT_FOUND = "Session not found"
 _KEY_MAX = 100  # an id, a dot and 43 characters of secret; anything longer is not a key
@@ -58,7 +58,11 @@ def open_session(user: User, remember: bool, ip: str | None, user_agent: str | N
 
 
 def user_for_key(key: str) -> User | None:
-    """The user of the live browser session ``key`` names, or None."""
+    """The user of the live browser session ``key`` names, or None.
+
+    ``AccountDisabled`` when the key is right but an administrator has disabled the account, so the
+    page can say why the session ended.
+    """
     if not isinstance(key, str) or len(key) > _KEY_MAX:
         return None
     session_id, _, secret = key.partition(".")
@@ -71,6 +75,8 @@ def user_for_key(key: str) -> User | None:
     if row is None or not hmac.compare_digest(row.LoginSession.secret_hash, _digest(secret)):
         return None
     login_session, user = row
+    if user.is_disabled:
+        raise AccountDisabled()
     now = utcnow()
     if not login_session.is_live(now):
         return None
@@ -137,3 +143,7 @@ def revoke_other_sessions(user: User, keep: str) -> int:
                          details={"count": count, "kept": keep})
     return count
 
+
+def end_every_session(user: User) -> int:
+    """End all the user's sessions, inside the caller's ``write_transaction()`` (which records why)."""
+    return _revoke(user, utcnow())

@@ -1,6 +1,6 @@
 """Answers that carry a secret are never stored by a browser or a proxy: every answer of the API login,
 the login and register pages (which set session cookies) and token creation on the tokens page is
-``Cache-Control: no-store``, the refusals (400, 401, 413, 422, 429) included."""
+``Cache-Control: no-store``, the refusals (400, 401, 403, 413, 422, 429) included."""
 import pytest
 
 from tests.conftest import PASSWORD
@@ -56,6 +56,12 @@ def test_a_rate_limited_api_login_is_not_stored(client, alice, one_login_a_minut
     response = client.post(LOGIN, json={"username": "alice", "password": PASSWORD})
     assert_no_store(response, 429)
     assert response.headers["Retry-After"]
+
+
+def test_a_disabled_accounts_api_login_is_not_stored(client, api, alice, make_user):
+    root = make_user("root", is_admin=True)
+    api.post(f"/admin/users/{alice.id}/disable", as_=root)
+    assert_no_store(client.post(LOGIN, json={"username": "alice", "password": PASSWORD}), 403)
 
 
 # --- The login and register pages ---------------------------------------------------------------

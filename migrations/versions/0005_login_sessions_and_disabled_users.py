@@ -1,4 +1,4 @@
-"""Server-side browser sessions
+"""Server-side browser sessions, and accounts an administrator can disable
 
 Revision ID: 0005
 Revises: 0004
@@ -36,6 +36,11 @@ def upgrade():
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_login_sessions_user_created', ['user_id', 'created_at'], unique=False)
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('disabled_at', sa.DateTime(), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('disabled_at')
     op.drop_table('login_sessions')

@@ -12,6 +12,7 @@ from views.api.support import error_response, json_body, ok, validate
 @no_store
 @security.login_limits()
 def login():
+    """A token for a username and password; 403 for a disabled account, only with its right password."""
     body = validate(LoginBody, json_body())
     user = accounts.authenticate(body.username, body.password)
     if user is None:

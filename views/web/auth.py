@@ -9,7 +9,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from core import security
 from core.cache_control import no_store
 from services import accounts, sessions
-from services.errors import BadRequest, Conflict
+from services.errors import AccountDisabled, BadRequest, Conflict
 from views.web import htmx, web
 from views.web.forms import LoginForm, RegisterForm, add_service_errors
 
@@ -31,7 +31,11 @@ def safe_next(target: str | None) -> str | None:
 
 def load_user(key: str):
     """Flask-Login's user loader: the user of the live browser session ``key`` names, else nobody."""
-    user = sessions.user_for_key(key)
+    try:
+        user = sessions.user_for_key(key)
+    except AccountDisabled as error:
+        flash(error.message, "error")
+        user = None
     if user is None:
         _forget_login()
     return user
@@ -92,12 +96,16 @@ def login():
         return htmx.redirect(next_url or url_for("web.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.log_in(form.username.data, form.password.data, form.remember.data, *_client())
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.alias}.", "success")
-            return htmx.redirect(next_url or url_for("web.index"))
-        form.form_errors.append(INVALID_CREDENTIALS)
+        try:
+            user = accounts.log_in(form.username.data, form.password.data, form.remember.data, *_client())
+        except AccountDisabled as error:
+            form.form_errors.append(error.message)
+        else:
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                flash(f"Welcome back, {user.alias}.", "success")
+                return htmx.redirect(next_url or url_for("web.index"))
+            form.form_errors.append(INVALID_CREDENTIALS)
     return _form_page("auth/login.html", "auth/_login_form.html", form, next_url=next_url)
 
 

@@ -36,10 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    from core import security, sqlite
+    from core import cache_control, security, sqlite
     from models.types import render_migration_type
+    from views.web.auth import load_user
 
     security.init_app(app)  # first: its body-size check runs before CSRF reads a form
+    cache_control.init_app(app)
     sqlite.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
@@ -48,10 +50,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, user_id)
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def send_to_login():

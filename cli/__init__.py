@@ -1,6 +1,7 @@
 """Flask commands: ``flask --app app <group> <command>``; one module per group.
 
 - ``users create USERNAME --password P [--alias A] [--admin] [--balance DOLLARS]``
+- ``users disable USERNAME``, ``users enable USERNAME``, ``users sessions USERNAME``
 - ``wallet credit USERNAME DOLLARS``
 - ``servers import FILE.json``
 - ``rentals sweep``

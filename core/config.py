@@ -1,6 +1,7 @@
 """Configuration from the environment, with development defaults."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from limits import parse_many
 
 from core.limits import (
     LOGIN_RATE_PER_IP,
+    LOGIN_SESSION_DAYS,
     LOGIN_RATE_PER_USERNAME,
     REQUEST_LINE_MAX,
     REQUEST_LINE_OVERHEAD,
@@ -205,6 +207,7 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=LOGIN_SESSION_DAYS),
         # Behind HTTPS (HTTPS=1 or PREFERRED_URL_SCHEME=https) cookies are never sent over plain HTTP.
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,

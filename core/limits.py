@@ -20,6 +20,11 @@ INVITABLE_ROLES = (ROLE_ADMIN, ROLE_USER)
 
 TOKEN_NAME_MAX = 100
 LOGIN_TOKEN_DAYS = 30
+# The longest a browser login lasts: the remember-me cookie's lifetime, and the server's own limit on
+# every browser session (without remember-me the cookie also ends when the browser closes).
+LOGIN_SESSION_DAYS = 30
+IP_MAX = 45  # the longest text form of an IPv6 address
+USER_AGENT_MAX = 255  # what a browser session keeps of the User-Agent it was opened with
 TOKEN_LIFETIME_CHOICES = (7, 30, 90, 365)  # days; 0 on the tokens page means "never expires"
 
 SERVER_CATEGORIES = ("compute", "memory", "storage", "general", "gpu")

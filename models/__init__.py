@@ -1,5 +1,6 @@
 """The data model of the whole product, one module per aggregate."""
 from models.audit import AuditEvent
+from models.login_session import LoginSession
 from models.pool import Membership, Pool
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "ApiToken",
     "IdempotencyRecord",
+    "LoginSession",
     "Membership",
     "Pool",
     "Rental",

@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -10,7 +9,7 @@ from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("balance_cents >= 0", name="ck_users_balance_not_negative"),
@@ -23,6 +22,30 @@ class User(UserMixin, db.Model):
     balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by an administrator: the account's tokens and sessions are refused until it is cleared.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Not a column: the key of the browser session this object was loaded for or logged into
+    # (``services.sessions``). Flask-Login keeps ``get_id()`` in the session and remember cookies,
+    # so those cookies name a session the server can end, never the bare user id.
+    browser_session_key = None  # str | None
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    # What Flask-Login asks of a user object (in place of its UserMixin, whose get_id is the user id).
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
+
+    def get_id(self) -> str:
+        if self.browser_session_key is None:
+            raise RuntimeError("Log a user in through services.sessions, which opens their browser session")
+        return self.browser_session_key
 
     def public_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "alias": self.alias}

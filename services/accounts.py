@@ -1,8 +1,8 @@
-"""Users, passwords and wallets."""
+"""Users, passwords, logging in, and accounts an administrator disables."""
 import re
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,8 +19,9 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
-from services import audit
-from services.errors import BadRequest, Conflict
+from services import audit, sessions
+from services.atomic import write_transaction
+from services.errors import AccountDisabled, BadRequest, Conflict
 
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
 # Checked against when a username is unknown, so a miss costs as much time as a wrong password.
@@ -109,7 +110,11 @@ def create_user(
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user these credentials belong to, or None; either way the attempt goes into the audit trail."""
+    """The user these credentials belong to, or None; either way the attempt goes into the audit trail.
+
+    ``AccountDisabled`` for the right password of a disabled account: only someone who knows the
+    password learns that the account exists and is disabled.
+    """
     user = find_user(username)
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
@@ -120,12 +125,52 @@ def authenticate(username: str, password: str) -> User | None:
         user = None
     if user is None:
         audit.record(audit.LOGIN_FAILED, details={"username": str(username)[:USERNAME_MAX]})
+    elif user.is_disabled:
+        audit.record(audit.LOGIN_REFUSED, user, target_type="user", target_id=user.id,
+                     details={"reason": "account disabled"})
     else:
         audit.record(audit.LOGIN_SUCCEEDED, user, target_type="user", target_id=user.id)
     db.session.commit()
+    if user is not None and user.is_disabled:
+        raise AccountDisabled()
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record(audit.LOGOUT, user, target_type="user", target_id=user.id)
-    db.session.commit()
+def log_in(username: str, password: str, remember: bool, ip: str | None, user_agent: str | None) -> User | None:
+    """A page login: the user with a new browser session (``user.get_id()`` is its key), or None."""
+    user = authenticate(username, password)
+    if user is not None:
+        sessions.open_session(user, remember, ip, user_agent)
+    return user
+
+
+def _set_disabled(user: User, actor: User | None, disabled: bool) -> User:
+    with write_transaction():
+        changed = db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.disabled_at.is_(None) if disabled else User.disabled_at.is_not(None))
+            .values(disabled_at=utcnow() if disabled else None),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if changed:
+            details = {"username": user.username}
+            if disabled:
+                details["sessions_ended"] = sessions.end_every_session(user)
+            audit.record(audit.USER_DISABLED if disabled else audit.USER_ENABLED, actor,
+                         target_type="user", target_id=user.id, details=details)
+    db.session.refresh(user)
+    return user
+
+
+def disable_account(user: User, actor: User | None = None) -> User:
+    """Refuse the account from now on: its logins and API tokens get 403 and its browser sessions end.
+
+    ``actor`` is the administrator who did it (None from the command line). Disabling a disabled
+    account changes nothing.
+    """
+    return _set_disabled(user, actor, True)
+
+
+def enable_account(user: User, actor: User | None = None) -> User:
+    """Let the account in again: its API tokens work again; its ended browser sessions stay ended."""
+    return _set_disabled(user, actor, False)

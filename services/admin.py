@@ -1,4 +1,5 @@
-"""What site administrators do: add and edit inventory servers, and credit wallets.
+"""What site administrators do: add and edit inventory servers, credit wallets, and disable and
+enable accounts.
 
 Every function takes the acting user first and refuses (403) anyone who is not an administrator.
 Server records are the import format and are validated by ``services.inventory``, so a server
@@ -10,10 +11,11 @@ from core.extensions import db
 from core.ids import normalize_id
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice, User
-from services import inventory, rentals, wallet
+from services import accounts, inventory, rentals, wallet
 from services.errors import Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
+USER_NOT_FOUND = "User not found"
 # Columns an edit leaves alone: the identity, and what renting and creation decide.
 _KEPT_COLUMNS = {"id", "created_at", "reserved_until"}
 
@@ -27,14 +29,19 @@ def require_admin(user: User | None) -> None:
         raise Forbidden("Only administrators can do this")
 
 
+def _contains(column, query: str):
+    """``column`` contains ``query`` in any case, with LIKE's wildcards in ``query`` taken literally."""
+    pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return func.lower(column).like(pattern, escape="\\")
+
+
 def search_servers(actor: User, query: str, page: Page) -> tuple[list[Server], int]:
     """Servers whose name contains ``query`` (any case), or whose id it is; all of them for no query."""
     require_admin(actor)
     statement = select(Server).order_by(Server.name, Server.id)
     query = (query or "").strip()
     if query:
-        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        condition = func.lower(Server.name).like(pattern, escape="\\")
+        condition = _contains(Server.name, query)
         server_id = normalize_id(query)
         if server_id:
             condition = or_(condition, Server.id == server_id)
@@ -86,3 +93,37 @@ def credit_wallet(actor: User, username: str, cents: int) -> User:
     """Add ``cents`` to the wallet of ``username``; the credit is recorded as made by ``actor``."""
     require_admin(actor)
     return wallet.credit(username, cents, note=f"Credit from {actor.username}")
+
+
+def search_users(actor: User, query: str, page: Page) -> tuple[list[User], int]:
+    """Users whose username or alias contains ``query`` (any case), or whose id it is; all for no query."""
+    require_admin(actor)
+    statement = select(User).order_by(func.lower(User.username), User.id)
+    query = (query or "").strip()
+    if query:
+        condition = or_(_contains(User.username, query), _contains(User.alias, query))
+        if user_id := normalize_id(query):
+            condition = or_(condition, User.id == user_id)
+        statement = statement.where(condition)
+    rows, total = paginate(statement, page)
+    return [row[0] for row in rows], total
+
+
+def get_user(actor: User, user_id: str) -> User:
+    require_admin(actor)
+    user = db.session.get(User, user_id) if normalize_id(user_id) == user_id else None
+    if user is None:
+        raise NotFound(USER_NOT_FOUND)
+    return user
+
+
+def disable_user(actor: User, user_id: str) -> User:
+    """Disable an account (409 for the administrator's own: nobody could enable it from the pages)."""
+    user = get_user(actor, user_id)
+    if user.id == actor.id:
+        raise Conflict("You cannot disable your own account")
+    return accounts.disable_account(user, actor)
+
+
+def enable_user(actor: User, user_id: str) -> User:
+    return accounts.enable_account(get_user(actor, user_id), actor)

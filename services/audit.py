@@ -7,6 +7,7 @@ from flask import has_request_context, request
 from sqlalchemy import select
 
 from core.extensions import db
+from core.limits import IP_MAX
 from core.timeutil import utcnow
 from models import AuditEvent, User
 from services import pools
@@ -16,6 +17,11 @@ from services.paging import Page, paginate
 LOGIN_SUCCEEDED = "login.succeeded"
 LOGIN_FAILED = "login.failed"
 LOGOUT = "logout"
+LOGIN_REFUSED = "login.refused"
+SESSION_REVOKED = "session.revoked"
+SESSIONS_REVOKED = "sessions.revoked"
+USER_DISABLED = "user.disabled"
+USER_ENABLED = "user.enabled"
 TOKEN_CREATED = "token.created"
 TOKEN_REVOKED = "token.revoked"
 POOL_CREATED = "pool.created"
@@ -31,13 +37,10 @@ MEMBER_LEFT = "member.left"
 RENTAL_CREATED = "rental.created"
 RENTAL_EXTENDED = "rental.extended"
 
-_IP_MAX = 45  # the longest IPv6 text form
-
-
 def _client_ip() -> str | None:
     if not has_request_context() or not request.remote_addr:
         return None
-    return request.remote_addr[:_IP_MAX]
+    return request.remote_addr[:IP_MAX]
 
 
 def record(action: str, actor: User | None = None, pool_id: str | None = None, target_type: str | None = None,

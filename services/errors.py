@@ -38,3 +38,12 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class AccountDisabled(Forbidden):
+    """An administrator disabled the account: its logins, tokens and browser sessions are refused."""
+
+    MESSAGE = "This account is disabled"
+
+    def __init__(self, message: str = MESSAGE):
+        super().__init__(message)

@@ -11,7 +11,7 @@ from core.limits import TOKEN_NAME_MAX
 from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
 from services import audit
-from services.errors import BadRequest, NotFound
+from services.errors import AccountDisabled, BadRequest, NotFound
 
 TOKEN_PREFIX = "srv_"
 # last_used_at is a convenience for the tokens page; writing it on every request would cost a write per call.
@@ -48,7 +48,10 @@ def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiT
 
 
 def user_for_token(plain: str) -> User | None:
-    """The user a bearer token belongs to, if it is live. Only SHA-256 digests are stored and compared."""
+    """The user a bearer token belongs to, if it is live. Only SHA-256 digests are stored and compared.
+
+    ``AccountDisabled`` for a live token of a disabled account: it works again once the account is enabled.
+    """
     if not plain or len(plain) > 200:
         return None
     digest = _digest(plain)
@@ -60,6 +63,8 @@ def user_for_token(plain: str) -> User | None:
     if row is None or not hmac.compare_digest(row.ApiToken.token_hash, digest) or not row.ApiToken.is_usable(now):
         return None
     token, user = row
+    if user.is_disabled:
+        raise AccountDisabled()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
         db.session.commit()

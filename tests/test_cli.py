@@ -1,4 +1,5 @@
-"""The Flask commands: users create, wallet credit, servers import, seed-demo (and scripts/demo --fresh)."""
+"""The Flask commands: users create, disable and enable, wallet credit, servers import, seed-demo (and
+scripts/demo --fresh)."""
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES
-from models import Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
+from models import AuditEvent, Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
 from services import accounts
 from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
 from tests.test_inventory import SEED_SERVER, record
@@ -77,6 +78,34 @@ def test_users_create_refuses_clearly(app, runner, args, message):
     assert message in result.output
     with app.app_context():
         assert count(User) == 1
+
+
+# --- users disable and enable ---------------------------------------------------------------------
+
+
+def test_users_disable_and_enable(app, runner, api, make_user):
+    bob = make_user("bob")
+    result = invoke(runner, "users", "disable", "BOB")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Disabled bob: their API tokens get 403 and their browser sessions have ended\n"
+    response = api.get("/pools", as_=bob)
+    assert response.status_code == 403 and response.json["message"] == "This account is disabled"
+
+    result = invoke(runner, "users", "enable", "bob")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Enabled bob: their API tokens work again and they can log in\n"
+    assert api.get("/pools", as_=bob).status_code == 200
+    with app.app_context():
+        trail = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_id)
+                                   .where(AuditEvent.action.like("user.%")).order_by(AuditEvent.created_at)).all()
+    assert [tuple(row) for row in trail] == [("user.disabled", None, bob.id), ("user.enabled", None, bob.id)]
+
+
+@pytest.mark.parametrize("command", ["disable", "enable", "sessions"])
+def test_users_commands_name_an_unknown_user_clearly(runner, command):
+    result = invoke(runner, "users", command, "nobody")
+    assert result.exit_code == 1
+    assert "No user named nobody" in result.output
 
 
 # --- wallet credit --------------------------------------------------------------------------------

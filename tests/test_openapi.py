@@ -205,6 +205,9 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
     check.call("DELETE", f"/pools/{pool['id']}/members/{member.id}", owner)
     check.call("DELETE", f"/pools/{pool['id']}", owner)
+    administrator = make_user("site_admin", is_admin=True)
+    check.call("POST", f"/admin/users/{invitee.id}/disable", administrator)
+    check.call("POST", f"/admin/users/{invitee.id}/enable", administrator)
 
     documented = {(method.upper(), endpoint_of(method, op)) for method, _, op in operations(document)}
     assert check.seen == documented

@@ -27,4 +27,4 @@ def authenticate():
     return None
 
 
-from views.api import auth, marketplace, openapi, pools, rentals, wallet  # noqa: E402,F401  (routes register themselves on the blueprint)
+from views.api import admin, auth, marketplace, openapi, pools, rentals, wallet  # noqa: E402,F401  (routes register themselves on the blueprint)

@@ -1,4 +1,5 @@
 from core import security
+from core.cache_control import no_store
 from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat
 from services import accounts, tokens
@@ -8,8 +9,10 @@ from views.api.support import error_response, json_body, ok, validate
 
 
 @api.post("/users/auth/login")
+@no_store
 @security.login_limits()
 def login():
+    """A token for a username and password; 403 for a disabled account, only with its right password."""
     body = validate(LoginBody, json_body())
     user = accounts.authenticate(body.username, body.password)
     if user is None:

@@ -5,7 +5,8 @@ them (``views.api.schemas``); ``data`` of every answer is a model of ``views.api
 query parameters are read off the marketplace's filters (``services.marketplace``), the paging rules
 (``services.paging``) and the limits (``core.limits``). Documenting an endpoint is one ``Operation``
 entry in ``OPERATIONS``; statuses every endpoint of its kind can give (400 for bad input, 401 without
-a token, 404 for a path id, 413 for a body) are added from what the entry says the endpoint takes.
+a token and 403 for a disabled account's, 404 for a path id, 413 for a body) are added from what the
+entry says the endpoint takes.
 """
 import dataclasses
 import re
@@ -124,6 +125,9 @@ SEED_RENTAL_DETAIL = {
                     "created_at": "2025-01-21T22:00:00.000Z"},
 }
 SUCCESS = {"success": True}
+SEED_ACCOUNT_DISABLED = {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith",
+                         "is_admin": False, "is_disabled": True, "disabled_at": "2025-01-21T22:00:00.000Z",
+                         "created_at": "2025-01-15T10:00:00.000Z"}
 
 
 # --- Query parameters ----------------------------------------------------------------------------
@@ -213,7 +217,7 @@ IDEMPOTENCY_KEY_PARAMETER = {
 PATH_PARAMETERS = {
     "pool_id": "Pool id",
     "invitation_id": "Invitation id (from the pending invitations, or the invite answer)",
-    "user_id": "The member's user id",
+    "user_id": "A user's id (in a pool's member paths, the member's)",
     "rental_id": "Rental id",
     "server_id": "Server id (from the marketplace)",
 }
@@ -248,13 +252,14 @@ class Operation:
 OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "api.login", "Authentication", "Log in and get a bearer token", "Login successful",
-        data=out.LoginResult, public=True, body=LoginBody, errors=(401, 429),
+        data=out.LoginResult, public=True, body=LoginBody, errors=(401, 403, 429),
         body_example={"username": "team_lead", "password": "correct-horse-battery"},
         example={"token": "srv_Jq3v6QpX0b2kT8sW1mZr4yLd9hC5nE7aUo0iGf2xVtM", "expires_at": "2025-02-20T22:00:00.000Z",
                  "user": SEED_USER},
         description=f"Makes a token named \"API login\" that expires {LOGIN_TOKEN_DAYS} days later. A wrong "
-                    "password and an unknown user get the same 401. Attempts are rate limited per username and "
-                    "per address (429).",
+                    "password and an unknown user get the same 401; the right password of an account an "
+                    "administrator has disabled gets 403. Attempts are rate limited per username and per "
+                    "address (429).",
         error_examples={401: "Invalid username or password"},
     ),
     Operation(
@@ -451,17 +456,36 @@ OPERATIONS: tuple[Operation, ...] = (
                   "created_at": "2025-01-20T09:00:00.000Z", "rental_id": None}],
         description="Credits and charges, newest first. `amount` is always positive; `type` says the direction.",
     ),
+    Operation(
+        "api.disable_user", "Administration", "Disable an account", "User disabled",
+        data=out.Account, errors=(409,), example=SEED_ACCOUNT_DISABLED,
+        description="Administrators only (403 for everyone else). From now on the account's logins (with the "
+                    "right password), API tokens and browser sessions get 403 \"This account is disabled\"; its "
+                    "browser sessions are ended. Disabling a disabled account changes nothing. An administrator "
+                    "cannot disable their own account (409).",
+        error_examples={403: "Only administrators can do this", 404: "User not found",
+                        409: "You cannot disable your own account"},
+    ),
+    Operation(
+        "api.enable_user", "Administration", "Enable a disabled account", "User enabled",
+        data=out.Account, example={**SEED_ACCOUNT_DISABLED, "is_disabled": False, "disabled_at": None},
+        description="Administrators only (403 for everyone else). The account's API tokens work again; its "
+                    "browser sessions ended when it was disabled, so its user logs in again. Enabling an "
+                    "enabled account changes nothing.",
+        error_examples={403: "Only administrators can do this", 404: "User not found"},
+    ),
 )
 
 TAGS = (
     ("Authentication", "Tokens for the API. Every endpoint but login and this document needs "
-                       "`Authorization: Bearer <token>`."),
+                       "`Authorization: Bearer <token>`; a token of a disabled account gets 403."),
     ("Pools", "Pools let teams share the servers they rent."),
     ("Pool Invitations", "Review, accept and reject invitations to pools."),
     ("Pool Members", "Invite members, change their roles, remove them."),
     ("Server Marketplace", "Browse the servers for rent and rent one."),
     ("Rentals", "Your rentals and your pools' rentals; extend them."),
     ("Wallet", "The balance rentals are paid from, and its transactions."),
+    ("Administration", "For administrators: disable and enable accounts."),
     ("Documentation", "This document."),
 )
 
@@ -470,7 +494,7 @@ ERROR_DESCRIPTIONS = {
          "malformed id. `details` lists each bad field.",
     401: "No token, or an invalid, expired or revoked one",
     402: "The balance is short of the price; nothing was charged",
-    403: "Your role in the pool does not allow this",
+    403: "Not allowed: your role does not allow this, or an administrator has disabled your account",
     404: "Not found, or not yours to see",
     409: "A conflict with the current state; nothing was changed",
     413: "The request body is larger than the limit (MAX_CONTENT_LENGTH, 256 KB by default)",
@@ -480,7 +504,7 @@ ERROR_MESSAGES = {
     400: "Validation failed: name must be at most 100 characters",
     401: "Authentication required: send Authorization: Bearer <token>",
     402: "Insufficient balance: this costs $70.00 and your balance is $12.00",
-    403: "Only the pool owner can update the pool",
+    403: "This account is disabled",
     404: "Not found",
     409: "A conflict with the current state",
     413: "The request body is larger than the limit of 262144 bytes",
@@ -548,7 +572,7 @@ def error_statuses(op: Operation, path_parameters: list[str]) -> list[int]:
     if op.body or op.paged or op.query or path_parameters or op.idempotent:
         statuses.add(400)
     if not op.public:
-        statuses.add(401)
+        statuses.update((401, 403))  # 403 for a token of a disabled account, whatever the endpoint
     if path_parameters:
         statuses.add(404)
     if op.body or op.idempotent:

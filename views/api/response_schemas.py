@@ -57,6 +57,15 @@ class LoginResult(Out):
     user: UserRef
 
 
+class Account(UserRef):
+    """A user as administrators see them."""
+
+    is_admin: bool
+    is_disabled: bool = Field(description="Disabled accounts cannot log in; their tokens and sessions get 403")
+    disabled_at: Timestamp | None
+    created_at: Timestamp
+
+
 # --- Pools ----------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,16 @@ from services.pools import Invitation, PoolDetail, PoolSummary
 from services.rentals import Charge, RentalDetail
 
 
+def account(user) -> dict:
+    return {
+        **user.public_dict(),
+        "is_admin": user.is_admin,
+        "is_disabled": user.is_disabled,
+        "disabled_at": isoformat(user.disabled_at),
+        "created_at": isoformat(user.created_at),
+    }
+
+
 def _pool_fields(pool) -> dict:
     return {
         "id": pool.id,

@@ -1,36 +1,84 @@
-"""The admin pages: add and edit inventory servers, and credit wallets. Administrators only
-(``services.admin`` refuses everyone else, which the error handler shows as the 403 page)."""
+"""The admin pages: add and edit inventory servers, credit wallets, and disable and enable accounts.
+Administrators only (``services.admin`` refuses everyone else, which the error handler shows as the
+403 page)."""
 from flask import flash, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import ImmutableMultiDict
 
 from core.money import format_dollars
 from services import admin as admin_service
-from services.errors import BadRequest, ServiceError
+from services.errors import BadRequest, Conflict, ServiceError
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.pool_forms import CreditForm, ServerForm
 
 SERVER_PAGE_SIZE = 20
+USER_PAGE_SIZE = 20
+NO_QUERY = ImmutableMultiDict()
 
 
-def _search_context() -> dict:
-    query = request.args.get("q", "").strip()
-    page = parse_page(request.args, default_limit=SERVER_PAGE_SIZE)
+def _server_search(args) -> dict:
+    query = args.get("q", "").strip()
+    page = parse_page(args, default_limit=SERVER_PAGE_SIZE)
     servers, total = admin_service.search_servers(current_user, query, page)
     return {"servers": servers, "total": total, "page": page, "query": query}
 
 
-def _admin_page(credit_form: CreditForm, status: int = 200):
+def _user_search(args) -> dict:
+    query = args.get("q", "").strip()
+    page = parse_page(args, default_limit=USER_PAGE_SIZE)
+    users, total = admin_service.search_users(current_user, query, page)
+    return {"users": users, "user_total": total, "user_page": page, "user_query": query}
+
+
+def _admin_page(credit_form: CreditForm, status: int = 200, fragment: str = "admin/_servers.html",
+                server_args=NO_QUERY, user_args=NO_QUERY):
+    """The admin page; each of its searches answers htmx with its own results only."""
     admin_service.require_admin(current_user)
-    return htmx.render("admin/index.html", "admin/_servers.html", status=status,
-                       credit_form=credit_form, **_search_context())
+    return htmx.render("admin/index.html", fragment, status=status, credit_form=credit_form,
+                       **_server_search(server_args), **_user_search(user_args))
 
 
 @web.get("/admin")
 @login_required
 def admin():
     """The admin page; its server search answers htmx with the results only."""
-    return _admin_page(CreditForm(formdata=None))
+    return _admin_page(CreditForm(formdata=None), server_args=request.args)
+
+
+@web.get("/admin/users")
+@login_required
+def admin_users():
+    """The admin page with the users found; htmx gets the user results only."""
+    return _admin_page(CreditForm(formdata=None), fragment="admin/_users.html", user_args=request.args)
+
+
+def _account_change(change, user_id: str, done: str):
+    try:
+        user = change(current_user, user_id)
+    except Conflict as error:
+        if htmx.is_htmx():
+            return htmx.refusal(error.message)
+        flash(error.message, "error")
+        return htmx.redirect(url_for("web.admin_users"))
+    flash(done.format(username=user.username), "success")
+    if htmx.is_htmx():
+        return htmx.with_updates(render_template("admin/_user_row.html", user=user))
+    return htmx.redirect(url_for("web.admin_users", q=user.username))
+
+
+@web.post("/admin/users/<user_id>/disable")
+@login_required
+def admin_disable_user(user_id: str):
+    return _account_change(admin_service.disable_user, user_id,
+                           "{username} is disabled: their API tokens no longer work and their sessions have ended.")
+
+
+@web.post("/admin/users/<user_id>/enable")
+@login_required
+def admin_enable_user(user_id: str):
+    return _account_change(admin_service.enable_user, user_id,
+                           "{username} is enabled again: their API tokens work and they can log in.")
 
 
 @web.post("/admin/credit")

@@ -1,12 +1,15 @@
-"""Register, log in and log out with a session cookie."""
+"""Register, log in and log out. Each login opens a browser session on the server
+(``services.sessions``) that the session and remember cookies name, and logging out ends it."""
 from urllib.parse import urlsplit
 
-from flask import flash, request, url_for
+from flask import current_app, flash, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from core import security
-from services import accounts
-from services.errors import BadRequest, Conflict
+from core.cache_control import no_store
+from services import accounts, sessions
+from services.errors import AccountDisabled, BadRequest, Conflict
 from views.web import htmx, web
 from views.web.forms import LoginForm, RegisterForm, add_service_errors
 
@@ -26,6 +29,30 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def load_user(key: str):
+    """Flask-Login's user loader: the user of the live browser session ``key`` names, else nobody."""
+    try:
+        user = sessions.user_for_key(key)
+    except AccountDisabled as error:
+        flash(error.message, "error")
+        user = None
+    if user is None:
+        _forget_login()
+    return user
+
+
+def _forget_login() -> None:
+    # The cookies name a session that has ended: drop them, so later requests do not look it up again.
+    # (Flask-Login's logout_user() cannot run inside the loader: it would load the user again.)
+    session.pop("_user_id", None)
+    if current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies:
+        session["_remember"] = "clear"  # Flask-Login deletes the remember cookie after the request
+
+
+def _client() -> tuple[str | None, str]:
+    return request.remote_addr, request.user_agent.string
+
+
 def _form_page(full: str, fragment: str, form, **context):
     # A POST that reaches here failed validation: 422, which the htmx config swaps in.
     status = 422 if request.method == "POST" else 200
@@ -33,6 +60,7 @@ def _form_page(full: str, fragment: str, form, **context):
 
 
 @web.route("/register", methods=["GET", "POST"])
+@no_store
 def register():
     if current_user.is_authenticated:
         return htmx.redirect(url_for("web.index"))
@@ -45,6 +73,7 @@ def register():
         except BadRequest as error:
             add_service_errors(form, error)
         else:
+            sessions.open_session(user, False, *_client())
             login_user(user)
             flash(f"Welcome to Servermarket, {user.alias}! Your account is ready.", "success")
             return htmx.redirect(url_for("web.index"))
@@ -59,6 +88,7 @@ def _too_many_attempts(limit):
 
 
 @web.route("/login", methods=["GET", "POST"])
+@no_store
 @security.login_limits(on_breach=_too_many_attempts)
 def login():
     next_url = safe_next(request.args.get("next"))
@@ -66,19 +96,23 @@ def login():
         return htmx.redirect(next_url or url_for("web.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            flash(f"Welcome back, {user.alias}.", "success")
-            return htmx.redirect(next_url or url_for("web.index"))
-        form.form_errors.append(INVALID_CREDENTIALS)
+        try:
+            user = accounts.log_in(form.username.data, form.password.data, form.remember.data, *_client())
+        except AccountDisabled as error:
+            form.form_errors.append(error.message)
+        else:
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                flash(f"Welcome back, {user.alias}.", "success")
+                return htmx.redirect(next_url or url_for("web.index"))
+            form.form_errors.append(INVALID_CREDENTIALS)
     return _form_page("auth/login.html", "auth/_login_form.html", form, next_url=next_url)
 
 
 @web.post("/logout")
 def logout():
     if current_user.is_authenticated:
-        accounts.record_logout(current_user)
+        sessions.end_session(current_user)
     logout_user()
     flash("You have been logged out.", "info")
     return htmx.redirect(url_for("web.login"))

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from core.limits import (
     ALIAS_MAX,
+    LOGIN_SESSION_DAYS,
     LOGIN_TOKEN_DAYS,
     PASSWORD_MAX,
     PASSWORD_MIN,
@@ -74,7 +75,7 @@ class LoginForm(FlaskForm):
                                       "spellcheck": "false"})
     password = PasswordField("Password", validators=[InputRequired(REQUIRED)],
                              render_kw={"autocomplete": "current-password"})
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(f"Keep me logged in on this device for {LOGIN_SESSION_DAYS} days")
 
 
 def _lifetime_label(days: int) -> str:

@@ -3,6 +3,7 @@ from flask import flash, url_for
 from flask_login import current_user, login_required
 
 from core import security
+from core.cache_control import no_store
 from core.timeutil import utcnow
 from services import tokens as token_service
 from services.errors import BadRequest
@@ -20,13 +21,9 @@ def token_status(token) -> str:
 
 
 def _section(form: TokenForm, status: int = 200, new_token=None, plain_token: str | None = None):
-    response = htmx.render("tokens/index.html", "tokens/_section.html", status=status, form=form,
-                           tokens=token_service.list_tokens(current_user), new_token=new_token,
-                           plain_token=plain_token)
-    if plain_token:
-        # The secret is in this page only: keep it out of every cache, including the back button's.
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return htmx.render("tokens/index.html", "tokens/_section.html", status=status, form=form,
+                       tokens=token_service.list_tokens(current_user), new_token=new_token,
+                       plain_token=plain_token)
 
 
 @web.get("/tokens")
@@ -42,6 +39,7 @@ def _too_many_tokens(limit):
 
 
 @web.post("/tokens")
+@no_store  # the secret is in this answer only: keep it out of every cache, the back button's included
 @login_required
 @security.token_creation_limits(on_breach=_too_many_tokens)
 def create_token():

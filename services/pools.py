@@ -12,6 +12,7 @@ the first did: a pool or membership that is gone is a 404, and a rental made fir
 with the others. SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
 """
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -229,6 +230,23 @@ def pending_invitation_count(user: User) -> int:
 
 # --- Changing pools -----------------------------------------------------------------------------
 
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_text(**fields: str | None) -> None:
+    """Refuse text no database column can hold, naming each such field; the API and the pages both
+    come through here."""
+    details = []
+    for field, value in fields.items():
+        found = _UNSTORABLE.search(value or "")
+        if found is not None:
+            problem = "NUL characters" if found.group() == "\x00" else "lone surrogates"
+            details.append({"field": field, "message": f"must not contain {problem}"})
+    if details:
+        raise BadRequest.for_fields(details)
+
+
 def check_settings(settings: dict) -> None:
     size = len(json.dumps(settings, separators=(",", ":")).encode("utf-8"))
     if size > POOL_SETTINGS_MAX_BYTES:
@@ -241,6 +259,7 @@ def _name_taken(name: str) -> Conflict:
 
 
 def create_pool(user: User, name: str, description: str | None = None, settings: dict | None = None) -> Pool:
+    check_text(name=name, description=description)
     settings = settings or {}
     check_settings(settings)
     try:
@@ -267,6 +286,7 @@ def update_pool(user: User, pool_id: str, changes: dict) -> Pool:
         pool, membership = _access(user, pool_id)
         if not may_update_pool(membership.role):
             raise Forbidden("Only the pool owner can update the pool")
+        check_text(description=changes.get("description"))
         if "settings" in changes:
             check_settings(changes["settings"])
             pool.settings = changes["settings"]

@@ -120,6 +120,10 @@ BAD_POOLS = [
     ({"name": "n" * 101}, "name", "Must be at most 100 characters"),
     ({"name": "ok", "description": "d" * 501}, "description", "Must be at most 500 characters"),
     ({}, "name", "This field is required"),
+    # What the API refuses the pages refuse too: NUL is text no PostgreSQL column can hold.
+    ({"name": "Nul\x00inside"}, "name", "Must not contain NUL characters"),
+    ({"name": "\x00"}, "name", "Must not contain NUL characters"),
+    ({"name": "ok", "description": "Nul\x00inside"}, "description", "Must not contain NUL characters"),
 ]
 
 
@@ -459,12 +463,17 @@ def test_edit_description_with_a_plain_post(client, api, as_owner):
     assert api.get(f"/pools/{as_owner.pool_id}", as_=as_owner.owner).json["data"]["description"] == ""
 
 
-def test_an_overlong_description_is_refused_beside_the_field(client, app, as_owner):
+@pytest.mark.parametrize(("description", "message"), [
+    ("d" * 501, "Must be at most 500 characters"),
+    ("Nul\x00inside", "Must not contain NUL characters"),  # as the API refuses it
+])
+def test_a_description_the_rules_refuse_is_refused_beside_the_field(client, app, as_owner, description, message):
     for htmx in (False, True):
         with database_unchanged(app):
-            response = post(client, f"/pools/{as_owner.pool_id}/description", {"description": "d" * 501}, htmx=htmx)
+            response = post(client, f"/pools/{as_owner.pool_id}/description", {"description": description},
+                            htmx=htmx)
         assert response.status_code == 422
-        assert errors_beside_fields(response)["description"] == "Must be at most 500 characters"
+        assert errors_beside_fields(response)["description"] == message
 
 
 @pytest.mark.parametrize("position", ["admin", "user"])

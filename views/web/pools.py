@@ -14,7 +14,7 @@ from core.timeutil import utcnow
 from models import Membership
 from services import audit
 from services import pools as pool_service
-from services.errors import Conflict, Forbidden, ServiceError
+from services.errors import BadRequest, Conflict, Forbidden, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
 from views.web.forms import add_service_errors
@@ -242,15 +242,18 @@ def update_pool(pool_id: str):
     if form.validate_on_submit():
         try:
             pool_service.update_pool(current_user, pool_id, {"description": form.description.data or ""})
+        except BadRequest as error:  # the description's own problem, shown beside it
+            add_service_errors(form, error)
         except ServiceError as error:
             return _refused(pool_id, error)
-        flash("Description saved.", "success")
-        if not htmx.is_htmx():
-            return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-        detail = pool_service.get_pool(current_user, pool_id)
-        context = _context(detail)
-        return htmx.with_updates(render_template("pools/_settings.html", **context)
-                            + render_template("pools/_description.html", description_oob=True, **context))
+        else:
+            flash("Description saved.", "success")
+            if not htmx.is_htmx():
+                return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
+            detail = pool_service.get_pool(current_user, pool_id)
+            context = _context(detail)
+            return htmx.with_updates(render_template("pools/_settings.html", **context)
+                                     + render_template("pools/_description.html", description_oob=True, **context))
     if not _controls(detail).update:
         return _refused(pool_id, Forbidden("Only the pool owner can update the pool"))
     return htmx.render("pools/detail.html", "pools/_settings.html", status=422,

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.factories import make_rental, make_server, rental_pool
+from tests.html_tree import parse
 from tests.snapshots import database_unchanged
 from tests.web_helpers import HTMX, csrf_token, log_in
 from tests.web_helpers import text as raw_text
@@ -35,6 +36,11 @@ def post(client, path: str, data: dict | None = None, htmx: bool = False):
 def follow(client, response) -> str:
     assert response.status_code == 303, text(response)
     return text(client.get(response.headers["Location"]))
+
+
+def page(response):
+    """The answer as elements, to look things up by id, role or attribute."""
+    return parse(raw_text(response))
 
 
 def row(html: str, element_id: str) -> str:
@@ -505,6 +511,13 @@ def test_delete_with_a_plain_post_moves_rentals_home(client, app, api, as_owner)
     assert "Pool “Development Team” deleted" in follow(client, response)
     assert api.get(f"/pools/{as_owner.pool_id}", as_=as_owner.owner).status_code == 404
     assert rental_pool(app, rental_id) == as_owner.user.default_pool_id
+
+
+def test_deleting_says_where_the_rentals_went(client, as_owner):
+    response = post(client, f"/pools/{as_owner.pool_id}/delete")
+    flashes = page(client.get(response.headers["Location"])).by_id("flashes")
+    assert [message.text() for message in flashes.find_all(role="status")] == [
+        "Pool “Development Team” deleted; its rentals went back to their renters' default pools."]
 
 
 def test_delete_through_htmx_loads_the_pools_page(client, api, as_owner):

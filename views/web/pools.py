@@ -276,5 +276,5 @@ def delete_pool(pool_id: str):
         pool_service.delete_pool(current_user, pool_id)
     except ServiceError as error:
         return _refused(pool_id, error)
-    flash(f"Pool “{name}” deleted; its rentals went back to their renters' default pool_service.", "success")
+    flash(f"Pool “{name}” deleted; its rentals went back to their renters' default pools.", "success")
     return htmx.redirect(url_for("web.pools"))

@@ -359,10 +359,13 @@ def test_change_role_refusals_are_messages(client, app, team, position, target, 
 
 # --- Removing and leaving ----------------------------------------------------------------------
 
-def test_remove_through_htmx_is_an_empty_answer_that_removes_the_row(client, api, as_owner):
+def test_remove_through_htmx_is_an_answer_that_removes_the_row(client, api, as_owner):
     response = post(client, f"/pools/{as_owner.pool_id}/members/{as_owner.user.id}/remove", htmx=True)
     assert response.status_code == 200
-    assert text(response) == ""
+    # Nothing to put in the row's place; only out-of-band updates (the owner's audit log) beside it.
+    answer = page(response)
+    assert all(child.tag == "template" for child in answer.children if not isinstance(child, str))
+    assert "".join(child for child in answer.children if isinstance(child, str)).strip() == ""
     assert "HX-Request" in response.headers["Vary"]
     members = api.get(f"/pools/{as_owner.pool_id}", as_=as_owner.owner).json["data"]["members"]
     assert as_owner.user.id not in {m["user"]["id"] for m in members}
@@ -543,6 +546,39 @@ def test_the_default_pool_cannot_be_deleted(client, app, as_owner):
     with database_unchanged(app):
         response = post(client, f"/pools/{default}/delete")
     assert response.status_code == 422 and "The default pool cannot be deleted" in text(response)
+
+
+# --- The audit log after an in-place change ------------------------------------------------
+
+IN_PLACE_CHANGES = [
+    # (action, form, the audit log's newest action and its target)
+    ("members/{user}/role", {"role": "admin"}, "changed a member's role", "joe_user (user → admin)"),
+    ("members/{user}/remove", {}, "removed a member", "joe_user (user)"),
+    ("members", {"username": "sam_stranger", "role": "user"}, "sent an invitation", "sam_stranger (user)"),
+    ("description", {"description": "Now for prod"}, "changed the pool", "description"),
+]
+
+
+@pytest.mark.parametrize(("action", "data", "newest", "target"), IN_PLACE_CHANGES)
+def test_an_in_place_change_brings_the_owners_audit_log_up_to_date(client, as_owner, action, data, newest, target):
+    path = f"/pools/{as_owner.pool_id}/" + action.format(user=as_owner.user.id)
+    response = post(client, path, data, htmx=True)
+    assert response.status_code == 200
+    # Out of band, inside a <template> so that it parses beside a table row.
+    [audit_log] = [template.by_id("pool-audit") for template in page(response).find_all("template")
+                   if template.find(id="pool-audit")]
+    assert audit_log.attrs["hx-swap-oob"] == "true"
+    newest_event = audit_log.find("tbody").find("tr")
+    assert newest_event.find("td", data_label="Action").text() == newest
+    assert newest_event.find("td", data_label="Target").text() == target
+
+
+def test_an_admins_in_place_changes_carry_no_audit_log(client, team):
+    login_as(client, team, "admin")
+    for action, data in (("members/{user}/remove", {}), ("members", {"username": "sam_stranger", "role": "user"})):
+        response = post(client, f"/pools/{team.pool_id}/" + action.format(user=team.user.id), data, htmx=True)
+        assert response.status_code == 200
+        assert page(response).find(id="pool-audit") is None
 
 
 # --- Strangers, garbage and CSRF -----------------------------------------------------------------

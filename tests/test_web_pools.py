@@ -185,6 +185,14 @@ def test_pool_page_for_htmx_is_the_page_body_only(client, as_owner):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_the_breadcrumb_leads_from_the_pools_page_to_this_pool(client, as_owner):
+    for headers in ({}, HTMX):
+        crumbs = page(client.get(f"/pools/{as_owner.pool_id}", headers=headers)).find("nav", aria_label="Breadcrumb")
+        assert crumbs.text() == "Pools / Development Team"
+        assert crumbs.find("a").attrs["href"] == "/pools"
+        assert crumbs.find(aria_current="page").text() == "Development Team"
+
+
 CONTROLS = {
     # position: (invite form, admin among the roles offered, role change, remove someone, settings, leave)
     "owner": (True, True, True, True, True, False),

@@ -2,8 +2,17 @@
 
 The owner holds a membership with role ``owner``; a membership with ``is_authorized`` false is a
 pending invitation, and its id is the invitation id.
+
+Every change runs in ``write_transaction``. On PostgreSQL the changes that must not interleave
+lock rows first, the pool before any membership so that two of them cannot deadlock: updating or
+deleting a pool locks it exclusively; renting into it, inviting, changing a role and removing a
+member lock it shared. Renting also holds the renter's membership (shared), and changing a role or
+removing a member locks that membership exclusively. Whoever comes second waits, then sees what
+the first did: a pool or membership that is gone is a 404, and a rental made first is moved out
+with the others. SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
 """
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +30,7 @@ from core.limits import (
 from core.timeutil import utcnow
 from models import Membership, Pool, Rental, Server, User
 from services import accounts, audit
+from services.atomic import write_transaction
 from services.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
@@ -125,16 +135,36 @@ def default_pool(user: User) -> Pool:
     return db.session.scalar(select(Pool).where(Pool.owner_id == user.id, Pool.is_default.is_(True)))
 
 
-def _access(user: User, pool_id: str) -> tuple[Pool, Membership]:
-    """The pool and the caller's membership; a pool the caller has not joined does not exist for them."""
-    row = db.session.execute(
+def _access(user: User, pool_id: str, hold_membership: bool = False) -> tuple[Pool, Membership]:
+    """The pool and the caller's membership; a pool the caller has not joined does not exist for them.
+
+    ``hold_membership`` keeps the membership (shared) until the transaction ends, so the caller
+    cannot be removed in the meantime.
+    """
+    statement = (
         select(Pool, Membership)
         .join(Membership, and_(Membership.pool_id == Pool.id, _authorized_membership(user)))
         .where(Pool.id == pool_id)
-    ).first()
+    )
+    if hold_membership:
+        statement = statement.with_for_update(read=True, of=Membership)
+    row = db.session.execute(statement).first()
     if row is None:
         raise NotFound(POOL_NOT_FOUND)
     return row.Pool, row.Membership
+
+
+def _lock_pool(pool_id: str, exclusive: bool = False) -> None:
+    """Lock the pool's row until the transaction ends (a no-op on SQLite); see the module's docstring."""
+    db.session.execute(select(Pool.id).where(Pool.id == pool_id).with_for_update(read=not exclusive))
+
+
+def lock_joined_pool(user: User, pool_id: str) -> Pool:
+    """A pool the user has joined, to put a rental in: until the transaction ends, neither the pool
+    can be deleted nor the user removed from it (either waits, then moves the rental out)."""
+    _lock_pool(pool_id)
+    pool, _ = _access(user, pool_id, hold_membership=True)
+    return pool
 
 
 def list_pools(user: User, page: Page, now: datetime | None = None) -> tuple[list[PoolSummary], int]:
@@ -200,6 +230,23 @@ def pending_invitation_count(user: User) -> int:
 
 # --- Changing pools -----------------------------------------------------------------------------
 
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_text(**fields: str | None) -> None:
+    """Refuse text no database column can hold, naming each such field; the API and the pages both
+    come through here."""
+    details = []
+    for field, value in fields.items():
+        found = _UNSTORABLE.search(value or "")
+        if found is not None:
+            problem = "NUL characters" if found.group() == "\x00" else "lone surrogates"
+            details.append({"field": field, "message": f"must not contain {problem}"})
+    if details:
+        raise BadRequest.for_fields(details)
+
+
 def check_settings(settings: dict) -> None:
     size = len(json.dumps(settings, separators=(",", ":")).encode("utf-8"))
     if size > POOL_SETTINGS_MAX_BYTES:
@@ -212,40 +259,42 @@ def _name_taken(name: str) -> Conflict:
 
 
 def create_pool(user: User, name: str, description: str | None = None, settings: dict | None = None) -> Pool:
+    check_text(name=name, description=description)
     settings = settings or {}
     check_settings(settings)
-    if db.session.scalar(select(Pool.id).where(Pool.owner_id == user.id, Pool.name == name)):
-        raise _name_taken(name)
-    now = utcnow()
-    pool = Pool(owner_id=user.id, name=name, description=description or "", is_default=False,
-                settings=settings, created_at=now, updated_at=now)
-    db.session.add(pool)
     try:
-        db.session.flush()
-        db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
-                                  invited_at=now, joined_at=now))
-        audit.record(audit.POOL_CREATED, user, pool.id, "pool", pool.id, {"name": name})
-        db.session.commit()
+        with write_transaction():
+            if db.session.scalar(select(Pool.id).where(Pool.owner_id == user.id, Pool.name == name)):
+                raise _name_taken(name)
+            now = utcnow()
+            pool = Pool(owner_id=user.id, name=name, description=description or "", is_default=False,
+                        settings=settings, created_at=now, updated_at=now)
+            db.session.add(pool)
+            db.session.flush()
+            db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
+                                      invited_at=now, joined_at=now))
+            audit.record(audit.POOL_CREATED, user, pool.id, "pool", pool.id, {"name": name})
     except IntegrityError:
-        db.session.rollback()
         raise _name_taken(name) from None
     return pool
 
 
 def update_pool(user: User, pool_id: str, changes: dict) -> Pool:
     """Apply ``description`` and/or ``settings``; nothing else of a pool changes after it is made."""
-    pool, membership = _access(user, pool_id)
-    if not may_update_pool(membership.role):
-        raise Forbidden("Only the pool owner can update the pool")
-    if "settings" in changes:
-        check_settings(changes["settings"])
-        pool.settings = changes["settings"]
-    if "description" in changes:
-        pool.description = changes["description"] or ""
-    if changes:
-        pool.updated_at = utcnow()
-        audit.record(audit.POOL_UPDATED, user, pool.id, "pool", pool.id, {"changed": sorted(changes)})
-    db.session.commit()
+    with write_transaction():
+        _lock_pool(pool_id, exclusive=True)
+        pool, membership = _access(user, pool_id)
+        if not may_update_pool(membership.role):
+            raise Forbidden("Only the pool owner can update the pool")
+        check_text(description=changes.get("description"))
+        if "settings" in changes:
+            check_settings(changes["settings"])
+            pool.settings = changes["settings"]
+        if "description" in changes:
+            pool.description = changes["description"] or ""
+        if changes:
+            pool.updated_at = utcnow()
+            audit.record(audit.POOL_UPDATED, user, pool.id, "pool", pool.id, {"changed": sorted(changes)})
     return pool
 
 
@@ -264,22 +313,34 @@ def _move_rentals_to_default_pools(pool_id: str, user_id: str | None = None) -> 
 
 
 def delete_pool(user: User, pool_id: str) -> None:
-    pool, membership = _access(user, pool_id)
-    if not may_delete_pool(membership.role):
-        raise Forbidden("Only the pool owner can delete the pool")
-    if pool.is_default:
-        raise BadRequest("The default pool cannot be deleted")
-    _move_rentals_to_default_pools(pool.id)
-    db.session.execute(delete(Membership).where(Membership.pool_id == pool.id))
-    db.session.execute(delete(Pool).where(Pool.id == pool.id))
-    audit.record(audit.POOL_DELETED, user, pool.id, "pool", pool.id, {"name": pool.name})
-    db.session.commit()
+    with write_transaction():
+        # Exclusive: a rent into the pool that came first is finished (and its rental moved below);
+        # one that comes later waits, then finds no pool.
+        _lock_pool(pool_id, exclusive=True)
+        pool, membership = _access(user, pool_id)
+        if not may_delete_pool(membership.role):
+            raise Forbidden("Only the pool owner can delete the pool")
+        if pool.is_default:
+            raise BadRequest("The default pool cannot be deleted")
+        _move_rentals_to_default_pools(pool.id)
+        db.session.execute(delete(Membership).where(Membership.pool_id == pool.id))
+        db.session.execute(delete(Pool).where(Pool.id == pool.id))
+        audit.record(audit.POOL_DELETED, user, pool.id, "pool", pool.id, {"name": pool.name})
     db.session.expunge_all()
 
 
 # --- Members and invitations --------------------------------------------------------------------
 
 def invite_member(user: User, pool_id: str, username: str, role: str) -> Membership:
+    try:
+        with write_transaction():
+            return _invite(user, pool_id, username, role)
+    except IntegrityError:
+        raise Conflict("That user has already been invited to this pool") from None
+
+
+def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
+    _lock_pool(pool_id)  # the pool stays until the invitation is written
     pool, membership = _access(user, pool_id)
     allowed = invitable_roles(membership.role)
     if not allowed:
@@ -306,11 +367,7 @@ def invite_member(user: User, pool_id: str, username: str, role: str) -> Members
     db.session.add(invitation)
     audit.record(audit.INVITATION_SENT, user, pool.id, "user", invitee.id,
                  {"username": invitee.username, "role": role})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("That user has already been invited to this pool") from None
+    db.session.flush()
     return invitation
 
 
@@ -322,41 +379,41 @@ def _own_invitation(user: User, invitation_id: str) -> Membership:
 
 
 def accept_invitation(user: User, invitation_id: str) -> Membership:
-    invitation = _own_invitation(user, invitation_id)
-    accepted = db.session.execute(
-        update(Membership)
-        .where(Membership.id == invitation.id, Membership.is_authorized.is_(False))
-        .values(is_authorized=True, joined_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not accepted:
-        db.session.rollback()
-        raise Conflict("This invitation is no longer pending")
-    audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
-                 {"username": user.username, "role": invitation.role})
-    db.session.commit()
+    with write_transaction():
+        invitation = _own_invitation(user, invitation_id)
+        accepted = db.session.execute(
+            update(Membership)
+            .where(Membership.id == invitation.id, Membership.is_authorized.is_(False))
+            .values(is_authorized=True, joined_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if not accepted:
+            raise Conflict("This invitation is no longer pending")
+        audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
+                     {"username": user.username, "role": invitation.role})
     db.session.refresh(invitation)
     return invitation
 
 
 def reject_invitation(user: User, invitation_id: str) -> None:
-    invitation = _own_invitation(user, invitation_id)
-    rejected = db.session.execute(
-        delete(Membership).where(Membership.id == invitation.id, Membership.is_authorized.is_(False)),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not rejected:
-        db.session.rollback()
-        raise Conflict("This invitation is no longer pending")
-    audit.record(audit.INVITATION_REJECTED, user, invitation.pool_id, "user", user.id,
-                 {"username": user.username, "role": invitation.role})
-    db.session.commit()
+    with write_transaction():
+        invitation = _own_invitation(user, invitation_id)
+        rejected = db.session.execute(
+            delete(Membership).where(Membership.id == invitation.id, Membership.is_authorized.is_(False)),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if not rejected:
+            raise Conflict("This invitation is no longer pending")
+        audit.record(audit.INVITATION_REJECTED, user, invitation.pool_id, "user", user.id,
+                     {"username": user.username, "role": invitation.role})
     db.session.expunge_all()
 
 
-def _member(pool: Pool, user_id: str) -> Membership:
+def _member_for_update(pool: Pool, user_id: str) -> Membership:
+    """The member's membership, locked until the transaction ends: a concurrent rent by them into
+    the pool finishes first, or waits and then finds them gone."""
     member = db.session.scalar(
-        select(Membership).where(Membership.pool_id == pool.id, Membership.user_id == user_id)
+        select(Membership).where(Membership.pool_id == pool.id, Membership.user_id == user_id).with_for_update()
     )
     if member is None:
         raise NotFound(MEMBER_NOT_FOUND)
@@ -368,39 +425,41 @@ def _username(user_id: str) -> str | None:
 
 
 def change_member_role(user: User, pool_id: str, member_user_id: str, role: str) -> Membership:
-    pool, membership = _access(user, pool_id)
-    if not may_change_roles(membership.role):
-        raise Forbidden("Only the pool owner can change member roles")
-    member = _member(pool, member_user_id)
-    if member.role == ROLE_OWNER:
-        raise BadRequest("The pool owner's role cannot be changed")
-    audit.record(audit.MEMBER_ROLE_CHANGED, user, pool.id, "user", member.user_id,
-                 {"username": _username(member.user_id), "from": member.role, "to": role})
-    member.role = role
-    db.session.commit()
+    with write_transaction():
+        _lock_pool(pool_id)
+        pool, membership = _access(user, pool_id)
+        if not may_change_roles(membership.role):
+            raise Forbidden("Only the pool owner can change member roles")
+        member = _member_for_update(pool, member_user_id)
+        if member.role == ROLE_OWNER:
+            raise BadRequest("The pool owner's role cannot be changed")
+        audit.record(audit.MEMBER_ROLE_CHANGED, user, pool.id, "user", member.user_id,
+                     {"username": _username(member.user_id), "from": member.role, "to": role})
+        member.role = role
     return member
 
 
 def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
     """Remove a member, cancel an invitation, or leave (a member removing themself)."""
-    pool, membership = _access(user, pool_id)
-    if member_user_id != user.id and not manages_members(membership.role):
-        raise Forbidden("Only the pool owner or an admin can remove members")
-    member = _member(pool, member_user_id)
-    if not may_remove(membership, member):
-        if member.role == ROLE_OWNER and member.user_id == user.id:
-            raise BadRequest("The pool owner cannot leave the pool; delete the pool instead")
-        if member.role == ROLE_OWNER:
-            raise Forbidden("The pool owner cannot be removed")
-        raise Forbidden("Admins can remove only members with the user role")
-    _move_rentals_to_default_pools(pool.id, member.user_id)
-    db.session.execute(delete(Membership).where(Membership.id == member.id),
-                       execution_options={"synchronize_session": False})
-    if not member.is_authorized:
-        action = audit.INVITATION_CANCELLED
-    else:
-        action = audit.MEMBER_LEFT if member.user_id == user.id else audit.MEMBER_REMOVED
-    audit.record(action, user, pool.id, "user", member.user_id,
-                 {"username": _username(member.user_id), "role": member.role})
-    db.session.commit()
+    with write_transaction():
+        _lock_pool(pool_id)
+        pool, membership = _access(user, pool_id)
+        if member_user_id != user.id and not manages_members(membership.role):
+            raise Forbidden("Only the pool owner or an admin can remove members")
+        member = _member_for_update(pool, member_user_id)
+        if not may_remove(membership, member):
+            if member.role == ROLE_OWNER and member.user_id == user.id:
+                raise BadRequest("The pool owner cannot leave the pool; delete the pool instead")
+            if member.role == ROLE_OWNER:
+                raise Forbidden("The pool owner cannot be removed")
+            raise Forbidden("Admins can remove only members with the user role")
+        _move_rentals_to_default_pools(pool.id, member.user_id)
+        db.session.execute(delete(Membership).where(Membership.id == member.id),
+                           execution_options={"synchronize_session": False})
+        if not member.is_authorized:
+            action = audit.INVITATION_CANCELLED
+        else:
+            action = audit.MEMBER_LEFT if member.user_id == user.id else audit.MEMBER_REMOVED
+        audit.record(action, user, pool.id, "user", member.user_id,
+                     {"username": _username(member.user_id), "role": member.role})
     db.session.expunge_all()

@@ -108,8 +108,8 @@ def _check_max_charge(price_cents: int, max_charge_cents: int | None) -> None:
 
 def _target_pool_id(user: User, pool_id: str | None) -> str:
     if pool_id is None:
-        return pools.default_pool(user).id
-    return pools.joined_pool(user, pool_id).id
+        return pools.default_pool(user).id  # never deleted, and its owner never removed
+    return pools.lock_joined_pool(user, pool_id).id
 
 
 def _reserve(server_id: str, until: datetime, now: datetime) -> None:

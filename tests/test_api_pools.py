@@ -4,6 +4,7 @@ import re
 import pytest
 
 from tests.factories import make_rental, make_server, rental_pool
+from tests.snapshots import database_unchanged
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
@@ -350,3 +351,32 @@ def test_pending_is_not_taken_for_a_pool_id(api, make_user):
 
 def test_uppercase_hex_ids_are_accepted(api, team):
     assert api.get(f"/pools/{team.pool_id.upper()}", as_=team.owner).status_code == 200
+
+
+
+# NUL cannot be stored in a PostgreSQL text column and a lone surrogate cannot be encoded at all:
+# both are refused before anything is written, as the pages refuse them (tests/test_web_pools.py).
+UNSTORABLE_TEXT = ["Ops\x00", "\x00", "Ops\ud800", "\udfff and more"]
+
+
+def assert_refused_for(response, field: str, value: str) -> None:
+    assert response.status_code == 400, response.json
+    assert [detail["field"] for detail in response.json["details"]] == [field]
+    if "\x00" in value:
+        assert response.json["details"][0]["message"] == "must not contain NUL characters"
+
+
+@pytest.mark.parametrize("value", UNSTORABLE_TEXT)
+@pytest.mark.parametrize("field", ["name", "description"])
+def test_creating_a_pool_refuses_text_no_database_can_store(app, api, make_user, field, value):
+    alice = make_user("alice")
+    with database_unchanged(app):
+        response = api.post("/pools", as_=alice, json={"name": "Ops", field: value})
+    assert_refused_for(response, field, value)
+
+
+@pytest.mark.parametrize("value", UNSTORABLE_TEXT)
+def test_updating_a_pool_refuses_a_description_no_database_can_store(app, api, team, value):
+    with database_unchanged(app):
+        response = api.patch(f"/pools/{team.pool_id}", as_=team.owner, json={"description": value})
+    assert_refused_for(response, "description", value)

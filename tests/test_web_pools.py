@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.factories import make_rental, make_server, rental_pool
+from tests.html_tree import parse
 from tests.snapshots import database_unchanged
 from tests.web_helpers import HTMX, csrf_token, log_in
 from tests.web_helpers import text as raw_text
@@ -35,6 +36,11 @@ def post(client, path: str, data: dict | None = None, htmx: bool = False):
 def follow(client, response) -> str:
     assert response.status_code == 303, text(response)
     return text(client.get(response.headers["Location"]))
+
+
+def page(response):
+    """The answer as elements, to look things up by id, role or attribute."""
+    return parse(raw_text(response))
 
 
 def row(html: str, element_id: str) -> str:
@@ -120,6 +126,10 @@ BAD_POOLS = [
     ({"name": "n" * 101}, "name", "Must be at most 100 characters"),
     ({"name": "ok", "description": "d" * 501}, "description", "Must be at most 500 characters"),
     ({}, "name", "This field is required"),
+    # What the API refuses the pages refuse too: NUL is text no PostgreSQL column can hold.
+    ({"name": "Nul\x00inside"}, "name", "Must not contain NUL characters"),
+    ({"name": "\x00"}, "name", "Must not contain NUL characters"),
+    ({"name": "ok", "description": "Nul\x00inside"}, "description", "Must not contain NUL characters"),
 ]
 
 
@@ -173,6 +183,14 @@ def test_pool_page_for_htmx_is_the_page_body_only(client, as_owner):
     body = text(response)
     assert "<html" not in body and body.lstrip().startswith('<div id="pool-page"')
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_the_breadcrumb_leads_from_the_pools_page_to_this_pool(client, as_owner):
+    for headers in ({}, HTMX):
+        crumbs = page(client.get(f"/pools/{as_owner.pool_id}", headers=headers)).find("nav", aria_label="Breadcrumb")
+        assert crumbs.text() == "Pools / Development Team"
+        assert crumbs.find("a").attrs["href"] == "/pools"
+        assert crumbs.find(aria_current="page").text() == "Development Team"
 
 
 CONTROLS = {
@@ -349,10 +367,13 @@ def test_change_role_refusals_are_messages(client, app, team, position, target, 
 
 # --- Removing and leaving ----------------------------------------------------------------------
 
-def test_remove_through_htmx_is_an_empty_answer_that_removes_the_row(client, api, as_owner):
+def test_remove_through_htmx_is_an_answer_that_removes_the_row(client, api, as_owner):
     response = post(client, f"/pools/{as_owner.pool_id}/members/{as_owner.user.id}/remove", htmx=True)
     assert response.status_code == 200
-    assert text(response) == ""
+    # Nothing to put in the row's place; only out-of-band updates (the owner's audit log) beside it.
+    answer = page(response)
+    assert all(child.tag == "template" for child in answer.children if not isinstance(child, str))
+    assert "".join(child for child in answer.children if isinstance(child, str)).strip() == ""
     assert "HX-Request" in response.headers["Vary"]
     members = api.get(f"/pools/{as_owner.pool_id}", as_=as_owner.owner).json["data"]["members"]
     assert as_owner.user.id not in {m["user"]["id"] for m in members}
@@ -459,12 +480,17 @@ def test_edit_description_with_a_plain_post(client, api, as_owner):
     assert api.get(f"/pools/{as_owner.pool_id}", as_=as_owner.owner).json["data"]["description"] == ""
 
 
-def test_an_overlong_description_is_refused_beside_the_field(client, app, as_owner):
+@pytest.mark.parametrize(("description", "message"), [
+    ("d" * 501, "Must be at most 500 characters"),
+    ("Nul\x00inside", "Must not contain NUL characters"),  # as the API refuses it
+])
+def test_a_description_the_rules_refuse_is_refused_beside_the_field(client, app, as_owner, description, message):
     for htmx in (False, True):
         with database_unchanged(app):
-            response = post(client, f"/pools/{as_owner.pool_id}/description", {"description": "d" * 501}, htmx=htmx)
+            response = post(client, f"/pools/{as_owner.pool_id}/description", {"description": description},
+                            htmx=htmx)
         assert response.status_code == 422
-        assert errors_beside_fields(response)["description"] == "Must be at most 500 characters"
+        assert errors_beside_fields(response)["description"] == message
 
 
 @pytest.mark.parametrize("position", ["admin", "user"])
@@ -498,6 +524,13 @@ def test_delete_with_a_plain_post_moves_rentals_home(client, app, api, as_owner)
     assert rental_pool(app, rental_id) == as_owner.user.default_pool_id
 
 
+def test_deleting_says_where_the_rentals_went(client, as_owner):
+    response = post(client, f"/pools/{as_owner.pool_id}/delete")
+    flashes = page(client.get(response.headers["Location"])).by_id("flashes")
+    assert [message.text() for message in flashes.find_all(role="status")] == [
+        "Pool “Development Team” deleted; its rentals went back to their renters' default pools."]
+
+
 def test_delete_through_htmx_loads_the_pools_page(client, api, as_owner):
     response = post(client, f"/pools/{as_owner.pool_id}/delete", htmx=True)
     assert response.status_code == 200 and response.headers["HX-Redirect"] == "/pools"
@@ -521,6 +554,39 @@ def test_the_default_pool_cannot_be_deleted(client, app, as_owner):
     with database_unchanged(app):
         response = post(client, f"/pools/{default}/delete")
     assert response.status_code == 422 and "The default pool cannot be deleted" in text(response)
+
+
+# --- The audit log after an in-place change ------------------------------------------------
+
+IN_PLACE_CHANGES = [
+    # (action, form, the audit log's newest action and its target)
+    ("members/{user}/role", {"role": "admin"}, "changed a member's role", "joe_user (user → admin)"),
+    ("members/{user}/remove", {}, "removed a member", "joe_user (user)"),
+    ("members", {"username": "sam_stranger", "role": "user"}, "sent an invitation", "sam_stranger (user)"),
+    ("description", {"description": "Now for prod"}, "changed the pool", "description"),
+]
+
+
+@pytest.mark.parametrize(("action", "data", "newest", "target"), IN_PLACE_CHANGES)
+def test_an_in_place_change_brings_the_owners_audit_log_up_to_date(client, as_owner, action, data, newest, target):
+    path = f"/pools/{as_owner.pool_id}/" + action.format(user=as_owner.user.id)
+    response = post(client, path, data, htmx=True)
+    assert response.status_code == 200
+    # Out of band, inside a <template> so that it parses beside a table row.
+    [audit_log] = [template.by_id("pool-audit") for template in page(response).find_all("template")
+                   if template.find(id="pool-audit")]
+    assert audit_log.attrs["hx-swap-oob"] == "true"
+    newest_event = audit_log.find("tbody").find("tr")
+    assert newest_event.find("td", data_label="Action").text() == newest
+    assert newest_event.find("td", data_label="Target").text() == target
+
+
+def test_an_admins_in_place_changes_carry_no_audit_log(client, team):
+    login_as(client, team, "admin")
+    for action, data in (("members/{user}/remove", {}), ("members", {"username": "sam_stranger", "role": "user"})):
+        response = post(client, f"/pools/{team.pool_id}/" + action.format(user=team.user.id), data, htmx=True)
+        assert response.status_code == 200
+        assert page(response).find(id="pool-audit") is None
 
 
 # --- Strangers, garbage and CSRF -----------------------------------------------------------------

@@ -85,3 +85,42 @@ def test_a_declined_invitation_disappears_and_leaves_no_membership(browse, make_
 
     owner_page.reload()
     expect(owner_page.locator("#members-section tr", has_text="mike")).to_have_count(0)
+
+
+def test_the_owners_audit_log_follows_in_place_changes_without_a_reload(browse, make_user):
+    make_user("olivia")
+    make_user("mike")
+    owner_page = browse.new_page()
+    log_in(owner_page, "olivia", PASSWORD)
+    create_pool(owner_page, "Render farm")
+    invite(owner_page, "mike")
+    newest_event = owner_page.locator("#pool-audit tbody tr").first
+    expect(newest_event.locator("td[data-label=Action]")).to_have_text("sent an invitation")
+
+    row = owner_page.locator("#members-section tr", has_text="mike")
+    row.get_by_label("Role of mike").select_option(label="Admin")
+    row.get_by_role("button", name="Change role").click()
+    expect(row.locator("td[data-label=Role]")).to_have_text("Admin")
+    expect(newest_event.locator("td[data-label=Action]")).to_have_text("changed a member's role")
+    expect(newest_event.locator("td[data-label=Target]")).to_have_text("mike (user → admin)")
+
+    owner_page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Cancel invitation mike").click()
+    expect(owner_page.locator("#members-section tr", has_text="mike")).to_have_count(0)
+    expect(newest_event.locator("td[data-label=Action]")).to_have_text("cancelled an invitation")
+
+
+def test_pool_names_on_the_pools_page_look_like_the_links_on_the_overview(browse, make_user):
+    make_user("olivia")
+    page = browse.new_page()
+    log_in(page, "olivia", PASSWORD)
+
+    def look_of_the_pool_link(path: str) -> dict:
+        page.goto(path)
+        link = page.locator("tbody tr", has_text="Default").get_by_role("link", name="Default", exact=True)
+        return link.evaluate("link => ({color: getComputedStyle(link).color,"
+                             " text: getComputedStyle(link.closest('td')).color})")
+
+    on_the_pools_page, on_the_overview = look_of_the_pool_link("/pools"), look_of_the_pool_link("/")
+    assert on_the_pools_page["color"] == on_the_overview["color"]
+    assert on_the_pools_page["color"] != on_the_pools_page["text"]  # set apart from the text around it

@@ -14,7 +14,7 @@ from core.timeutil import utcnow
 from models import Membership
 from services import audit
 from services import pools as pool_service
-from services.errors import Conflict, Forbidden, ServiceError
+from services.errors import BadRequest, Conflict, Forbidden, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
 from views.web.forms import add_service_errors
@@ -88,6 +88,16 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}
+
+
+def _audit_for_owner(pool_id: str) -> dict:
+    """The pool's latest audit events if the caller sees its audit log (its owner), for an answer
+    that changed the pool without loading its page; nothing for everyone else."""
+    try:
+        events, _ = audit.pool_events(current_user, pool_id, Page(limit=AUDIT_EVENTS_SHOWN))
+    except ServiceError:
+        return {}
+    return {"audit_events": events}
 
 
 def _pool_page(detail: pool_service.PoolDetail, status: int = 200, **context):
@@ -178,7 +188,8 @@ def invite_member(pool_id: str):
                 return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
             detail = pool_service.get_pool(current_user, pool_id)
             context = _context(detail, new_member_id=invitation.user_id)
-            return htmx.with_updates(render_template("pools/_members.html", **context))
+            return htmx.with_updates(render_template("pools/_members.html", **context)
+                                     + render_template("pools/_audit_update.html", **context))
     if not controls.invitable:
         return _refused(pool_id, Forbidden("Only the pool owner or an admin can invite members"))
     form.restrict(controls.invitable)
@@ -202,21 +213,25 @@ def change_member_role(pool_id: str, user_id: str):
         return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
     context = _context(detail, updated_member_id=user_id)
     row = next((m, u) for m, u in detail.members if m.user_id == user_id)
-    return htmx.with_updates(render_template("pools/_member_row.html", member=row[0], user=row[1], **context))
+    return htmx.with_updates(render_template("pools/_member_row.html", member=row[0], user=row[1], **context)
+                             + render_template("pools/_audit_update.html", **context))
 
 
 @web.post("/pools/<pool_id>/members/<user_id>/remove")
 @login_required
 def remove_member(pool_id: str, user_id: str):
-    """Remove a member or cancel an invitation; the row goes away."""
+    """Remove a member or cancel an invitation; the row goes away (and the owner's audit log follows)."""
     try:
         pool_service.remove_member(current_user, pool_id, user_id)
     except ServiceError as error:
         return _refused(pool_id, error)
-    if htmx.is_htmx():
+    if not htmx.is_htmx():
+        flash("Removed from the pool.", "success")
+        return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
+    audit_log = _audit_for_owner(pool_id)
+    if not audit_log:
         return htmx.empty()
-    flash("Removed from the pool.", "success")
-    return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
+    return htmx.fragment("pools/_audit_update.html", **audit_log)
 
 
 @web.post("/pools/<pool_id>/leave")
@@ -242,15 +257,19 @@ def update_pool(pool_id: str):
     if form.validate_on_submit():
         try:
             pool_service.update_pool(current_user, pool_id, {"description": form.description.data or ""})
+        except BadRequest as error:  # the description's own problem, shown beside it
+            add_service_errors(form, error)
         except ServiceError as error:
             return _refused(pool_id, error)
-        flash("Description saved.", "success")
-        if not htmx.is_htmx():
-            return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-        detail = pool_service.get_pool(current_user, pool_id)
-        context = _context(detail)
-        return htmx.with_updates(render_template("pools/_settings.html", **context)
-                            + render_template("pools/_description.html", description_oob=True, **context))
+        else:
+            flash("Description saved.", "success")
+            if not htmx.is_htmx():
+                return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
+            detail = pool_service.get_pool(current_user, pool_id)
+            context = _context(detail)
+            return htmx.with_updates(render_template("pools/_settings.html", **context)
+                                     + render_template("pools/_description.html", description_oob=True, **context)
+                                     + render_template("pools/_audit_update.html", **context))
     if not _controls(detail).update:
         return _refused(pool_id, Forbidden("Only the pool owner can update the pool"))
     return htmx.render("pools/detail.html", "pools/_settings.html", status=422,
@@ -273,5 +292,5 @@ def delete_pool(pool_id: str):
         pool_service.delete_pool(current_user, pool_id)
     except ServiceError as error:
         return _refused(pool_id, error)
-    flash(f"Pool “{name}” deleted; its rentals went back to their renters' default pool_service.", "success")
+    flash(f"Pool “{name}” deleted; its rentals went back to their renters' default pools.", "success")
     return htmx.redirect(url_for("web.pools"))

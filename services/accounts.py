@@ -21,7 +21,7 @@ from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
 from services import audit, sessions
 from services.atomic import write_transaction
-from services.errors import AccountDisabled, BadRequest, Conflict
+from services.errors import NAME_TAKEN, AccountDisabled, BadRequest, Conflict
 
 _USERNAME_RE = re.compile(USERNAME_PATTERN)
 # Checked against when a username is unknown, so a miss costs as much time as a wrong password.
@@ -81,7 +81,7 @@ def create_user(
     if details:
         raise BadRequest.for_fields(details)
     if find_user(username) is not None:
-        raise Conflict(f"The username {username} is taken")
+        raise Conflict(f"The username {username} is taken", code=NAME_TAKEN)
 
     now = utcnow()
     user = User(
@@ -105,7 +105,7 @@ def create_user(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"The username {username} is taken") from None
+        raise Conflict(f"The username {username} is taken", code=NAME_TAKEN) from None
     return user
 
 

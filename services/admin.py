@@ -12,7 +12,7 @@ from core.ids import normalize_id
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice, User
 from services import accounts, inventory, rentals, wallet
-from services.errors import Conflict, Forbidden, NotFound
+from services.errors import NAME_TAKEN, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
 USER_NOT_FOUND = "User not found"
@@ -68,7 +68,7 @@ def create_server(actor: User, record: dict) -> Server:
     require_admin(actor)
     server = inventory.build_server(record)
     if db.session.get(Server, server.id) is not None:
-        raise Conflict("A server with this id already exists")
+        raise Conflict("A server with this id already exists", code=NAME_TAKEN)
     db.session.add(server)
     db.session.commit()
     return server

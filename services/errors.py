@@ -1,17 +1,67 @@
-"""Failures a service reports; each surface turns them into its own kind of answer."""
+"""Failures a service reports; each surface turns them into its own kind of answer.
+
+Every failure carries a ``code``: a stable UPPER_SNAKE name a client can branch on (the API's error
+envelope has it beside the human ``message``, and the pages match on it or on the class, never on
+the text). A class gives its default; a refusal that clients need to tell apart from its siblings
+gets a class or a code of its own. ``CODE_FOR_STATUS`` is the code of an error that no service
+raised (a malformed request, an unknown route, a rate limit).
+"""
+
+VALIDATION_FAILED = "VALIDATION_FAILED"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
+NOT_FOUND = "NOT_FOUND"
+METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
+CONFLICT = "CONFLICT"
+SERVER_UNAVAILABLE = "SERVER_UNAVAILABLE"
+CHARGE_EXCEEDS_MAX = "CHARGE_EXCEEDS_MAX"
+EXTENSION_ALREADY_APPLIED = "EXTENSION_ALREADY_APPLIED"
+RENTAL_ENDED = "RENTAL_ENDED"
+IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+NAME_TAKEN = "NAME_TAKEN"
+ALREADY_MEMBER = "ALREADY_MEMBER"
+INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+URI_TOO_LONG = "URI_TOO_LONG"
+RATE_LIMITED = "RATE_LIMITED"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+CODE_FOR_STATUS = {
+    400: VALIDATION_FAILED,
+    401: UNAUTHENTICATED,
+    402: INSUFFICIENT_BALANCE,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    405: METHOD_NOT_ALLOWED,
+    409: CONFLICT,
+    413: PAYLOAD_TOO_LARGE,
+    414: URI_TOO_LONG,
+    429: RATE_LIMITED,
+    500: INTERNAL_ERROR,
+}
+
+
+def code_for_status(status: int) -> str:
+    return CODE_FOR_STATUS.get(status, VALIDATION_FAILED if status < 500 else INTERNAL_ERROR)
 
 
 class ServiceError(Exception):
     status = 400
+    code = VALIDATION_FAILED
 
-    def __init__(self, message: str, details: list[dict] | None = None):
+    def __init__(self, message: str, details: list[dict] | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.details = details
+        if code is not None:
+            self.code = code
 
 
 class BadRequest(ServiceError):
     status = 400
+    code = VALIDATION_FAILED
 
     @classmethod
     def for_fields(cls, details: list[dict], prefix: str = "") -> "BadRequest":
@@ -26,24 +76,51 @@ class BadRequest(ServiceError):
 
 class PaymentRequired(ServiceError):
     status = 402
+    code = INSUFFICIENT_BALANCE
 
 
 class Forbidden(ServiceError):
     status = 403
+    code = FORBIDDEN
 
 
 class NotFound(ServiceError):
     status = 404
+    code = NOT_FOUND
 
 
 class Conflict(ServiceError):
     status = 409
+    code = CONFLICT
+
+
+class ServerUnavailable(Conflict):
+    code = SERVER_UNAVAILABLE
+
+
+class ExtensionAlreadyApplied(Conflict):
+    """``expected_rental_end`` is not the rental's end any more: it was extended meanwhile."""
+
+    code = EXTENSION_ALREADY_APPLIED
+
+
+class PriceChanged(Conflict):
+    """The price is above the most the caller agreed to pay (``max_charge_cents``, or the price a page
+    showed): nothing was charged. Carries both, so a page can show the new price."""
+
+    code = CHARGE_EXCEEDS_MAX
+
+    def __init__(self, message: str, quoted_cents: int, price_cents: int):
+        super().__init__(message)
+        self.quoted_cents = quoted_cents
+        self.price_cents = price_cents
 
 
 class AccountDisabled(Forbidden):
     """An administrator disabled the account: its logins, tokens and browser sessions are refused."""
 
     MESSAGE = "This account is disabled"
+    code = ACCOUNT_DISABLED
 
     def __init__(self, message: str = MESSAGE):
         super().__init__(message)

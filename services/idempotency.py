@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import db
 from models import IdempotencyRecord, User
 from services.atomic import write_transaction
-from services.errors import Conflict
+from services.errors import IDEMPOTENCY_KEY_REUSED, Conflict
 
 
 @dataclass
@@ -33,7 +33,7 @@ def _stored(user: User, key: str, fingerprint: str) -> Outcome | None:
     if record is None:
         return None
     if record.endpoint != fingerprint:
-        raise Conflict("This Idempotency-Key was already used for a different request")
+        raise Conflict("This Idempotency-Key was already used for a different request", code=IDEMPOTENCY_KEY_REUSED)
     return Outcome(record.status_code, record.response, replayed=True)
 
 

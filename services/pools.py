@@ -31,7 +31,15 @@ from core.timeutil import utcnow
 from models import Membership, Pool, Rental, Server, User
 from services import accounts, audit
 from services.atomic import write_transaction
-from services.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.errors import (
+    ALREADY_MEMBER,
+    INVITATION_NOT_PENDING,
+    NAME_TAKEN,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+)
 from services.paging import Page, paginate
 
 POOL_NOT_FOUND = "Pool not found"
@@ -255,7 +263,7 @@ def check_settings(settings: dict) -> None:
 
 
 def _name_taken(name: str) -> Conflict:
-    return Conflict(f"You already have a pool named {name}")
+    return Conflict(f"You already have a pool named {name}", code=NAME_TAKEN)
 
 
 def create_pool(user: User, name: str, description: str | None = None, settings: dict | None = None) -> Pool:
@@ -336,7 +344,7 @@ def invite_member(user: User, pool_id: str, username: str, role: str) -> Members
         with write_transaction():
             return _invite(user, pool_id, username, role)
     except IntegrityError:
-        raise Conflict("That user has already been invited to this pool") from None
+        raise Conflict("That user has already been invited to this pool", code=ALREADY_MEMBER) from None
 
 
 def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
@@ -358,10 +366,10 @@ def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
     invitee, existing = row
     if existing is not None:
         if existing.role == ROLE_OWNER:
-            raise Conflict("That user owns this pool")
+            raise Conflict("That user owns this pool", code=ALREADY_MEMBER)
         if existing.is_authorized:
-            raise Conflict("That user is already a member of this pool")
-        raise Conflict("That user has already been invited to this pool")
+            raise Conflict("That user is already a member of this pool", code=ALREADY_MEMBER)
+        raise Conflict("That user has already been invited to this pool", code=ALREADY_MEMBER)
     invitation = Membership(pool_id=pool.id, user_id=invitee.id, role=role, is_authorized=False,
                             invited_by_id=user.id, invited_at=utcnow())
     db.session.add(invitation)
@@ -388,7 +396,7 @@ def accept_invitation(user: User, invitation_id: str) -> Membership:
             execution_options={"synchronize_session": False},
         ).rowcount
         if not accepted:
-            raise Conflict("This invitation is no longer pending")
+            raise Conflict("This invitation is no longer pending", code=INVITATION_NOT_PENDING)
         audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
                      {"username": user.username, "role": invitation.role})
     db.session.refresh(invitation)
@@ -403,7 +411,7 @@ def reject_invitation(user: User, invitation_id: str) -> None:
             execution_options={"synchronize_session": False},
         ).rowcount
         if not rejected:
-            raise Conflict("This invitation is no longer pending")
+            raise Conflict("This invitation is no longer pending", code=INVITATION_NOT_PENDING)
         audit.record(audit.INVITATION_REJECTED, user, invitation.pool_id, "user", user.id,
                      {"username": user.username, "role": invitation.role})
     db.session.expunge_all()

@@ -25,7 +25,16 @@ from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
 from services import audit, marketplace, pools, wallet
 from services.atomic import write_transaction
-from services.errors import BadRequest, Conflict, Forbidden, NotFound
+from services.errors import (
+    RENTAL_ENDED,
+    BadRequest,
+    Conflict,
+    ExtensionAlreadyApplied,
+    Forbidden,
+    NotFound,
+    PriceChanged,
+    ServerUnavailable,
+)
 from services.paging import Page, paginate
 
 RENTAL_NOT_FOUND = "Rental not found"
@@ -98,9 +107,10 @@ def price_for(server_id: str, days: int, field: str) -> int:
 
 def _check_max_charge(price_cents: int, max_charge_cents: int | None) -> None:
     if max_charge_cents is not None and price_cents > max_charge_cents:
-        raise Conflict(
+        raise PriceChanged(
             f"The charge of {format_dollars(price_cents)} exceeds max_charge_cents ({max_charge_cents}); "
-            "nothing was charged"
+            "nothing was charged",
+            quoted_cents=max_charge_cents, price_cents=price_cents,
         )
 
 
@@ -121,7 +131,7 @@ def _reserve(server_id: str, until: datetime, now: datetime) -> None:
         execution_options={"synchronize_session": False},
     ).rowcount
     if not reserved:
-        raise Conflict("This server is not available: it is already rented")
+        raise ServerUnavailable("This server is not available: it is already rented")
 
 
 def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | None = None,
@@ -175,10 +185,10 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
             raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
         now = utcnow()
         if rental.status_at(now) == STATUS_ENDED:
-            raise Conflict("This rental has ended and can no longer be extended")
+            raise Conflict("This rental has ended and can no longer be extended", code=RENTAL_ENDED)
         price_cents = price_for(rental.server_id, additional_days, "additional_days")
         if expected_rental_end is not None and isoformat(expected_rental_end) != isoformat(rental.rental_end):
-            raise Conflict(
+            raise ExtensionAlreadyApplied(
                 f"The rental now ends at {isoformat(rental.rental_end)}, not at {isoformat(expected_rental_end)}; "
                 "it may have been extended already. Nothing was charged"
             )

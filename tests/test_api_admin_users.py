@@ -9,7 +9,7 @@ from models import AuditEvent
 from tests.conftest import PASSWORD
 from tests.snapshots import database_unchanged
 
-DISABLED = {"statusCode": 403, "message": "This account is disabled", "error": "Forbidden"}
+DISABLED = {"statusCode": 403, "message": "This account is disabled", "error": "Forbidden", "code": "ACCOUNT_DISABLED"}
 API_PREFIX = "/api/v1/"
 PUBLIC = {"api.login", "api.openapi_document"}
 SOME_ID = "0123456789abcdef01234567"
@@ -124,7 +124,8 @@ def test_only_administrators_may(app, api, root, bob, make_user, action):
     with database_unchanged(app):
         response = api.post(f"/admin/users/{carol.id}/{action}", as_=bob)
     assert response.status_code == 403
-    assert response.json == {"statusCode": 403, "message": "Only administrators can do this", "error": "Forbidden"}
+    assert response.json == {"statusCode": 403, "message": "Only administrators can do this", "error": "Forbidden",
+                             "code": "FORBIDDEN"}
     with database_unchanged(app):
         assert api.post(f"/admin/users/{carol.id}/{action}").status_code == 401
 
@@ -133,7 +134,8 @@ def test_an_administrator_cannot_disable_their_own_account(app, api, root):
     with database_unchanged(app):
         response = disable(api, root, root)
     assert response.status_code == 409
-    assert response.json == {"statusCode": 409, "message": "You cannot disable your own account", "error": "Conflict"}
+    assert response.json == {"statusCode": 409, "message": "You cannot disable your own account", "error": "Conflict",
+                             "code": "CONFLICT"}
     assert api.get("/pools", as_=root).status_code == 200
 
 
@@ -143,7 +145,7 @@ def test_an_unknown_id_is_404_and_a_malformed_one_400(app, api, root, action):
         unknown = api.post(f"/admin/users/{SOME_ID}/{action}", as_=root)
         malformed = api.post(f"/admin/users/not-an-id/{action}", as_=root)
     assert unknown.status_code == 404
-    assert unknown.json == {"statusCode": 404, "message": "User not found", "error": "Not Found"}
+    assert unknown.json == {"statusCode": 404, "message": "User not found", "error": "Not Found", "code": "NOT_FOUND"}
     assert malformed.status_code == 400
     assert malformed.json["details"] == [{"field": "id", "message": "must be a 24-character hexadecimal string"}]
 

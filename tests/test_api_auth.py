@@ -31,7 +31,8 @@ def test_bad_credentials_are_401_with_one_message(api, make_user, username, pass
     make_user("alice")
     response = api.post("/users/auth/login", json={"username": username, "password": password})
     assert response.status_code == 401
-    assert response.json == {"statusCode": 401, "message": "Invalid username or password", "error": "Unauthorized"}
+    assert response.json == {"statusCode": 401, "message": "Invalid username or password", "error": "Unauthorized",
+                             "code": "UNAUTHENTICATED"}
 
 
 @pytest.mark.parametrize("body, field", [({}, "username"), ({"username": "alice"}, "password"),
@@ -106,7 +107,7 @@ def test_unknown_api_paths_answer_404_in_the_envelope(api, make_user):
     assert response.status_code == 404
     assert response.is_json
     assert response.json == {"statusCode": 404, "message": "Cannot GET /api/v1/no/such/thing: no such endpoint",
-                             "error": "Not Found"}
+                             "error": "Not Found", "code": "NOT_FOUND"}
 
 
 def test_wrong_method_is_405_in_the_envelope(api, make_user):
@@ -128,7 +129,8 @@ def test_an_unexpected_failure_is_500_in_the_envelope(app, make_user, monkeypatc
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = app.test_client().get("/api/v1/pools", headers=alice.headers)
     assert response.status_code == 500
-    assert response.json == {"statusCode": 500, "message": "Internal server error", "error": "Internal Server Error"}
+    assert response.json == {"statusCode": 500, "message": "Internal server error", "error": "Internal Server Error",
+                             "code": "INTERNAL_ERROR"}
 
 
 def test_bodyless_posts_with_a_json_content_type_are_fine(api, team):

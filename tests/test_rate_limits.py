@@ -31,7 +31,8 @@ def web_login(client, username, password="wrong-password", ip="10.0.0.1", header
 
 def assert_api_429(response):
     assert response.status_code == 429
-    assert response.json == {"statusCode": 429, "message": response.json["message"], "error": "Too Many Requests"}
+    assert response.json == {"statusCode": 429, "message": response.json["message"], "error": "Too Many Requests",
+                             "code": "RATE_LIMITED"}
     assert response.json["message"].startswith("Too many requests. Try again in ")
     assert 1 <= int(response.headers["Retry-After"]) <= 60
 

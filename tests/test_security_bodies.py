@@ -86,7 +86,7 @@ def test_an_overlong_url_to_any_api_endpoint_is_414_in_the_envelope(app, client,
                                        headers=alice.headers, environ_overrides=environ)
                 if response.status_code != 414 or response.get_json(silent=True) != {
                         "statusCode": 414, "message": f"The URL is longer than the limit of {URL_LENGTH_MAX} bytes",
-                        "error": "Request URI Too Long"}:
+                        "error": "Request URI Too Long", "code": "URI_TOO_LONG"}:
                     wrong.append(f"{method} {path} -> {response.status_code}")
     assert wrong == []
 

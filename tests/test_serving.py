@@ -185,7 +185,7 @@ def test_an_overlong_url_under_the_api_is_the_414_envelope(default_server, lengt
     assert answer.status == 414
     assert answer.content_type == "application/json"
     assert answer.json == {"statusCode": 414, "message": f"The URL is longer than the limit of {URL_LENGTH_MAX} bytes",
-                           "error": "Request URI Too Long"}
+                           "error": "Request URI Too Long", "code": "URI_TOO_LONG"}
 
 
 @pytest.mark.parametrize("length", [URL_LENGTH_MAX + 1, LONGEST_LINE_URL])

@@ -34,6 +34,7 @@ from core.limits import (
     SERVER_CATEGORIES,
 )
 from services import marketplace
+from services.errors import code_for_status
 from services.inventory import price_tiers
 from views.api import api
 from views.api import response_schemas as out
@@ -552,7 +553,8 @@ def _error_response(status: int) -> dict:
         "content": {"application/json": {
             "schema": {"allOf": [_ref(out.ErrorBody), {"properties": {"statusCode": {"const": status},
                                                                       "error": {"const": phrase}}}]},
-            "example": {"statusCode": status, "message": ERROR_MESSAGES[status], "error": phrase},
+            "example": {"statusCode": status, "message": ERROR_MESSAGES[status], "error": phrase,
+                        "code": code_for_status(status)},
         }},
     }
     if status == 400:

@@ -334,4 +334,6 @@ class ErrorBody(Out):
     statusCode: int
     message: str = Field(description="What is wrong, in a sentence")
     error: str = Field(description="The HTTP reason phrase")
+    code: str = Field(description="A stable UPPER_SNAKE name of the failure, for clients to branch on "
+                                  "(VALIDATION_FAILED, NOT_FOUND, CHARGE_EXCEEDS_MAX, ...)")
     details: list[ErrorDetail] = Field(default=[], description="One entry per bad field, when there are any")

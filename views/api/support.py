@@ -11,7 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from core.ids import normalize_id
 from core.limits import IDEMPOTENCY_KEY_MAX, JSON_DEPTH_MAX
 from services import idempotency
-from services.errors import BadRequest, ServiceError
+from services.errors import BadRequest, ServiceError, code_for_status
 from services.validation import describe, field_name
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,8 +29,10 @@ def ok(data, message: str, status: int = 200, total: int | None = None):
     return response
 
 
-def error_response(status: int, message: str, details: list[dict] | None = None, headers=None):
-    body = {"statusCode": status, "message": message, "error": HTTP_STATUS_CODES[status]}
+def error_response(status: int, message: str, details: list[dict] | None = None, headers=None,
+                   code: str | None = None):
+    body = {"statusCode": status, "message": message, "error": HTTP_STATUS_CODES[status],
+            "code": code or code_for_status(status)}
     if details:
         body["details"] = details
     response = jsonify(body)
@@ -41,7 +43,7 @@ def error_response(status: int, message: str, details: list[dict] | None = None,
 
 
 def service_error_response(error: ServiceError):
-    return error_response(error.status, error.message, error.details)
+    return error_response(error.status, error.message, error.details, code=error.code)
 
 
 TOO_DEEP = f"Malformed JSON in the request body: arrays and objects nested more than {JSON_DEPTH_MAX} levels deep"

@@ -2,6 +2,9 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
+DOLLAR_DIGITS_MAX = 1000  # digits before the point: any amount a caller then refuses as too large, at little cost
+
+
 class InvalidAmount(ValueError):
     pass
 
@@ -14,7 +17,11 @@ def parse_dollars(value: str | int | float | Decimal) -> int:
         raise InvalidAmount(f"{value!r} is not an amount of dollars") from None
     if not amount.is_finite():
         raise InvalidAmount(f"{value!r} is not an amount of dollars")
-    cents = amount * 100
+    if amount.adjusted() > DOLLAR_DIGITS_MAX:  # 1e999999999 would need a billion-digit integer
+        raise InvalidAmount(f"{value!r} is too large an amount of dollars")
+    # Moving the exponent is exact, where multiplying by 100 rounds to the context's 28 digits.
+    sign, digits, exponent = amount.as_tuple()
+    cents = Decimal((sign, digits, exponent + 2))
     if cents != cents.to_integral_value():
         raise InvalidAmount(f"{value!r} has more than 2 decimal places")
     return int(cents)

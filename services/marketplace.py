@@ -22,10 +22,12 @@ an empty value counts as absent.
 - ``unlimited_traffic_only``, ``featured_only``: booleans; ``false`` means no filter.
 - ``category``: one of the server categories.
 
-Values: an array is repeated keys, one comma-joined value, or both; items are trimmed and empty
-items dropped. A boolean is ``true``/``false``/``1``/``0`` in any case. A number is written as
-JavaScript prints it (``15``, ``15.5``, ``1e-7``) and is never negative. A scalar given twice with
-different values is refused. Every bad value is a ``BadRequest`` naming its parameter.
+Values: surrounding spaces and tabs are ignored, and a value of nothing else counts as absent. An array
+is repeated keys, one comma-joined value, or both; items are trimmed and empty items dropped. A boolean
+is ``true``/``false``/``1``/``0`` in any case. A number is written as JavaScript prints it (``15``,
+``15.5``, ``1e-7``; see ``core.numbers``) and is never negative; a whole number (a duration) may have a
+zero fraction (``7.0``). A scalar given twice with different values is refused. Every bad value is a
+``BadRequest`` naming its parameter.
 
 Order: featured first, then ``popularity_rank`` ascending, then the cheapest per-day price, then id
 (so pages never overlap). ``sort`` puts one key in front of that order: ``price_per_day``
@@ -52,6 +54,7 @@ from sqlalchemy.sql import operators
 
 from core.extensions import db
 from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
+from core.numbers import InvalidNumber, parse_number, parse_whole_number, trimmed
 from core.timeutil import utcnow
 from models import Server, ServerPrice
 from services.errors import BadRequest
@@ -85,8 +88,6 @@ BIGINT_MAX = 2**63 - 1
 
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_DAYS = re.compile(r"\d+")
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
@@ -127,7 +128,7 @@ class _QueryReader:
         self.details.append({"field": name, "message": problem})
 
     def scalar(self, name: str) -> str | None:
-        values = {value.strip() for value in self.args.getlist(name)} - {""}
+        values = {trimmed(value) for value in self.args.getlist(name)} - {""}
         if len(values) > 1:
             self.fail(name, "must be given only once")
             return None
@@ -141,7 +142,7 @@ class _QueryReader:
         items = []
         for value in self.args.getlist(name):
             for item in value.split(","):
-                if (item := item.strip()) and item not in items:
+                if (item := trimmed(item)) and item not in items:
                     items.append(item)
         return items
 
@@ -173,21 +174,22 @@ class _QueryReader:
         value = self.scalar(name)
         if value is None:
             return None
-        if not _NUMBER.fullmatch(value):
-            self.fail(name, "must be a number")
+        try:
+            number = parse_number(value)
+        except InvalidNumber as problem:
+            self.fail(name, str(problem))
             return None
-        number = Decimal(value)
         if number < 0:
             self.fail(name, "must be at least 0")
             return None
         return number
 
     def durations(self, name: str) -> tuple[int, ...]:
-        items = self.items(name)
-        if not all(_DAYS.fullmatch(item) and 1 <= int(item) <= DURATION_DAYS_MAX for item in items):
+        days = [parse_whole_number(item) for item in self.items(name)]
+        if not all(value is not None and 1 <= value <= DURATION_DAYS_MAX for value in days):
             self.fail(name, f"must be whole numbers of days from 1 to {DURATION_DAYS_MAX}")
             return ()
-        return tuple(sorted({int(item) for item in items}))
+        return tuple(sorted(set(days)))
 
     def country(self, name: str) -> str | None:
         value = self.scalar(name)
@@ -240,8 +242,13 @@ def _at_least(column, minimum: Decimal) -> ColumnElement[bool]:
 
 
 def _traffic_at_least(minimum: Decimal) -> ColumnElement[bool]:
-    enough = Server.traffic_tb >= float(minimum) if minimum <= sys.float_info.max else false()
-    return or_(Server.traffic_unlimited == true(), enough)
+    """Unlimited traffic, or at least ``minimum`` TB (a float column, compared with the least float not below it)."""
+    if minimum > Decimal(sys.float_info.max):
+        return Server.traffic_unlimited == true()
+    bound = float(minimum)
+    if Decimal(bound) < minimum:  # float() rounds to the nearest: 1e-400 would become 0.0 and let 0 TB through
+        bound = math.nextafter(bound, math.inf)
+    return or_(Server.traffic_unlimited == true(), Server.traffic_tb >= bound)
 
 
 def _millicents_floor(dollars: Decimal) -> int:

@@ -5,6 +5,7 @@ from sqlalchemy import Select, func, select
 
 from core.extensions import db
 from core.limits import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX
+from core.numbers import parse_whole_number, trimmed
 from services.errors import BadRequest
 
 
@@ -15,17 +16,15 @@ class Page:
 
 
 def _int_param(args, name: str, default: int, minimum: int, maximum: int | None) -> int:
-    if len(set(args.getlist(name))) > 1:
+    """A whole number written as ``core.numbers`` reads numbers (``20``, ``20.0``, ``2e1``); empty means ``default``."""
+    values = {trimmed(value) for value in args.getlist(name)} - {""}
+    if len(values) > 1:
         raise BadRequest.for_field(name, "must be given only once", "Invalid query parameter: ")
-    raw = args.get(name)
-    if raw is None or raw == "":
+    if not values:
         return default
     bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
     problem = f"must be an integer {bound}"
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = None
+    value = parse_whole_number(values.pop())
     if value is None or value < minimum or (maximum is not None and value > maximum):
         raise BadRequest.for_field(name, problem, "Invalid query parameter: ")
     return value

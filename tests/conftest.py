@@ -63,6 +63,13 @@ def app(database_url, tmp_path):
         "SERVER_NAME": "localhost",
     })
     yield app
+    empty_database(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_database(app) -> None:
+    """Delete every row of every table, so the next test starts from nothing."""
     with app.app_context():
         db.session.remove()
         tables = [table.name for table in db.metadata.sorted_tables]
@@ -72,7 +79,6 @@ def app(database_url, tmp_path):
             else:
                 for table in reversed(tables):
                     connection.execute(text(f"DELETE FROM {table}"))
-        db.engine.dispose()
 
 
 class Clock:

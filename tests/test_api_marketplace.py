@@ -1,4 +1,5 @@
 """GET /servers/available: every filter, the order and sorts, paging, visibility, errors and the shape."""
+import dataclasses
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -202,10 +203,13 @@ NO_FILTER_CASES = [
     [("colour", "blue"), ("min_cpu_cores", "")],
     [("max_price_per_day", "1e30")],
     [("min_cpu_cores", "1e-7"), ("min_traffic_tb", "0")],
+    # Every parameter empty, as the pages' filter form sends them, or only spaces: none is given.
+    [(f.name, "") for f in dataclasses.fields(MarketplaceFilters)] + [("limit", ""), ("offset", "")],
+    [(f.name, " \t ") for f in dataclasses.fields(MarketplaceFilters)] + [("limit", " "), ("offset", "\t")],
 ]
 
 
-@pytest.mark.parametrize("params", NO_FILTER_CASES, ids=[urlencode(p) or "nothing" for p in NO_FILTER_CASES])
+@pytest.mark.parametrize("params", NO_FILTER_CASES, ids=[urlencode(p)[:60] or "nothing" for p in NO_FILTER_CASES])
 def test_absent_empty_false_unknown_and_unbounded_filters_list_everything(api, buyer, inventory, params):
     response = browse(api, buyer, params)
     assert set(names(response)) == ALL
@@ -442,6 +446,109 @@ def test_a_bad_value_is_a_400_naming_the_parameter(api, buyer, query, field):
     assert body["statusCode"] == 400 and body["error"] == "Bad Request"
     assert body["message"].startswith(f"Invalid query parameter: {field} "), body["message"]
     assert body["details"][0]["field"] == field
+
+
+NUMBER_FILTERS = ("max_price_per_day", "min_cpu_cores", "min_cpu_score", "min_ram_gb", "min_total_storage_gb",
+                  "min_bandwidth_mbps", "min_traffic_tb")
+# Numbers no JavaScript client prints, which Python's Decimal cannot even hold (or, for 1e-1000000, not
+# multiply without underflowing), and spellings of infinity: each a 400 naming the parameter.
+EXTREME_NUMBERS = [
+    ("1e-9999999999999999999", "must be a number with an exponent of at most 3 digits"),
+    ("1e9999999999999999999", "must be a number with an exponent of at most 3 digits"),
+    ("1E+1000", "must be a number with an exponent of at most 3 digits"),
+    ("1e-1000000", "must be a number with an exponent of at most 3 digits"),
+    ("0e99999999999999999999", "must be a number with an exponent of at most 3 digits"),
+    ("Infinity", "must be a number"),
+    ("-Infinity", "must be a number"),
+    ("inf", "must be a number"),
+    ("NaN", "must be a number"),
+    ("sNaN", "must be a number"),
+    ("1e", "must be a number"),
+    ("١٢", "must be a number"),  # digits, but not ASCII ones
+]
+
+
+@pytest.mark.parametrize("value, message", EXTREME_NUMBERS, ids=[value for value, _ in EXTREME_NUMBERS])
+def test_a_number_no_client_writes_is_a_400_naming_the_parameter(api, buyer, inventory, value, message):
+    for name in NUMBER_FILTERS:
+        response = api.get("/servers/available", as_=buyer, query_string={name: value})
+        assert response.status_code == 400, response.json
+        assert response.json["details"] == [{"field": name, "message": message}]
+        assert response.json["message"] == f"Invalid query parameter: {name} {message}"
+
+
+# Within the syntax, however many digits: huge minimums match nothing, a huge maximum price is no limit,
+# tiny ones and zero (negative or not) are the same as zero for whole-number columns.
+EXTREME_BUT_WRITTEN_NUMBERS = ["1e400", "1e999", "1e-400", "1e-999", "9" * 5000, "0." + "0" * 5000 + "1", "-0",
+                               "-0.0e-0", "0e999", "+7", "92233720368547758.07", "9223372036854775808"]
+
+
+MINIMUM_OF = {
+    "min_cpu_cores": lambda s: s["cpu_cores"],
+    "min_cpu_score": lambda s: s["cpu_score"] if s["cpu_score_type"] == "passmark" else None,
+    "min_ram_gb": lambda s: s["ram_gb"],
+    "min_total_storage_gb": total_storage,
+    "min_bandwidth_mbps": lambda s: s["bandwidth_mbps"],
+}
+
+
+@pytest.mark.parametrize("value", EXTREME_BUT_WRITTEN_NUMBERS, ids=lambda value: value[:24])
+def test_any_number_within_the_syntax_is_answered_exactly(api, buyer, inventory, value):
+    number = Decimal(value)
+    for name in NUMBER_FILTERS:
+        matching = set(names(browse(api, buyer, [(name, value)])))
+        if name == "max_price_per_day":
+            assert matching == expect_names(costs_at_most(value)), name
+        elif name == "min_traffic_tb":
+            assert matching == expect_names(lambda s: unlimited(s) or s["traffic_tb"] >= number), name
+        else:
+            amount = MINIMUM_OF[name]
+            assert matching == expect_names(lambda s: amount(s) is not None and amount(s) >= number), name
+
+
+def test_a_tiny_minimum_traffic_is_more_than_none(app, api, buyer):
+    # 1e-400 is 0.0 as a float; the comparison must not let a server with no traffic through.
+    make_servers(app, [server_record("no-traffic", traffic_tb=0), server_record("some-traffic", traffic_tb=0.001)])
+    assert names(browse(api, buyer, [("min_traffic_tb", "1e-400")])) == ["some-traffic"]
+    assert set(names(browse(api, buyer, [("min_traffic_tb", "0")]))) == {"no-traffic", "some-traffic"}
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("available_durations=7.0", {"7"}),
+    ("available_durations=3e0,9e1", {"3", "90"}),
+    ("available_durations=30.000", {"30"}),
+])
+def test_durations_are_whole_numbers_however_written(api, buyer, inventory, query, expected):
+    response = api.get(f"/servers/available?{query}", as_=buyer)
+    assert set(names(response)) == expect_names(lambda s: bool(expected & set(s["prices"])))
+
+
+@pytest.mark.parametrize("query", ["available_durations=7.5", "available_durations=1e9999999999",
+                                   "available_durations=1e-9999999999", "available_durations=Infinity"])
+def test_a_duration_that_is_no_whole_number_is_a_400(api, buyer, inventory, query):
+    response = api.get(f"/servers/available?{query}", as_=buyer)
+    assert response.status_code == 400
+    assert response.json["details"] == [
+        {"field": "available_durations", "message": "must be whole numbers of days from 1 to 3650"}]
+
+
+@pytest.mark.parametrize("query, shown", [("limit=2.0", 2), ("limit=2e0", 2), ("limit=%202%20", 2),
+                                          ("limit=", 16), ("limit=&offset=", 16), ("offset=1.5e1", 1)])
+def test_paging_numbers_are_whole_numbers_however_written(api, buyer, inventory, query, shown):
+    response = api.get(f"/servers/available?{query}", as_=buyer)
+    assert response.status_code == 200, response.json
+    assert len(response.json["data"]) == shown
+
+
+@pytest.mark.parametrize("query, field", [
+    ("limit=2.5", "limit"), ("limit=1e-9999999999999999999", "limit"), ("limit=1e9999999999999999999", "limit"),
+    ("offset=1e999", "offset"), ("offset=" + "9" * 5000, "offset"), ("offset=-0.5", "offset"),
+    ("limit=NaN", "limit"), ("limit=1_0", "limit"),
+])
+def test_paging_that_is_no_whole_number_in_range_is_a_400(api, buyer, inventory, query, field):
+    response = api.get(f"/servers/available?{query}", as_=buyer)
+    assert response.status_code == 400, response.json
+    assert [detail["field"] for detail in response.json["details"]] == [field]
 
 
 def test_enum_errors_list_the_allowed_values(api, buyer):

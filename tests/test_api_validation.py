@@ -1,7 +1,13 @@
 """Bad input gets the contract's status, a clear message naming the field, and changes nothing."""
-import pytest
+import json
 
+import pytest
+from pydantic import ValidationError
+
+from services.validation import describe
+from tests.factories import make_servers, server_record
 from tests.snapshots import database_snapshot
+from views.api.openapi import OPERATIONS
 
 LONG_SETTINGS = {"blob": "x" * (10 * 1024)}
 
@@ -189,8 +195,81 @@ def test_well_formed_but_unknown_ids_are_404(api, team):
 
 
 @pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=501", "limit"), ("limit=ten", "limit"),
-                                          ("offset=-1", "offset"), ("offset=1.5", "offset")])
+                                          ("offset=-1", "offset"), ("offset=1.5", "offset"), ("limit=1e999", "limit"),
+                                          ("limit=1e-9999999999999999999", "limit"), ("limit=0x10", "limit")])
 def test_bad_paging_is_400_naming_the_parameter(api, make_user, query, field):
     alice = make_user("alice")
     response = api.get(f"/pools?{query}", as_=alice)
     assert_bad_request(response, field, field)
+
+
+# --- Integers: as JSON Schema counts them, 7.0 is 7 ---
+
+@pytest.fixture
+def rentable(app):
+    return make_servers(app, [server_record("node-1", prices={"1": "12.00", "7": "70.00", "30": "240.00"})])["node-1"]
+
+
+def test_whole_floats_are_integers_in_rent_and_extend(api, make_user, rentable):
+    alice = make_user("alice", balance_cents=1_000_00)
+    rented = api.post(f"/servers/{rentable}/rent", as_=alice, json={"rental_days": 7.0, "max_charge_cents": 7000.0})
+    assert rented.status_code == 201, rented.json
+    rental = rented.json["data"]["rental"]
+    extended = api.post(f"/rentals/{rental['id']}/extend", as_=alice,
+                        json={"additional_days": 30.0, "max_charge_cents": 143238.0})
+    assert extended.status_code == 200, extended.json
+    assert extended.json["data"]["rental"]["amount"] == "310.00"
+
+
+NOT_INTEGERS = [1.5, 7.000001, "7", True, [7], float("inf"), float("nan")]
+INTEGER_FIELDS = [("rent", "rental_days"), ("rent", "max_charge_cents"), ("extend", "additional_days"),
+                  ("extend", "max_charge_cents")]
+
+
+@pytest.mark.parametrize("value", NOT_INTEGERS, ids=repr)
+@pytest.mark.parametrize("path, field", INTEGER_FIELDS)
+def test_other_numbers_and_types_are_not_integers(app, api, make_user, unchanged, rentable, path, field, value):
+    alice = make_user("alice", balance_cents=1_000_00)
+    rental_id = api.post(f"/servers/{rentable}/rent", as_=alice, json={"rental_days": 1}).json["data"]["rental"]["id"]
+    url, days = (f"/servers/{rentable}/rent", "rental_days") if path == "rent" else (
+        f"/rentals/{rental_id}/extend", "additional_days")
+    unchanged()
+    response = api.post(url, as_=alice, data=json.dumps({days: 7, field: value}),
+                        headers={"Content-Type": "application/json"})
+    assert_bad_request(response, field, f"{field} must be an integer")
+
+
+def test_every_integer_field_of_every_body_takes_whole_floats_and_nothing_else():
+    checked = set()
+    for model in {op.body for op in OPERATIONS if op.body is not None}:
+        for name, schema in model.model_json_schema()["properties"].items():
+            options = schema.get("anyOf", [schema])
+            integer = next((option for option in options if option.get("type") == "integer"), None)
+            if integer is None:
+                continue
+            whole = max(integer.get("minimum", 0), 1)
+            assert _error_for(model, name, float(whole)) is None, (model.__name__, name)
+            assert _error_for(model, name, whole + 0.5) == "must be an integer", (model.__name__, name)
+            assert _error_for(model, name, str(whole)) == "must be an integer", (model.__name__, name)
+            assert _error_for(model, name, True) == "must be an integer", (model.__name__, name)
+            checked.add((model.__name__, name))
+    assert {("RentBody", "rental_days"), ("ExtendBody", "additional_days"), ("RentBody", "max_charge_cents"),
+            ("ExtendBody", "max_charge_cents")} <= checked
+
+
+def _error_for(model, name: str, value) -> str | None:
+    """What validating ``{name: value}`` says about ``name`` (other fields may be missing), or None."""
+    try:
+        model.model_validate({name: value})
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            if detail["loc"][:1] == (name,):
+                return describe(detail)
+    return None
+
+
+@pytest.mark.parametrize("query", ["limit=2.0", "limit=2e0", "offset=0.0", "limit=%202"])
+def test_paging_takes_whole_numbers_however_written(api, make_user, query):
+    alice = make_user("alice")
+    response = api.get(f"/pools?{query}", as_=alice)
+    assert response.status_code == 200, response.json

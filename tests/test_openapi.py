@@ -3,6 +3,7 @@ import dataclasses
 import json
 import re
 
+import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
@@ -128,13 +129,68 @@ def test_marketplace_parameters_are_the_filters_parse_filters_reads(document):
     parameters = {p["name"]: p for p in document["paths"]["/api/v1/servers/available"]["get"]["parameters"]}
     filters = [f.name for f in dataclasses.fields(MarketplaceFilters)]
     assert list(parameters) == filters + ["limit", "offset"]
-    assert parameters["cpu_score_type"]["schema"]["enum"] == list(CPU_SCORE_TYPES)
-    assert parameters["category"]["schema"]["enum"] == list(SERVER_CATEGORIES)
-    assert parameters["ram_types"]["schema"]["items"]["enum"] == list(RAM_TYPES)
-    assert parameters["disk_types"]["schema"]["items"]["enum"] == list(DISK_TYPES)
-    assert parameters["limit"]["schema"]["maximum"] == PAGE_LIMIT_MAX
-    assert parameters["featured_only"]["schema"] == {"type": "boolean", "default": False}
+    assert given(parameters["cpu_score_type"]["schema"])["enum"] == list(CPU_SCORE_TYPES)
+    assert given(parameters["category"]["schema"])["enum"] == list(SERVER_CATEGORIES)
+    assert given(given(parameters["ram_types"]["schema"])["items"])["enum"] == list(RAM_TYPES)
+    assert given(given(parameters["disk_types"]["schema"])["items"])["enum"] == list(DISK_TYPES)
+    assert given(parameters["limit"]["schema"])["maximum"] == PAGE_LIMIT_MAX
+    assert given(parameters["featured_only"]["schema"]) == {"type": "boolean"}
+    assert parameters["featured_only"]["schema"]["default"] is False
     assert all(not parameter["required"] for parameter in parameters.values())
+
+
+def given(schema: dict) -> dict:
+    """The schema of a value that is given, without the empty value that means "not given"."""
+    return schema["anyOf"][0] if "anyOf" in schema else schema
+
+
+# Values that may or may not mean "not given"; the document and the API must agree on each.
+BLANKISH = ["", " ", "  ", "\t", " \t ", "\n", "\r\n", "\u00a0", "\u3000", "\x1f", ",", " , "]
+
+
+def query_parameters(document):
+    """``(path, parameter)`` for every query parameter of every GET without path parameters."""
+    for method, path, operation in operations(document):
+        if method == "get" and "{" not in path:
+            for parameter in operation.get("parameters", ()):
+                if parameter["in"] == "query":
+                    yield path, parameter
+
+
+def test_the_document_allows_an_empty_value_exactly_where_the_api_takes_it_as_not_given(api, make_user, document):
+    alice = make_user("alice")
+    checked = set()
+    for path, parameter in query_parameters(document):
+        name = parameter["name"]
+        # jsonschema_rs reads patterns as ECMA-262 regexes, as OpenAPI says (and as schemathesis does); Python's
+        # re would let "$" match before a final newline.
+        allows = jsonschema_rs.validator_for(parameter["schema"])
+        not_given = api.get(path.removeprefix("/api/v1"), as_=alice)
+        for value in BLANKISH:
+            response = api.get(path.removeprefix("/api/v1"), as_=alice, query_string={name: value})
+            documented = allows.is_valid(value) or (parameter.get("explode") is False and
+                                                    allows.is_valid(value.split(",")))  # an array, comma-joined
+            # Taken as not given: the same answer as without it. Otherwise a 400 naming it, or (for a
+            # free-text filter) a value to match.
+            if response.status_code == 400:
+                assert [detail["field"] for detail in response.json["details"]] == [name]
+            assert documented == (response.status_code == 200), (path, name, value, response.json)
+            if value.strip(" \t") == "":
+                assert response.json == not_given.json, (path, name, value)
+        checked.add((path, name))
+    marketplace = {(f"/api/v1/servers/available", f.name) for f in dataclasses.fields(MarketplaceFilters)}
+    assert marketplace | {("/api/v1/pools", "limit"), ("/api/v1/rentals", "offset")} <= checked
+
+
+def test_every_link_leads_to_an_operation_and_fills_its_path(document):
+    by_id = {operation["operationId"]: (path, operation) for _, path, operation in operations(document)}
+    links = [link for _, _, operation in operations(document) for response in operation["responses"].values()
+             for link in response.get("links", {}).values()]
+    assert len(links) >= 8
+    for link in links:
+        path, _ = by_id[link["operationId"]]
+        assert set(link["parameters"]) == set(re.findall(r"{(\w+)}", path)), link
+        assert all(value.startswith("$response.body#/data/") for value in link["parameters"].values())
 
 
 # --- The response models are exactly what the API sends -------------------------------------------

@@ -3,7 +3,8 @@ import string
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
@@ -12,6 +13,8 @@ from core.money import InvalidAmount, cents_to_number, format_cents, parse_dolla
 from services.errors import BadRequest
 from services.inventory import PRICE_CENTS_MAX, PRICES_MAX, price_tiers
 from services.marketplace import ERROR_PREFIX, SORTS, MarketplaceFilters, parse_filters
+from services.paging import Page, parse_page
+from tests.factories import make_servers, server_record
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -123,6 +126,88 @@ def test_negative_numbers_are_refused(name, value):
         raise AssertionError(f"{name}={value} was accepted")
 
 
+def numeric_looking_text():
+    """Text that looks more or less like a number: any sign, digits, fraction and exponent, however long,
+    the spellings of infinity and not-a-number, non-ASCII digits, and spaces around."""
+    mantissa = st.one_of(
+        st.from_regex(r"\A[0-9]{1,25}(\.[0-9]{0,25})?\Z"),
+        st.from_regex(r"\A\.[0-9]{1,25}\Z"),
+        st.integers(0, 3000).map(lambda n: "1" + "0" * n),
+        st.integers(0, 3000).map(lambda n: "0." + "0" * n + "1"),
+        st.text("0123456789.", max_size=6),
+    )
+    # Beyond 18 digits even Decimal gives up (1e9999999999999999999 is an InvalidOperation).
+    exponent_digits = st.one_of(st.integers(0, 999).map(str), st.text("0123456789", min_size=4, max_size=18),
+                                st.text("0123456789", min_size=19, max_size=40))
+    exponent = st.one_of(
+        st.just(""),
+        st.tuples(st.sampled_from("eE"), st.sampled_from(["", "+", "-"]), st.sampled_from(["", "0", "000"]),
+                  exponent_digits).map("".join),
+        st.sampled_from(["e", "E+", "e-"]),
+    )
+    written = st.tuples(st.sampled_from(["", "+", "-"]), mantissa, exponent).map("".join)
+    words = st.sampled_from(["Infinity", "-Infinity", "infinity", "inf", "NaN", "nan", "sNaN", "-0", "1e400",
+                             "\u0661\u0662", "\uff11", "1_000", "0x10", "1e", "e5", ".", "-"])
+    spaces = st.sampled_from(["", " ", "\t", "  "])
+    return st.tuples(spaces, st.one_of(written, words), spaces).map("".join)
+
+
+WHOLE_NUMBER_PARAMETERS = ("available_durations", "limit", "offset")
+
+
+def parse_query(name: str, text: str) -> MarketplaceFilters | Page:
+    args = MultiDict([(name, text)])
+    return parse_page(args) if name in ("limit", "offset") else parse_filters(args)
+
+
+@FAST
+@given(st.sampled_from(NUMBER_FILTERS + WHOLE_NUMBER_PARAMETERS), numeric_looking_text())
+@example("min_ram_gb", "1e-9999999999999999999")
+@example("max_price_per_day", "1e9999999999999999999")
+@example("limit", "2e9999999999999999999")
+def test_numeric_looking_text_parses_exactly_or_is_a_bad_request_naming_its_parameter(name, text):
+    try:
+        parsed = parse_query(name, text)
+    except BadRequest as error:
+        assert error.details == [{"field": name, "message": error.details[0]["message"]}]
+        assert error.message == f"{ERROR_PREFIX}{name} {error.details[0]['message']}"
+        return
+    value = getattr(parsed, name)
+    written = text.strip(" \t")
+    if not written:
+        assert value == getattr(parse_query(name, ""), name)  # empty: as if not given
+    elif name in NUMBER_FILTERS:
+        assert value == Decimal(written) and value >= 0
+    elif name == "available_durations":
+        assert value == (int(Decimal(written)),)
+    else:
+        assert value == int(Decimal(written))
+
+
+@pytest.fixture
+def shopper(app, make_user):
+    """Someone browsing a marketplace with servers of every kind of traffic."""
+    make_servers(app, [server_record("metered", traffic_tb=0.5), server_record("none", traffic_tb=0),
+                       server_record("open", traffic_tb=None)])
+    return make_user("shopper")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(NUMBER_FILTERS + WHOLE_NUMBER_PARAMETERS), text=numeric_looking_text())
+@example(name="min_ram_gb", text="1e-9999999999999999999")
+@example(name="max_price_per_day", text="1e9999999999999999999")
+@example(name="min_traffic_tb", text="1e-400")
+def test_numeric_looking_text_is_answered_200_or_400_by_the_api_and_422_by_the_page(api, client, shopper, name,
+                                                                                      text):
+    # Past the parser, the numbers meet comparisons, rounding and SQL, on either database.
+    response = api.get("/servers/available", as_=shopper, query_string={name: text})
+    assert response.status_code in (200, 400), response.json
+    if response.status_code == 400:
+        assert [detail["field"] for detail in response.json["details"]] == [name]
+    page = client.get("/marketplace", query_string={name: text}, headers={"HX-Request": "true"})
+    assert page.status_code == (200 if response.status_code == 200 else 422)
+
+
 # --- Money -------------------------------------------------------------------------------------------
 
 CENTS = st.integers(-(10**15), 10**15)
@@ -161,6 +246,19 @@ def test_a_third_decimal_is_refused_not_rounded(cents, extra):
         pass
     else:
         raise AssertionError(f"{text} was accepted")
+
+
+@FAST
+@given(numeric_looking_text())
+@example("1e999999")
+@example("1e999999999999999999")
+@example("123456789012345678901234567890.129")
+def test_numeric_looking_text_is_exact_cents_or_an_invalid_amount(text):
+    try:
+        cents = parse_dollars(text)
+    except InvalidAmount:
+        return
+    assert Fraction(cents, 100) == Fraction(Decimal(text.strip()))
 
 
 # --- Price tiers -------------------------------------------------------------------------------------

@@ -231,6 +231,11 @@ BAD_FILTERS = [
     ("offset=-1", "offset", "must be an integer"),
     ("limit=0", "limit", "must be an integer between 1 and 500"),
     ("limit=many", "limit", "must be an integer between 1 and 500"),
+    ("min_ram_gb=1e-9999999999999999999", "Min RAM (GB)", "must be a number with an exponent of at most 3 digits"),
+    ("max_price_per_day=1e9999999999999999999", "Max price per day ($)",
+     "must be a number with an exponent of at most 3 digits"),
+    ("min_traffic_tb=Infinity", "Min monthly traffic (TB)", "must be a number"),
+    ("limit=1e-9999999999999999999", "limit", "must be an integer between 1 and 500"),
 ]
 
 
@@ -246,6 +251,31 @@ def test_a_bad_filter_is_a_message_beside_the_panel(client, inventory):
         partial = client.get(f"/marketplace?{query}", headers=HTMX)
         assert partial.status_code == 422, query  # swapped in by the page's htmx config
         assert "<html" not in text(partial) and message in text(partial)
+
+
+@pytest.mark.parametrize("field, value", [("min_ram_gb", "1e-9999999999999999999"),
+                                          ("max_price_per_day", "1e9999999999999999999"),
+                                          ("min_bandwidth_mbps", "NaN")])
+def test_a_number_no_client_writes_is_marked_beside_its_field(client, inventory, field, value):
+    page = client.get("/marketplace", query_string={field: value})
+    assert page.status_code == 422
+    body = text(page)
+    beside = body[body.index(f'<label for="{field}">'):]
+    beside = beside[: beside.index("</div>")]
+    assert f'value="{value}"' in beside and 'aria-invalid="true"' in beside
+    assert "Must be a number" in beside
+
+
+def test_a_filter_form_sent_with_every_field_empty_lists_everything(client, inventory):
+    # What the form sends untouched (and htmx sends as it is): every field, empty.
+    empty = "&".join(f"{name}=" for name in (
+        "country", "region", "max_price_per_day", "min_cpu_cores", "min_cpu_score", "cpu_score_type", "min_ram_gb",
+        "min_total_storage_gb", "min_bandwidth_mbps", "min_traffic_tb", "unlimited_traffic_only", "category",
+        "featured_only", "sort", "limit", "offset"))
+    partial = client.get(f"/marketplace?{empty}&available_durations=&ram_types=&disk_types= ", headers=HTMX)
+    assert partial.status_code == 200
+    assert sorted(names(partial)) == sorted(server["name"] for server in SERVERS)
+    assert partial.headers["HX-Push-Url"] == "/marketplace"
 
 
 def test_a_bad_value_is_also_marked_beside_its_field(client, inventory):

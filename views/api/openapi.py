@@ -33,6 +33,7 @@ from core.limits import (
     RAM_TYPES,
     SERVER_CATEGORIES,
 )
+from core.numbers import BLANK_PATTERN, EXPONENT_DIGITS_MAX
 from services import marketplace
 from services.errors import code_for_status
 from services.inventory import price_tiers
@@ -157,30 +158,41 @@ MARKETPLACE_PARAMETERS = {
     "sort": ("Order first by: price_per_day (cheapest first), -price_per_day (dearest first), cpu_score, "
              "ram_gb or storage_gb (largest first); ties keep the default order", marketplace.SORTS),
 }
-# Patterns of the values ``parse_filters`` accepts, beyond their JSON type.
-MARKETPLACE_PATTERNS = {"country": marketplace._COUNTRY.pattern}
+# The value a query parameter may be given as to mean "not given" (``core.numbers``): the pages' filter
+# form sends every field, empty or not.
+NOT_GIVEN = {"type": "string", "pattern": BLANK_PATTERN}
+NOT_GIVEN_NOTE = "; empty (or only spaces and tabs) means not given"
+NUMBER_NOTE = (f"; a non-negative number as JavaScript prints it (15, 15.5, 1e-7), with an exponent of at most "
+               f"{EXPONENT_DIGITS_MAX} digits")
+# Patterns of the text ``parse_filters`` accepts for a string filter, surrounding spaces and empty included.
+MARKETPLACE_PATTERNS = {
+    "country": rf"^[ \t]*({marketplace._COUNTRY.pattern})?[ \t]*$",
+    "region": r"^[^\u0000]*$",  # no database column can hold NUL
+}
+
+
+def _or_not_given(schema: dict) -> dict:
+    return {"anyOf": [schema, NOT_GIVEN]}
 
 
 def _filter_schema(name: str, annotation: Any, enum: tuple[str, ...] | None) -> dict:
     """The JSON Schema of one marketplace filter, from its type in ``MarketplaceFilters``."""
     if annotation is bool:
-        return {"type": "boolean", "default": False}
+        return {**_or_not_given({"type": "boolean"}), "default": False}
     if typing.get_origin(annotation) is tuple:
         item_type = typing.get_args(annotation)[0]
         if item_type is int:
             items = {"type": "integer", "minimum": 1, "maximum": DURATION_DAYS_MAX}
         else:
             items = {"type": "string", "enum": list(enum)}
-        return {"type": "array", "items": items, "uniqueItems": True}
+        # Empty items are dropped, and an item may come twice.
+        return _or_not_given({"type": "array", "items": _or_not_given(items)})
     base = [arg for arg in typing.get_args(annotation) if arg is not type(None)][0]
     if base is Decimal:
-        return {"type": "number", "minimum": 0}
-    schema: dict = {"type": "string"}
-    if enum:
-        schema["enum"] = list(enum)
+        return _or_not_given({"type": "number", "minimum": 0})
     if name in MARKETPLACE_PATTERNS:
-        schema["pattern"] = "^" + MARKETPLACE_PATTERNS[name] + "$"
-    return schema
+        return {"type": "string", "pattern": MARKETPLACE_PATTERNS[name]}
+    return _or_not_given({"type": "string", "enum": list(enum)})
 
 
 def marketplace_parameters() -> list[dict]:
@@ -188,11 +200,16 @@ def marketplace_parameters() -> list[dict]:
     parameters = []
     for filter_field in dataclasses.fields(marketplace.MarketplaceFilters):
         description, enum = MARKETPLACE_PARAMETERS[filter_field.name]
+        annotation = hints[filter_field.name]
         parameter = {"name": filter_field.name, "in": "query", "required": False, "description": description,
-                     "schema": _filter_schema(filter_field.name, hints[filter_field.name], enum)}
-        if parameter["schema"]["type"] == "array":
-            parameter["description"] += "; repeated keys or one comma-joined value"
-            parameter["style"], parameter["explode"] = "form", True
+                     "schema": _filter_schema(filter_field.name, annotation, enum)}
+        if typing.get_origin(annotation) is tuple:
+            # Described as the published client sends arrays (ram_types=DDR4,DDR5); repeated keys work too.
+            parameter["description"] += "; one comma-joined value or repeated keys"
+            parameter["style"], parameter["explode"] = "form", False
+        if Decimal in typing.get_args(annotation):
+            parameter["description"] += NUMBER_NOTE
+        parameter["description"] += NOT_GIVEN_NOTE
         parameters.append(parameter)
     return parameters
 
@@ -200,10 +217,11 @@ def marketplace_parameters() -> list[dict]:
 def paging_parameters() -> list[dict]:
     """``limit`` and ``offset`` as ``services.paging.parse_page`` reads them."""
     return [
-        {"name": "limit", "in": "query", "required": False, "description": "Items per page",
-         "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT_MAX, "default": PAGE_LIMIT_DEFAULT}},
-        {"name": "offset", "in": "query", "required": False, "description": "Items to skip",
-         "schema": {"type": "integer", "minimum": 0, "maximum": PAGE_OFFSET_MAX, "default": 0}},
+        {"name": "limit", "in": "query", "required": False, "description": "Items per page" + NOT_GIVEN_NOTE,
+         "schema": {**_or_not_given({"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT_MAX}),
+                    "default": PAGE_LIMIT_DEFAULT}},
+        {"name": "offset", "in": "query", "required": False, "description": "Items to skip" + NOT_GIVEN_NOTE,
+         "schema": {**_or_not_given({"type": "integer", "minimum": 0, "maximum": PAGE_OFFSET_MAX}), "default": 0}},
     ]
 
 
@@ -248,6 +266,9 @@ class Operation:
     idempotent: bool = False
     envelope: bool = True         # False: the answer is ``data`` itself, with no envelope
     error_examples: dict[int, str] = field(default_factory=dict)
+    # Where the answer leads: endpoint -> {its path parameter: where the value is in this answer}
+    # (OpenAPI links; clients and the stateful fuzzing follow them).
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 OPERATIONS: tuple[Operation, ...] = (
@@ -288,6 +309,8 @@ OPERATIONS: tuple[Operation, ...] = (
         description="Names are unique per owner (409), compared after trimming surrounding spaces. `settings` "
                     "is a JSON object of at most 10 KB.",
         error_examples={409: "You already have a pool named Production Team"},
+        links={endpoint: {"pool_id": "$response.body#/data/id"} for endpoint in (
+            "api.get_pool", "api.update_pool", "api.delete_pool", "api.pool_audit")},
     ),
     Operation(
         "api.pending_invitations", "Pool Invitations", "List your pending invitations",
@@ -388,6 +411,7 @@ OPERATIONS: tuple[Operation, ...] = (
                     "unknown parameters are ignored. Every bad parameter is reported at once in `details`. "
                     "Default order: featured first, then popularity_rank, then price, then id.",
         error_examples={400: "Invalid query parameter: min_ram_gb must be a number"},
+        links={"api.rent_server": {"server_id": "$response.body#/data/0/id"}},
     ),
     Operation(
         "api.list_rented_servers", "Server Marketplace", "Your rented servers (same as GET /rentals)",
@@ -415,6 +439,8 @@ OPERATIONS: tuple[Operation, ...] = (
                     "`max_charge_cents`. Without `pool_id` the rental goes to your default pool.",
         error_examples={402: "Insufficient balance: this costs $70.00 and your balance is $12.00",
                         404: "Server not found", 409: "This server is not available: it is already rented"},
+        links={endpoint: {"rental_id": "$response.body#/data/rental/id"} for endpoint in (
+            "api.get_rental", "api.get_rented_server", "api.extend_rental")},
     ),
     Operation(
         "api.list_rentals", "Rentals", "List your rentals", "Rentals retrieved successfully",
@@ -622,6 +648,11 @@ def _success_response(op: Operation) -> dict:
                                           "schema": {"type": "string", "enum": ["true"]}}
     if headers:
         response["headers"] = headers
+    if op.links:
+        response["links"] = {
+            endpoint.split(".", 1)[1]: {"operationId": endpoint.split(".", 1)[1], "parameters": parameters}
+            for endpoint, parameters in op.links.items()
+        }
     return response
 
 

@@ -1,7 +1,7 @@
 """Request bodies of the API: types and limits, all taken from ``core.limits``."""
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
@@ -35,8 +35,26 @@ PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_M
 Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
 InvitableRole = Literal[INVITABLE_ROLES]
 SETTINGS_RULE = f"Any JSON object of at most {POOL_SETTINGS_MAX_BYTES} bytes as compact JSON"
-Days = Annotated[int, Field(ge=1, le=DURATION_DAYS_MAX)]
-Cents = Annotated[int, Field(ge=0)]
+
+
+def _integral_float_as_int(value: Any) -> Any:
+    # JSON Schema counts 7.0 as an integer, and a client may well send a computed 7 as 7.0: both are 7.
+    # Anything else goes on to the strict check unchanged: 1.5, "7" and true stay errors.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def integer(**limits: Any) -> Any:
+    """The type of every integer field of a request body, with its ``Field`` limits (``ge``, ``le``).
+
+    The limits go inside the conversion so that the JSON Schema keeps them as ``minimum``/``maximum``.
+    """
+    return Annotated[int, Field(**limits), BeforeValidator(_integral_float_as_int)]
+
+
+Days = integer(ge=1, le=DURATION_DAYS_MAX)
+Cents = integer(ge=0)
 
 
 def _object_id(value: str) -> str:

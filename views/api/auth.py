@@ -1,5 +1,4 @@
 from core import security
-from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat
 from services import accounts, tokens
 from views.api import api
@@ -14,7 +13,7 @@ def login():
     user = accounts.authenticate(body.username, body.password)
     if user is None:
         return error_response(401, "Invalid username or password")
-    token, plain = tokens.create_token(user, "API login", LOGIN_TOKEN_DAYS)
+    token, plain = tokens.create_login_token(user)
     return ok(
         {"token": plain, "expires_at": isoformat(token.expires_at), "user": user.public_dict()},
         "Login successful",

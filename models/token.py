@@ -8,6 +8,11 @@ from core.limits import TOKEN_NAME_MAX
 from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
 
+# How a token came to be: a person named it on the tokens page, or the API login made it. The tokens page
+# lists the two apart, since every login adds one.
+NAMED = "named"
+LOGIN = "login"
+
 
 class ApiToken(db.Model):
     """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
@@ -19,6 +24,7 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(8), default=NAMED, server_default=NAMED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

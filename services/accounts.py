@@ -61,6 +61,11 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(named(username)))
 
 
+def administrators() -> list[User]:
+    """Every administrator, by username: the people who can credit a wallet."""
+    return list(db.session.scalars(select(User).where(User.is_admin.is_(True)).order_by(func.lower(User.username))))
+
+
 def create_user(
     username: str,
     password: str,

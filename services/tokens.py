@@ -1,4 +1,9 @@
-"""API tokens: made from a login or the tokens page, stored hashed, revocable."""
+"""API tokens: made from a login or the tokens page, stored hashed, revocable.
+
+A token named on the tokens page is kept by a person for a tool; one made by the API login is a session
+of whatever logged in, and every login makes another. ``ApiToken.kind`` tells them apart, so the page can
+list the few named tokens on their own and the many login sessions together (and revoke those at once).
+"""
 import hashlib
 import hmac
 import secrets
@@ -7,13 +12,16 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.extensions import db
-from core.limits import TOKEN_NAME_MAX
+from core.limits import LOGIN_TOKEN_DAYS, TOKEN_NAME_MAX
 from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
+from models.token import LOGIN, NAMED
 from services import audit
 from services.errors import AccountDisabled, BadRequest, NotFound
+from services.paging import Page, paginate
 
 TOKEN_PREFIX = "srv_"
+LOGIN_TOKEN_NAME = "API login"
 # last_used_at is a convenience for the tokens page; writing it on every request would cost a write per call.
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -23,12 +31,21 @@ def _digest(token: str) -> str:
 
 
 def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiToken, str]:
-    """A new token and its plain text, which is never stored and so can be shown only now."""
+    """A new named token and its plain text, which is never stored and so can be shown only now."""
     name = (name or "").strip()
     if not name:
         raise BadRequest.for_field("name", "is required")
     if len(name) > TOKEN_NAME_MAX:
         raise BadRequest.for_field("name", f"must be at most {TOKEN_NAME_MAX} characters")
+    return _issue(user, name, lifetime_days, NAMED)
+
+
+def create_login_token(user: User) -> tuple[ApiToken, str]:
+    """The token an API login answers with, and its plain text."""
+    return _issue(user, LOGIN_TOKEN_NAME, LOGIN_TOKEN_DAYS, LOGIN)
+
+
+def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple[ApiToken, str]:
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -36,6 +53,7 @@ def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiT
         name=name,
         token_hash=_digest(plain),
         prefix=plain[: len(TOKEN_PREFIX) + 6],
+        kind=kind,
         created_at=now,
         expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
     )
@@ -72,9 +90,27 @@ def user_for_token(plain: str) -> User | None:
 
 
 def list_tokens(user: User) -> list[ApiToken]:
+    """The user's named tokens, newest first, whatever their state."""
     return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id)
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.kind == NAMED)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id)
     ))
+
+
+def _live_logins(user: User):
+    now = utcnow()
+    return (ApiToken.user_id == user.id, ApiToken.kind == LOGIN, ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))
+
+
+def login_sessions(user: User, page: Page) -> tuple[list[ApiToken], int]:
+    """The user's tokens from API logins that still work, newest first, and how many there are.
+
+    Revoked and expired ones are left out: a script that logs in on every run would bury the live ones.
+    """
+    statement = select(ApiToken).where(*_live_logins(user)).order_by(ApiToken.created_at.desc(), ApiToken.id)
+    rows, total = paginate(statement, page)
+    return [token for (token,) in rows], total
 
 
 def revoke_token(user: User, token_id: str) -> ApiToken:
@@ -86,3 +122,17 @@ def revoke_token(user: User, token_id: str) -> ApiToken:
         audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=token.id, details={"name": token.name})
         db.session.commit()
     return token
+
+
+def revoke_login_sessions(user: User) -> int:
+    """Revoke every working token the user's API logins made; named tokens keep working. Returns how many."""
+    now = utcnow()
+    revoked = list(db.session.scalars(
+        update(ApiToken).where(*_live_logins(user)).values(revoked_at=now).returning(ApiToken.id),
+        execution_options={"synchronize_session": False},
+    ))
+    if revoked:
+        audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=None,
+                     details={"name": LOGIN_TOKEN_NAME, "count": len(revoked)})
+    db.session.commit()
+    return len(revoked)

@@ -18,6 +18,7 @@ from services.paging import Page, paginate
 CREDIT = "credit"
 RENTAL = "rental"
 EXTENSION = "extension"
+ADMINISTRATORS_NAMED = 3  # a sentence, not a directory
 
 
 def credit(username: str, cents: int, note: str = "Credit") -> User:
@@ -36,6 +37,24 @@ def credit(username: str, cents: int, note: str = "Credit") -> User:
         db.session.add(Transaction(user_id=user.id, type=CREDIT, amount_cents=cents, note=note))
     db.session.refresh(user)
     return user
+
+
+def how_to_get_credit() -> str:
+    """Where a person short of money turns on this installation, in one sentence for the pages.
+
+    Money comes in only by an administrator's credit (the admin page or ``flask wallet credit``),
+    so the sentence names the administrators.
+    """
+    admins = accounts.administrators()
+    if not admins:
+        return "To add credit, ask whoever runs this installation: only an administrator can credit a wallet."
+    names = [admin.username if admin.alias in ("", admin.username) else f"{admin.alias} ({admin.username})"
+             for admin in admins[:ADMINISTRATORS_NAMED]]
+    if len(admins) > ADMINISTRATORS_NAMED:
+        names.append("another administrator")
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    noun = "an administrator" if len(admins) == 1 else "one of the administrators"
+    return f"To add credit, ask {noun}: {listed}."
 
 
 def debit(user_id: str, cents: int, kind: str, rental_id: str, now) -> Transaction:

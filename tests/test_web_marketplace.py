@@ -347,6 +347,17 @@ def test_a_server_page_for_htmx_is_its_content_only(client, inventory):
     assert text(response).lstrip().startswith('<div id="server-page"')
 
 
+@pytest.mark.parametrize("model", ["Virtual machine on Dell PowerEdge R750", "Dell PowerEdge R750"])
+def test_a_virtual_machine_says_so_once(app, client, model):
+    record = {**server_record("vm-1"), "model": model, "is_vm": True}
+    server_id = make_servers(app, [record])["vm-1"]
+    body = text(client.get(f"/marketplace/{server_id}"))
+    head = body[body.index("<h1>vm-1"):]
+    head = head[: head.index("</div>")]
+    assert "Dell PowerEdge R750" in head
+    assert head.lower().count("virtual machine") == 1
+
+
 def test_logged_out_visitors_are_asked_to_log_in_to_rent(client, inventory):
     body = text(client.get(f"/marketplace/{inventory['nyc-1']}"))
     assert f'href="/login?next=/marketplace/{inventory["nyc-1"]}"' in body

@@ -5,6 +5,7 @@ import pytest
 
 from core.extensions import db
 from models import ApiToken
+from tests.conftest import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 SECRET = re.compile(r'<code class="secret" id="new-token-value">([^<]+)</code>')
@@ -218,3 +219,143 @@ def test_revoke_is_post_only_and_needs_csrf(client, app, api, alice):
     assert client.get(f"/tokens/{token_id}/revoke").status_code == 405
     assert client.post(f"/tokens/{token_id}/revoke").status_code == 400
     assert api.get("/pools", as_=alice).status_code == 200
+
+
+def test_revoking_the_token_whose_secret_is_shown_takes_the_secret_off_the_page(client, app, api, alice):
+    created = text(create(client, "deploy", headers=HTMX))
+    plain = SECRET.search(created).group(1)
+    token_id = token_id_named(app, "deploy")
+    row = created[created.index(f'id="token-{token_id}"'):]
+    row = row[: row.index("</tr>")]
+    # Its row asks for the whole section back, since the secret box sits outside the row.
+    assert 'hx-target="#tokens-section"' in row
+
+    response = revoke(client, token_id, headers={**HTMX, "HX-Target": "tokens-section"})
+    assert response.status_code == 200
+    body = text(response)
+    assert body.lstrip().startswith('<div id="tokens-section"')
+    assert plain not in body and 'id="new-token-value"' not in body
+    assert "Revoked" in body[body.index(f'id="token-{token_id}"'):]
+    assert api.get("/pools", headers=bearer(plain)).status_code == 401
+
+
+def test_rows_of_tokens_not_on_show_are_revoked_in_place(client, app, alice):
+    created = text(create(client, "deploy", headers=HTMX))
+    older = created[created.index(f'id="token-{token_id_named(app, "tests")}"'):]
+    assert 'hx-target="closest tr"' in older[: older.index("</tr>")]
+
+
+# --- Sessions from API logins ------------------------------------------------------------------
+
+def api_login(api, username="alice") -> str:
+    response = api.post("/users/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200
+    return response.json["data"]["token"]
+
+
+def part(body: str, start: str, end: str) -> str:
+    assert start in body, f"{start!r} is not on the page"
+    rest = body[body.index(start):]
+    return rest[: rest.index(end)] if end in rest else rest
+
+
+def named_tokens_card(body: str) -> str:
+    return part(body, 'id="token-list-heading"', "</section>")
+
+
+def login_sessions_card(body: str) -> str:
+    return part(body, 'class="card login-sessions"', "</section>")
+
+
+def test_api_logins_are_listed_apart_from_named_tokens_folded_with_a_count(client, app, api, alice):
+    first, second = api_login(api), api_login(api)
+    body = text(client.get("/tokens"))
+
+    named = named_tokens_card(body)
+    assert "tests" in named and "API login" not in named and "1 in all" in named
+
+    sessions = login_sessions_card(body)
+    assert "Sessions from API logins" in sessions
+    assert '<span class="badge badge-neutral">2</span>' in sessions
+    assert "<details>" in sessions  # folded until opened
+    prefixes = re.findall(r'<code class="token-prefix">([^<]+)…</code>', sessions)
+    assert prefixes == [second[:10], first[:10]]  # newest first
+    assert sessions.count("Revoke</button>") == 2
+    assert "Revoke all API logins" in sessions
+
+
+def test_without_api_logins_there_is_no_sessions_group(client, alice):
+    assert 'class="card login-sessions"' not in text(client.get("/tokens"))
+
+
+def test_a_token_named_api_login_on_the_page_is_still_a_named_token(client, api, alice):
+    create(client, "API login")
+    body = text(client.get("/tokens"))
+    assert "API login" in named_tokens_card(body)
+    assert 'class="card login-sessions"' not in body
+
+
+def test_revoked_and_expired_login_sessions_are_not_listed(client, app, api, alice, clock):
+    old = api_login(api)
+    clock.advance(days=31)
+    revoked, live = api_login(api), api_login(api)
+    with app.app_context():
+        revoked_id = db.session.scalar(db.select(ApiToken.id).where(ApiToken.prefix == revoked[:10]))
+    revoke(client, revoked_id)
+
+    sessions = login_sessions_card(text(client.get("/tokens")))
+    assert '<span class="badge badge-neutral">1</span>' in sessions
+    assert live[:10] in sessions and old[:10] not in sessions and revoked[:10] not in sessions
+
+
+def test_one_login_session_is_revoked_in_place(client, app, api, alice):
+    session_token = api_login(api)
+    with app.app_context():
+        token_id = db.session.scalar(db.select(ApiToken.id).where(ApiToken.prefix == session_token[:10]))
+    response = revoke(client, token_id, headers=HTMX)
+    assert response.status_code == 200
+    assert text(response).strip().startswith(f'<tr id="token-{token_id}"') and "Revoked" in text(response)
+    assert api.get("/pools", headers=bearer(session_token)).status_code == 401
+    assert api.get("/pools", as_=alice).status_code == 200
+
+
+def test_revoke_all_api_logins_ends_every_session_and_keeps_named_tokens(client, api, alice, make_user):
+    bob = make_user("bob")
+    sessions = [api_login(api), api_login(api)]
+    bobs_session = api_login(api, "bob")
+
+    response = post_form(client, "/tokens/logins/revoke", {}, form_page="/tokens")
+    assert response.status_code == 303 and response.headers["Location"] == "/tokens"
+    for token in sessions:
+        assert api.get("/pools", headers=bearer(token)).status_code == 401
+    assert api.get("/pools", as_=alice).status_code == 200
+    assert api.get("/pools", headers=bearer(bobs_session)).status_code == 200
+    assert api.get("/pools", as_=bob).status_code == 200
+
+    page = text(client.get("/tokens"))
+    assert "2 API login sessions revoked" in page
+    assert 'class="card login-sessions"' not in page
+
+
+def test_revoke_all_api_logins_through_htmx_returns_the_section_and_the_message(client, api, alice):
+    api_login(api)
+    response = post_form(client, "/tokens/logins/revoke", {}, form_page="/tokens", headers=HTMX)
+    assert response.status_code == 200
+    body = text(response)
+    assert body.lstrip().startswith('<div id="tokens-section"')
+    assert 'class="card login-sessions"' not in body
+    assert "1 API login session revoked" in body  # among the flashes, out of band
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_revoke_all_api_logins_is_post_only_and_needs_csrf(client, api, alice):
+    token = api_login(api)
+    assert client.get("/tokens/logins/revoke").status_code == 405
+    assert client.post("/tokens/logins/revoke").status_code == 400
+    assert api.get("/pools", headers=bearer(token)).status_code == 200
+
+
+def test_revoke_all_api_logins_needs_login(client):
+    response = post_form(client, "/tokens/logins/revoke", {}, form_page="/login")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"

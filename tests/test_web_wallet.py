@@ -5,7 +5,7 @@ import pytest
 
 from services import wallet
 from tests.factories import make_servers, server_record
-from tests.web_helpers import HTMX, log_in, text
+from tests.web_helpers import HTMX, log_in, post_form, text
 
 TX_ROW = re.compile(r"<tr>\s*<td class=\"nowrap\" data-label=\"When\">(.*?)</tr>", re.S)
 
@@ -95,3 +95,55 @@ def test_bad_paging_is_a_friendly_400(client, alice, query):
     response = client.get(f"/wallet?{query}")
     assert response.status_code == 400
     assert "<html" in text(response) and "must be an integer" in text(response)
+
+
+# --- Getting credit ----------------------------------------------------------------------------
+
+def test_the_wallet_says_to_ask_the_administrators_by_name(client, make_user, alice):
+    make_user("rita", is_admin=True, alias="Rita Root")
+    make_user("ops", is_admin=True)
+    body = text(client.get("/wallet"))
+    assert "To add credit, ask one of the administrators: ops or Rita Root (rita)." in body
+
+
+def test_the_wallet_names_at_most_three_administrators(client, make_user, alice):
+    for name in ("ada", "bob", "cy", "dee"):
+        make_user(name, is_admin=True)
+    body = text(client.get("/wallet"))
+    assert "ask one of the administrators: ada, bob, cy or another administrator." in body
+    assert "dee" not in body
+
+
+def test_without_administrators_the_wallet_says_whom_to_ask_all_the_same(client, alice):
+    body = text(client.get("/wallet"))
+    assert "To add credit, ask whoever runs this installation" in body
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_a_rent_refused_for_money_says_how_to_get_credit(app, client, make_user, headers):
+    make_user("rita", is_admin=True, alias="Rita Root")
+    poor = make_user("poor", balance_cents=5000)
+    server_id = make_servers(app, [server_record("nyc-1", prices={"7": "70.00"})])["nyc-1"]
+    log_in(client, "poor")
+    response = post_form(client, f"/marketplace/{server_id}/rent",
+                         {"rental_days": "7", "pool_id": poor.default_pool_id},
+                         form_page=f"/marketplace/{server_id}", headers=headers)
+    assert response.status_code == 422
+    body = text(response)
+    assert "Insufficient balance: this costs $70.00 and your balance is $50.00." in body
+    assert "To add credit, ask an administrator: Rita Root (rita)." in body
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
+def test_an_extend_refused_for_money_says_how_to_get_credit(app, client, api, make_user, headers):
+    make_user("rita", is_admin=True, alias="Rita Root")
+    poor = make_user("poor", balance_cents=10_000)
+    server_id = make_servers(app, [server_record("nyc-1", prices={"7": "70.00", "30": "250.00"})])["nyc-1"]
+    rental_id = api.post(f"/servers/{server_id}/rent", as_=poor, json={"rental_days": 7}).json["data"]["rental"]["id"]
+    log_in(client, "poor")
+    response = post_form(client, f"/rentals/{rental_id}/extend", {"additional_days": "30"},
+                         form_page=f"/rentals/{rental_id}", headers=headers)
+    assert response.status_code == 422
+    body = text(response)
+    assert "Insufficient balance: this costs $250.00 and your balance is $30.00." in body
+    assert "To add credit, ask an administrator: Rita Root (rita)." in body

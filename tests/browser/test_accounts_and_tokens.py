@@ -50,6 +50,7 @@ def test_a_token_is_created_shown_once_and_revoked_in_place(browse, make_user):
 
     secret = page.locator("#new-token-value")
     expect(secret).to_be_visible()
+    plain = secret.inner_text()
     row = page.locator("tr", has_text="CI deploy")
     expect(row.get_by_text("Active")).to_be_visible()
     screenshot(page, "tokens")
@@ -58,6 +59,9 @@ def test_a_token_is_created_shown_once_and_revoked_in_place(browse, make_user):
     row.get_by_role("button", name="Revoke").click()
     expect(row.get_by_text("Revoked")).to_be_visible()
     expect(row.get_by_role("button", name="Revoke")).to_have_count(0)
+    # A revoked secret is worthless, and "copy it now" beside it would mislead: it leaves the page.
+    expect(page.get_by_text("Copy it now.")).to_have_count(0)
+    assert plain not in page.content()
 
     page.reload()
     expect(page.locator("#new-token-value")).to_have_count(0)

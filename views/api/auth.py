@@ -1,6 +1,5 @@
 from core import security
 from core.cache_control import no_store
-from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat
 from services import accounts, tokens
 from views.api import api
@@ -17,7 +16,7 @@ def login():
     user = accounts.authenticate(body.username, body.password)
     if user is None:
         return error_response(401, "Invalid username or password")
-    token, plain = tokens.create_token(user, "API login", LOGIN_TOKEN_DAYS)
+    token, plain = tokens.create_login_token(user)
     return ok(
         {"token": plain, "expires_at": isoformat(token.expires_at), "user": user.public_dict()},
         "Login successful",

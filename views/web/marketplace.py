@@ -9,6 +9,7 @@ from core.money import format_dollars
 from services import marketplace as market
 from services import pools as pool_service
 from services import rental_views, rentals
+from services import wallet as wallet_service
 from services.errors import BadRequest, Conflict, NotFound, PaymentRequired
 from services.inventory import price_tiers, server_to_dict
 from services.paging import parse_page
@@ -159,7 +160,9 @@ def rent_server(server_id: str):
             form.pool_id.errors.append(CHOOSE_POOL)
         except BadRequest as error:
             add_service_errors(form, error)
-        except (PaymentRequired, Conflict) as error:
+        except PaymentRequired as error:
+            form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        except Conflict as error:
             form.form_errors.append(error.message)
         else:
             return _rented(offer, charge)

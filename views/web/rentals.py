@@ -7,6 +7,7 @@ from core.money import format_dollars
 from core.timeutil import utcnow
 from services import rental_views
 from services import rentals as rental_service
+from services import wallet as wallet_service
 from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired
 from services.paging import parse_page
 from views.web import htmx, web
@@ -62,7 +63,9 @@ def extend_rental(rental_id: str):
                                                   max_charge_cents=form.quoted_price(days))
         except BadRequest as error:
             add_service_errors(form, error)
-        except (PaymentRequired, Forbidden, Conflict) as error:
+        except PaymentRequired as error:
+            form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        except (Forbidden, Conflict) as error:
             form.form_errors.append(error.message)
         else:
             notice = (f"Extended by {days_label(form.additional_days.data)} for "

@@ -1,5 +1,5 @@
-"""The API tokens page: create a token (shown once), list them, revoke one."""
-from flask import flash, url_for
+"""The API tokens page: create a token (shown once), list them, revoke one; the API logins' sessions apart."""
+from flask import flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core import security
@@ -7,10 +7,13 @@ from core.cache_control import no_store
 from core.timeutil import utcnow
 from services import tokens as token_service
 from services.errors import BadRequest
+from services.paging import Page
 from views.web import htmx, web
 from views.web.forms import TokenForm, add_service_errors
 
 ACTIVE, EXPIRED, REVOKED = "Active", "Expired", "Revoked"
+SECTION = "tokens-section"  # the id htmx names in HX-Target when an answer replaces the whole section
+LOGIN_SESSIONS_SHOWN = 50
 
 
 @web.app_template_filter("token_status")
@@ -20,10 +23,15 @@ def token_status(token) -> str:
     return ACTIVE if token.is_usable(utcnow()) else EXPIRED
 
 
+def _context(form: TokenForm, new_token=None, plain_token: str | None = None) -> dict:
+    sessions, sessions_total = token_service.login_sessions(current_user, Page(limit=LOGIN_SESSIONS_SHOWN))
+    return {"form": form, "tokens": token_service.list_tokens(current_user), "login_sessions": sessions,
+            "login_sessions_total": sessions_total, "new_token": new_token, "plain_token": plain_token}
+
+
 def _section(form: TokenForm, status: int = 200, new_token=None, plain_token: str | None = None):
-    return htmx.render("tokens/index.html", "tokens/_section.html", status=status, form=form,
-                       tokens=token_service.list_tokens(current_user), new_token=new_token,
-                       plain_token=plain_token)
+    return htmx.render("tokens/index.html", "tokens/_section.html", status=status,
+                       **_context(form, new_token, plain_token))
 
 
 @web.get("/tokens")
@@ -60,6 +68,20 @@ def create_token():
 def revoke_token(token_id: str):
     token = token_service.revoke_token(current_user, token_id)
     if htmx.is_htmx():
+        if request.headers.get("HX-Target") == SECTION:
+            # Asked by the row of the token whose secret is on show: the section comes back without it.
+            return _section(TokenForm(formdata=None))
         return htmx.fragment("tokens/_row.html", token=token)
     flash("Token revoked", "success")
+    return htmx.redirect(url_for("web.tokens"))
+
+
+@web.post("/tokens/logins/revoke")
+@login_required
+def revoke_login_sessions():
+    """Revoke every session the API logins made; the named tokens keep working."""
+    count = token_service.revoke_login_sessions(current_user)
+    flash(f"{count} API login {'session' if count == 1 else 'sessions'} revoked", "success")
+    if htmx.is_htmx():
+        return htmx.with_updates(render_template("tokens/_section.html", **_context(TokenForm(formdata=None))))
     return htmx.redirect(url_for("web.tokens"))

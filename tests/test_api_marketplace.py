@@ -542,7 +542,7 @@ def test_paging_numbers_are_whole_numbers_however_written(api, buyer, inventory,
 
 @pytest.mark.parametrize("query, field", [
     ("limit=2.5", "limit"), ("limit=1e-9999999999999999999", "limit"), ("limit=1e9999999999999999999", "limit"),
-    ("offset=1e999", "offset"), ("offset=" + "9" * 5000, "offset"), ("offset=-0.5", "offset"),
+    ("offset=1e999", "offset"), ("offset=" + "9" * 4000, "offset"), ("offset=-0.5", "offset"),
     ("limit=NaN", "limit"), ("limit=1_0", "limit"),
 ])
 def test_paging_that_is_no_whole_number_in_range_is_a_400(api, buyer, inventory, query, field):

@@ -4,15 +4,11 @@
 transaction as the change it records (and rolled back with it).
 """
 from flask import has_request_context, request
-from sqlalchemy import select
 
 from core.extensions import db
 from core.limits import IP_MAX
 from core.timeutil import utcnow
 from models import AuditEvent, User
-from services import pools
-from services.errors import Forbidden, NotFound
-from services.paging import Page, paginate
 
 LOGIN_SUCCEEDED = "login.succeeded"
 LOGIN_FAILED = "login.failed"
@@ -58,19 +54,3 @@ def record(action: str, actor: User | None = None, pool_id: str | None = None, t
     )
     db.session.add(event)
     return event
-
-
-def pool_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent], int]:
-    """A pool's events, newest first: for its owner; 403 for other members, 404 for everyone else."""
-    role = pools.role_in_pool(user, pool_id)
-    if role is None:
-        raise NotFound(pools.POOL_NOT_FOUND)
-    if not pools.may_view_audit(role):
-        raise Forbidden("Only the pool owner can see the pool's audit log")
-    statement = (
-        select(AuditEvent)
-        .where(AuditEvent.pool_id == pool_id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    )
-    rows, total = paginate(statement, page)
-    return [event for (event,) in rows], total

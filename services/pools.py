@@ -28,7 +28,7 @@ from core.limits import (
     ROLE_USER,
 )
 from core.timeutil import utcnow
-from models import Membership, Pool, Rental, Server, User
+from models import AuditEvent, Membership, Pool, Rental, Server, User
 from services import accounts, audit
 from services.atomic import write_transaction
 from services.errors import (
@@ -234,6 +234,22 @@ def pending_invitation_count(user: User) -> int:
     return db.session.scalar(
         select(func.count(Membership.id)).where(Membership.user_id == user.id, Membership.is_authorized.is_(False))
     )
+
+
+def audit_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent], int]:
+    """A pool's audit events, newest first: for its owner; 403 for other members, 404 for everyone else."""
+    role = role_in_pool(user, pool_id)
+    if role is None:
+        raise NotFound(POOL_NOT_FOUND)
+    if not may_view_audit(role):
+        raise Forbidden("Only the pool owner can see the pool's audit log")
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.pool_id == pool_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    rows, total = paginate(statement, page)
+    return [event for (event,) in rows], total
 
 
 # --- Changing pools -----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Pools, Pool Invitations and Pool Members."""
 from flask import request
 
-from services import audit, pools
+from services import pools
 from services.paging import parse_page
 from views.api import api
 from views.api import serializers as out
@@ -88,5 +88,5 @@ def remove_member(pool_id, user_id):
 @api.get("/pools/<pool_id>/audit")
 def pool_audit(pool_id):
     """The pool's audit log, newest first (the owner's alone)."""
-    events, total = audit.pool_events(api_user(), path_id(pool_id, what="pool id"), parse_page(request.args))
+    events, total = pools.audit_events(api_user(), path_id(pool_id, what="pool id"), parse_page(request.args))
     return ok([audit_event(e) for e in events], "Audit events retrieved successfully", total=total)

@@ -12,7 +12,6 @@ from flask_login import current_user, login_required
 from core.limits import INVITABLE_ROLES, ROLE_OWNER
 from core.timeutil import utcnow
 from models import Membership
-from services import audit
 from services import pools as pool_service
 from services.errors import BadRequest, Conflict, Forbidden, ServiceError
 from services.paging import Page, parse_page
@@ -84,7 +83,8 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     context.setdefault("invite_form", InviteForm(roles=controls.invitable, formdata=None))
     context.setdefault("description_form", DescriptionForm(formdata=None, description=detail.pool.description))
     if controls.audit:
-        context["audit_events"], _ = audit.pool_events(current_user, detail.pool.id, Page(limit=AUDIT_EVENTS_SHOWN))
+        context["audit_events"], _ = pool_service.audit_events(current_user, detail.pool.id,
+                                                               Page(limit=AUDIT_EVENTS_SHOWN))
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}
@@ -94,7 +94,7 @@ def _audit_for_owner(pool_id: str) -> dict:
     """The pool's latest audit events if the caller sees its audit log (its owner), for an answer
     that changed the pool without loading its page; nothing for everyone else."""
     try:
-        events, _ = audit.pool_events(current_user, pool_id, Page(limit=AUDIT_EVENTS_SHOWN))
+        events, _ = pool_service.audit_events(current_user, pool_id, Page(limit=AUDIT_EVENTS_SHOWN))
     except ServiceError:
         return {}
     return {"audit_events": events}

@@ -30,11 +30,12 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
+from cli import demo_data  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.money import format_cents  # noqa: E402
 from core.timeutil import utcnow  # noqa: E402
 from models import Server, User  # noqa: E402
-from services import demo, tokens  # noqa: E402
+from services import tokens  # noqa: E402
 from services.inventory import format_bandwidth, price_tiers  # noqa: E402
 
 AVAILABLE = "AVAILABLE"  # replaced by the condition the app uses on the database at hand
@@ -73,7 +74,7 @@ def build(app, server_count: int) -> None:
             print(f"Using the existing database with {have} servers.")
             return
         started = time.perf_counter()
-        demo.seed_demo(server_count)
+        demo_data.seed_demo(server_count)
         print(f"Seeded {server_count} servers in {time.perf_counter() - started:.1f} s.")
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does soon after a bulk load: statistics, and the visibility map that

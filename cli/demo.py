@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from cli import demo_data
 from core import sqlite
 from core.extensions import db
-from services import demo
 from services.errors import ServiceError
 
 
@@ -39,7 +39,7 @@ def _start_afresh() -> None:
 
 
 @click.command("seed-demo")
-@click.option("--servers", "server_count", type=click.IntRange(0, 1_000_000), default=demo.DEMO_SERVER_COUNT,
+@click.option("--servers", "server_count", type=click.IntRange(0, 1_000_000), default=demo_data.DEMO_SERVER_COUNT,
               show_default=True, help="How many demo servers the inventory should have.")
 @click.option("--fresh", is_flag=True,
               help="Delete the SQLite database (with its -wal, -shm and -journal files) and start from an empty one.")
@@ -50,12 +50,12 @@ def seed_demo_command(server_count: int, fresh: bool) -> None:
     if fresh:
         _start_afresh()
     try:
-        report = demo.seed_demo(server_count)
+        report = demo_data.seed_demo(server_count)
     except ServiceError as error:  # e.g. an existing account in the way of a demo pool
         raise click.ClickException(error.message) from None
     for what in ("users", "pools", "memberships"):
         click.echo(_line(what, report.created[what], report.existing[what]))
     click.echo(f"servers: created {report.servers_created}, already there {report.servers_existing}")
     click.echo(_line("rentals", report.created["rentals"], report.existing["rentals"]))
-    click.echo(f"Every demo user's password is: {demo.DEMO_PASSWORD}")
+    click.echo(f"Every demo user's password is: {demo_data.DEMO_PASSWORD}")
     click.echo(f"Done in {time.perf_counter() - started:.2f} s.")

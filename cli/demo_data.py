@@ -1,4 +1,8 @@
-"""A demo marketplace for a first look: four users, their pools, and a varied server inventory.
+"""The data behind ``flask seed-demo``: four users, their pools, and a varied server inventory.
+
+The seed acts through the services, as a person would: accounts are created, pools made and
+shared, servers imported and rentals paid from the demo wallets by the same functions the API and
+the pages call, so the demo holds nothing a user could not have made.
 
 Everything is deterministic (one ``random.Random`` with a fixed seed; server ids are a hash of
 the server's name), so running the seed again inserts nothing twice: users, pools, memberships

@@ -1,17 +1,14 @@
 """The API reference page (``GET /api/docs``), rendered on the server from the OpenAPI document."""
 import json
-import re
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template
-from markupsafe import Markup, escape
 
 from views.api import openapi
 from views.web import web
 
 METHODS = ("get", "post", "patch", "put", "delete")
 REF_PREFIX = "#/components/schemas/"
-_BACKTICKS = re.compile(r"`([^`]+)`")
 
 
 @dataclass
@@ -198,8 +195,3 @@ def api_docs():
     """The API reference: every operation with its parameters, body, answers and examples."""
     return render_template("api_docs.html", reference=reference(openapi.document(current_app)))
 
-
-@web.app_template_filter("inline_code")
-def inline_code(text: str) -> Markup:
-    """Escapes ``text`` and turns its `backticked` parts into ``<code>``."""
-    return Markup(_BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))

@@ -20,38 +20,10 @@ from views.web.rental_forms import (
     CHOOSE_POOL,
     MarketplaceFilterForm,
     RentForm,
-    category_name,
     days_label,
 )
 
 PAGE_SIZE = 24
-_REGIONAL_INDICATOR_A = 0x1F1E6
-
-
-@web.app_template_filter("flag")
-def flag(country: str) -> str:
-    """``"US"`` -> the flag emoji (a pair of regional indicator letters)."""
-    if len(country) != 2 or not country.isascii() or not country.isalpha():
-        return ""
-    return "".join(chr(_REGIONAL_INDICATOR_A + ord(letter) - ord("A")) for letter in country.upper())
-
-
-@web.app_template_filter("storage")
-def storage(gb: int) -> str:
-    """``480`` -> ``"480 GB"``, ``3840`` -> ``"3.84 TB"`` (decimal units, as disks are sold)."""
-    if gb < 1000:
-        return f"{gb} GB"
-    return f"{(Decimal(gb) / 1000).quantize(Decimal('0.01')).normalize():f} TB"
-
-
-@web.app_template_filter("category")
-def category_label(category: str) -> str:
-    return category_name(category)
-
-
-@web.app_template_filter("days")
-def days_filter(days: int) -> str:
-    return days_label(days)
 
 
 def cheapest_tier(prices: dict[int, int]) -> dict | None:

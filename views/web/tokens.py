@@ -4,23 +4,14 @@ from flask_login import current_user, login_required
 
 from core import security
 from core.cache_control import no_store
-from core.timeutil import utcnow
 from services import tokens as token_service
 from services.errors import BadRequest
 from services.paging import Page
 from views.web import htmx, web
 from views.web.forms import TokenForm, add_service_errors
 
-ACTIVE, EXPIRED, REVOKED = "Active", "Expired", "Revoked"
 SECTION = "tokens-section"  # the id htmx names in HX-Target when an answer replaces the whole section
 LOGIN_SESSIONS_SHOWN = 50
-
-
-@web.app_template_filter("token_status")
-def token_status(token) -> str:
-    if token.revoked_at is not None:
-        return REVOKED
-    return ACTIVE if token.is_usable(utcnow()) else EXPIRED
 
 
 def _context(form: TokenForm, new_token=None, plain_token: str | None = None) -> dict:

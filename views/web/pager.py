@@ -1,10 +1,15 @@
-"""Previous/Next links for a paged list page, keeping every other query parameter of the URL."""
+"""Previous/Next links for every paged list of the pages, keeping the other query parameters of the URL.
+
+``pager()`` is also a template global, ``pager_for``, for the lists whose templates have the page
+and the total at hand; ``templates/partials/pager.html`` shows what either gives.
+"""
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import request, url_for
 
 from services.paging import Page
+from views.web import web
 
 
 def query_pairs(args=None) -> list[tuple[str, str]]:
@@ -26,8 +31,11 @@ class Pager:
     next_url: str | None
 
 
-def pager(page: Page, total: int, shown: int, endpoint: str, **values) -> Pager:
-    others = [(key, value) for key, value in query_pairs() if key != "offset"]
+def pager(page: Page, total: int, shown: int, endpoint: str, params: dict | None = None, **values) -> Pager:
+    """The links keep the request's own query parameters, or only ``params`` when given: a page with
+    two lists, each with its own search, must not hand one list's parameters to the other."""
+    kept = query_pairs() if params is None else [(key, value) for key, value in params.items() if value]
+    others = [(key, value) for key, value in kept if key != "offset"]
 
     def at(offset: int) -> str:
         return url_with(endpoint, others + ([("offset", str(offset))] if offset else []), **values)
@@ -36,3 +44,6 @@ def pager(page: Page, total: int, shown: int, endpoint: str, **values) -> Pager:
     next_url = at(page.offset + page.limit) if page.offset + page.limit < total else None
     first = page.offset + 1 if shown else 0
     return Pager(total, first, page.offset + shown, previous_url, next_url)
+
+
+web.add_app_template_global(pager, "pager_for")

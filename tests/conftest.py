@@ -11,32 +11,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from redis import Redis
-from sqlalchemy import create_engine, text
 
 from app import create_app
 from core.extensions import db
 from core.timeutil import set_clock
 from services import accounts, tokens
+from tests.database import empty_database, reset_database
+from tests.users import FAST_PASSWORD_HASH, PASSWORD
 
 os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
-
-FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"  # the real default (scrypt) costs ~50 ms a user
-PASSWORD = "correct-horse-battery"
-
-
-def _reset_database(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    _reset_database(url)
+    reset_database(url)
     # Built by the migrations, so every run also proves they create what the models describe.
     create_app({"SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": True})
     return url
@@ -66,19 +55,6 @@ def app(database_url, tmp_path):
     empty_database(app)
     with app.app_context():
         db.engine.dispose()
-
-
-def empty_database(app) -> None:
-    """Delete every row of every table, so the next test starts from nothing."""
-    with app.app_context():
-        db.session.remove()
-        tables = [table.name for table in db.metadata.sorted_tables]
-        with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(text(f"DELETE FROM {table}"))
 
 
 class Clock:

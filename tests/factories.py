@@ -5,6 +5,7 @@ from core.extensions import db
 from core.timeutil import utcnow
 from models import Rental
 from services import inventory
+from tests.records import RENTABLE_SERVER
 
 
 def make_server(app, name: str = "node-us-nyc-1", setup_time_minutes: int = 15) -> str:
@@ -79,3 +80,9 @@ def make_servers(app, records: list[dict]) -> dict[str, str]:
         db.session.add_all(servers)
         db.session.commit()
         return {server.name: server.id for server in servers}
+
+
+def add_server(app, **changes) -> str:
+    """A server like the published example's; another one needs its own ``id`` and ``name``."""
+    record = {**RENTABLE_SERVER, **changes}
+    return make_servers(app, [record])[record["name"]]

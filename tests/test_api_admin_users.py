@@ -6,13 +6,11 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.routes import SOME_ID, api_calls
 from tests.snapshots import database_unchanged
+from tests.users import PASSWORD
 
 DISABLED = {"statusCode": 403, "message": "This account is disabled", "error": "Forbidden", "code": "ACCOUNT_DISABLED"}
-API_PREFIX = "/api/v1/"
-PUBLIC = {"api.login", "api.openapi_document"}
-SOME_ID = "0123456789abcdef01234567"
 
 
 @pytest.fixture
@@ -66,20 +64,11 @@ def test_a_disabled_accounts_token_is_403_and_works_again_once_enabled(api, root
     assert api.get("/pools", as_=bob).status_code == 200
 
 
-def protected_calls(app) -> list[tuple[str, str]]:
-    calls = []
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(API_PREFIX) and rule.endpoint not in PUBLIC:
-            path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
-            calls += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
-    return calls
-
-
 def test_every_endpoint_refuses_a_disabled_accounts_token_and_changes_nothing(app, client, api, make_user):
     root = make_user("root", is_admin=True)
     other_admin = make_user("deputy", is_admin=True)
     disable(api, other_admin, root)
-    calls = protected_calls(app)
+    calls = api_calls(app, public=False)
     assert ("POST", f"/api/v1/admin/users/{SOME_ID}/enable") in calls
     wrong = []
     with database_unchanged(app):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 
 
 def test_login_returns_a_token_that_works(api, make_user):

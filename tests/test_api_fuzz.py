@@ -17,9 +17,9 @@ from schemathesis.generation import GenerationMode
 from app import create_app
 from core.ids import is_valid_id
 from core.limits import DURATION_DAYS_MAX
-from tests.conftest import empty_database
+from tests.database import empty_database
 from tests.factories import make_servers
-from tests.test_api_rentals import RENTABLE_SERVER
+from tests.records import RENTABLE_SERVER
 from views.api.openapi import build_document
 
 # The document comes from the app's URL map alone; this app never opens its database.

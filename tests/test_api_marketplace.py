@@ -15,7 +15,7 @@ from core.timeutil import utcnow
 from models import Server
 from services.marketplace import MarketplaceFilters, parse_filters
 from tests.factories import make_servers, server_record
-from tests.test_inventory import SEED_SERVER
+from tests.records import SEED_SERVER
 
 MESSAGE = "Available servers retrieved successfully"
 

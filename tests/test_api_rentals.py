@@ -2,30 +2,20 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
 
 from core.extensions import db
-from models import Rental, Transaction, User
-from tests.factories import make_servers
+from tests.factories import add_server
+from tests.ledger import assert_books_balance, balance_of
+from tests.records import SEED_SERVER
 from tests.snapshots import database_snapshot, database_unchanged
-from tests.test_inventory import SEED_SERVER
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 HEX24 = re.compile(r"^[0-9a-f]{24}$")
-
-# The seed's server (from tests.test_inventory), its 30-day price with cents so amounts can be fractional.
-RENTABLE_SERVER = {**SEED_SERVER, "pricing": {"prices": {"1": "12.00", "7": "70.00", "30": "240.50"}}}
 
 # The ``server`` object of a rental, as in the published rental examples: the browse object without
 # its marketplace fields and prices.
 SEED_RENTAL_SERVER = {key: value for key, value in SEED_SERVER.items()
                       if key not in ("category", "featured", "popularity_rank", "setup_time_minutes", "pricing")}
-
-
-def add_server(app, **changes) -> str:
-    """A server like the published example's; another one needs its own ``id`` and ``name``."""
-    record = {**RENTABLE_SERVER, **changes}
-    return make_servers(app, [record])[record["name"]]
 
 
 @pytest.fixture
@@ -39,33 +29,6 @@ def envelope_data(response, status: int, message: str):
     assert response.json["message"] == message
     assert list(response.json) == ["statusCode", "message", "data"]
     return response.json["data"]
-
-
-def balance_of(app, user_id: str) -> int:
-    with app.app_context():
-        cents = db.session.scalar(select(User.balance_cents).where(User.id == user_id))
-        db.session.remove()
-        return cents
-
-
-def assert_books_balance(app, user_id: str) -> None:
-    """Credits minus charges equals the balance, and every rental has exactly one rental charge."""
-    with app.app_context():
-        rows = db.session.execute(select(Transaction.type, Transaction.amount_cents)
-                                  .where(Transaction.user_id == user_id)).all()
-        credits = sum(amount for kind, amount in rows if kind == "credit")
-        charges = sum(amount for kind, amount in rows if kind != "credit")
-        balance = db.session.scalar(select(User.balance_cents).where(User.id == user_id))
-        assert credits - charges == balance
-        assert balance >= 0
-        charges_per_rental = db.session.execute(
-            select(Rental.id, func.count(Transaction.id))
-            .outerjoin(Transaction, (Transaction.rental_id == Rental.id) & (Transaction.type == "rental"))
-            .where(Rental.user_id == user_id)
-            .group_by(Rental.id)
-        ).all()
-        assert all(count == 1 for _, count in charges_per_rental)
-        db.session.remove()
 
 
 def fund(app, team, cents: int) -> None:

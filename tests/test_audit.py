@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import AuditEvent
-from tests.conftest import PASSWORD
 from tests.factories import make_server
 from tests.snapshots import database_unchanged
+from tests.users import PASSWORD
 from tests.web_helpers import csrf_token, log_in, post_form
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

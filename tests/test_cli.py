@@ -13,8 +13,8 @@ from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES
 from models import AuditEvent, Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
 from services import accounts
-from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
-from tests.test_inventory import SEED_SERVER, record
+from tests.records import SAMPLE_FILE, SEED_SERVER, record
+from tests.users import FAST_PASSWORD_HASH, PASSWORD
 
 
 def count(model) -> int:
@@ -214,8 +214,6 @@ def test_servers_import_of_a_missing_file(runner, tmp_path):
 
 
 def test_servers_import_of_the_sample_file(app, runner):
-    from tests.test_inventory import SAMPLE_FILE
-
     result = invoke(runner, "servers", "import", SAMPLE_FILE)
     assert result.exit_code == 0, result.output
     with app.app_context():

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from models import Rental, Transaction, User
-from tests.factories import make_servers
-from tests.test_api_rentals import RENTABLE_SERVER, add_server, assert_books_balance, balance_of
+from tests.factories import add_server, make_servers
+from tests.ledger import assert_books_balance, balance_of
+from tests.records import RENTABLE_SERVER
 
 THREADS = 20
 

@@ -1,7 +1,5 @@
 """services.inventory: what a valid server record is, the rows it becomes, and the browse object."""
-import copy
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -10,70 +8,7 @@ from core.extensions import db
 from models import Server, ServerDiskType, ServerPrice
 from services import inventory
 from services.errors import BadRequest
-
-SAMPLE_FILE = Path(__file__).resolve().parent.parent / "docs" / "sample-servers.json"
-
-# The seed's browse example, with prices filled in (and its tiers as this API computes them).
-SEED_SERVER = {
-    "id": "507f1f77bcf86cd799439014",
-    "name": "node-us-nyc-1",
-    "country": "US",
-    "region": "us-east",
-    "city": "New York",
-    "datacenter": "NYC-DC1",
-    "model": "Intel Xeon E5-2680 v4",
-    "is_vm": False,
-    "category": "compute",
-    "featured": True,
-    "popularity_rank": 1,
-    "setup_time_minutes": 15,
-    "pricing": {
-        "prices": {"1": "12.00", "7": "70.00", "30": "240.00"},
-        "price_tiers": {
-            "1": {"days": 1, "price": "12.00", "price_per_day": "12.00", "discount_percent": 0},
-            "7": {"days": 7, "price": "70.00", "price_per_day": "10.00", "discount_percent": 16.67},
-            "30": {"days": 30, "price": "240.00", "price_per_day": "8.00", "discount_percent": 33.33},
-        },
-    },
-    "specs": {
-        "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
-        "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
-        "disks": {
-            "config": [
-                {"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
-                {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"},
-            ],
-            "total_gb": 92000,
-            "summary": "2x1TB NVMe + 6x15TB NVMe",
-        },
-        "network": {"bandwidth_mbps": 10000, "bandwidth_formatted": "10 Gbps", "traffic_tb": 100,
-                    "traffic_unlimited": False},
-        "additional": {"ipv4_count": 5, "ipv6_enabled": True},
-    },
-}
-
-
-def record(**changes) -> dict:
-    """The seed server as an import record (no computed fields), with dotted-path changes."""
-    data = copy.deepcopy(SEED_SERVER)
-    del data["id"]
-    del data["pricing"]["price_tiers"]
-    del data["specs"]["disks"]["total_gb"]
-    del data["specs"]["disks"]["summary"]
-    del data["specs"]["network"]["bandwidth_formatted"]
-    for path, value in changes.items():
-        *parents, last = path.split("__")
-        target = data
-        for part in parents:
-            target = target[part]
-        if value is _DELETE:
-            del target[last]
-        else:
-            target[last] = value
-    return data
-
-
-_DELETE = object()
+from tests.records import DELETE, SAMPLE_FILE, SEED_SERVER, record
 
 
 def fields(errors: list[dict], index: int) -> dict[str, str]:
@@ -150,7 +85,7 @@ def test_unlimited_traffic_is_null_tb():
     assert shown["specs"]["network"] == {"bandwidth_mbps": 500, "bandwidth_formatted": "500 Mbps",
                                          "traffic_tb": None, "traffic_unlimited": True}
     # traffic_tb may be left out when unlimited; a fractional allowance stays a fraction.
-    assert inventory.build_server(record(specs__network__traffic_tb=_DELETE,
+    assert inventory.build_server(record(specs__network__traffic_tb=DELETE,
                                          specs__network__traffic_unlimited=True)).traffic_tb is None
     half = inventory.build_server(record(specs__network__traffic_tb=0.5))
     assert inventory.server_to_dict(half)["specs"]["network"]["traffic_tb"] == 0.5
@@ -223,7 +158,7 @@ def test_ram_types_are_exact():
 
 
 def test_required_fields():
-    _, errors = inventory.validate_records([record(name=_DELETE, specs__additional=_DELETE)],
+    _, errors = inventory.validate_records([record(name=DELETE, specs__additional=DELETE)],
                                            check_database=False)
     assert fields(errors, 0) == {"name": "is required", "specs.additional": "is required"}
     _, errors = inventory.validate_records([record(name="   ")], check_database=False)
@@ -270,7 +205,7 @@ def test_traffic_must_match_unlimited():
     _, errors = inventory.validate_records([
         record(specs__network__traffic_unlimited=True),
         record(specs__network__traffic_tb=None),
-        record(specs__network__traffic_tb=_DELETE),
+        record(specs__network__traffic_tb=DELETE),
         record(specs__network__traffic_tb=-1),
     ], check_database=False)
     assert fields(errors, 0) == {"specs.network.traffic_tb": "must be null when traffic_unlimited is true"}

@@ -11,10 +11,9 @@ from pydantic import TypeAdapter
 
 from core.limits import CPU_SCORE_TYPES, DISK_TYPES, PAGE_LIMIT_MAX, RAM_TYPES, SERVER_CATEGORIES
 from services.marketplace import MarketplaceFilters
-from tests.conftest import PASSWORD
-from tests.factories import make_servers
-from tests.test_api_rentals import add_server
-from tests.test_inventory import SEED_SERVER
+from tests.factories import add_server, make_servers
+from tests.records import SEED_SERVER
+from tests.users import PASSWORD
 from views.api.openapi import OPERATIONS
 from views.api.response_schemas import ErrorBody
 

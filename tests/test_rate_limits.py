@@ -12,7 +12,7 @@ from app import create_app
 from core import limits
 from core.config import ConfigurationError, check_rate_limit_sharing, from_environment, without_password
 from core.extensions import limiter
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, text
 
 LOGIN = "/api/v1/users/auth/login"

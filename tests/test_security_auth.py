@@ -7,31 +7,14 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import ApiToken
-from tests.conftest import PASSWORD
+from tests.routes import SOME_ID, api_calls
+from tests.users import PASSWORD
 from tests.web_helpers import csrf_token, log_in
-
-API_PREFIX = "/api/v1/"
-# Reachable without a token: logging in, and the description of the API itself.
-PUBLIC = {"api.login", "api.openapi_document"}
-SOME_ID = "0123456789abcdef01234567"
-
-
-def protected_calls(app) -> list[tuple[str, str]]:
-    """(method, path) for every method of every API endpoint but the public ones, path ids filled in."""
-    calls = []
-    for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith(API_PREFIX) or rule.endpoint in PUBLIC:
-            continue
-        path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            calls.append((method, path))
-    return calls
-
 
 def refusals(client, app, headers) -> list[str]:
     """Every protected call that did not answer 401 in the envelope with a WWW-Authenticate challenge."""
     wrong = []
-    for method, path in protected_calls(app):
+    for method, path in api_calls(app, public=False):
         response = client.open(path, method=method, headers=headers, json={} if method != "GET" else None)
         body = response.get_json(silent=True) or {}
         if (response.status_code != 401 or body.get("statusCode") != 401 or "data" in body
@@ -41,7 +24,7 @@ def refusals(client, app, headers) -> list[str]:
 
 
 def test_the_url_map_has_the_endpoints_to_check(app):
-    calls = protected_calls(app)
+    calls = api_calls(app, public=False)
     assert ("GET", "/api/v1/pools") in calls
     assert ("POST", f"/api/v1/rentals/{SOME_ID}/extend") in calls
     assert ("GET", f"/api/v1/pools/{SOME_ID}/audit") in calls

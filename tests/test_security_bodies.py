@@ -7,8 +7,8 @@ import pytest
 from app import create_app
 from core.config import ConfigurationError, from_environment
 from core.limits import JSON_DEPTH_MAX, POOL_SETTINGS_MAX_BYTES, URL_LENGTH_MAX
+from tests.routes import api_calls
 from tests.snapshots import database_unchanged
-from tests.test_security_auth import API_PREFIX, SOME_ID
 from tests.web_helpers import csrf_token, log_in, text
 
 
@@ -22,18 +22,14 @@ def test_an_oversized_body_to_any_api_endpoint_is_413_in_the_envelope(app, clien
     body = oversized_json(app)
     wrong = []
     with database_unchanged(app):
-        for rule in app.url_map.iter_rules():
-            if not rule.rule.startswith(API_PREFIX):
-                continue
-            path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                response = client.open(path, method=method, data=body, content_type="application/json",
-                                       headers=alice.headers)
-                envelope = response.get_json(silent=True) or {}
-                if (response.status_code != 413 or envelope.get("statusCode") != 413
-                        or envelope.get("error") != "Request Entity Too Large"
-                        or "larger than the limit" not in envelope.get("message", "")):
-                    wrong.append(f"{method} {path} -> {response.status_code}")
+        for method, path in api_calls(app):
+            response = client.open(path, method=method, data=body, content_type="application/json",
+                                   headers=alice.headers)
+            envelope = response.get_json(silent=True) or {}
+            if (response.status_code != 413 or envelope.get("statusCode") != 413
+                    or envelope.get("error") != "Request Entity Too Large"
+                    or "larger than the limit" not in envelope.get("message", "")):
+                wrong.append(f"{method} {path} -> {response.status_code}")
     assert wrong == []
 
 
@@ -77,17 +73,13 @@ def test_an_overlong_url_to_any_api_endpoint_is_414_in_the_envelope(app, client,
     alice = make_user("alice")
     wrong = []
     with database_unchanged(app):
-        for rule in app.url_map.iter_rules():
-            if not rule.rule.startswith(API_PREFIX):
-                continue
-            path = rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                response = client.open(padded(path, URL_LENGTH_MAX + 1), method=method, json={"name": "x"},
-                                       headers=alice.headers, environ_overrides=environ)
-                if response.status_code != 414 or response.get_json(silent=True) != {
-                        "statusCode": 414, "message": f"The URL is longer than the limit of {URL_LENGTH_MAX} bytes",
-                        "error": "Request URI Too Long", "code": "URI_TOO_LONG"}:
-                    wrong.append(f"{method} {path} -> {response.status_code}")
+        for method, path in api_calls(app):
+            response = client.open(padded(path, URL_LENGTH_MAX + 1), method=method, json={"name": "x"},
+                                   headers=alice.headers, environ_overrides=environ)
+            if response.status_code != 414 or response.get_json(silent=True) != {
+                    "statusCode": 414, "message": f"The URL is longer than the limit of {URL_LENGTH_MAX} bytes",
+                    "error": "Request URI Too Long", "code": "URI_TOO_LONG"}:
+                wrong.append(f"{method} {path} -> {response.status_code}")
     assert wrong == []
 
 

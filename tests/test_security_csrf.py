@@ -4,10 +4,9 @@ The routes are read from the app's URL map, so a page added later is covered wit
 """
 import pytest
 
+from tests.routes import SOME_ID, path_of
 from tests.snapshots import database_unchanged
 from tests.web_helpers import HTMX, csrf_token, log_in
-
-SOME_ID = "0123456789abcdef01234567"
 
 
 def form_posts(app) -> list[str]:
@@ -16,7 +15,7 @@ def form_posts(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/") or "POST" not in rule.methods:
             continue
-        paths.append(rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1])
+        paths.append(path_of(rule))
     return sorted(paths)
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import csrf_token, log_in
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "

@@ -3,7 +3,7 @@ the login and register pages (which set session cookies) and token creation on t
 ``Cache-Control: no-store``, the refusals (400, 401, 403, 413, 422, 429) included."""
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, text
 
 LOGIN = "/api/v1/users/auth/login"

@@ -12,8 +12,8 @@ from sqlalchemy import event
 from core.extensions import db
 from models import User
 from services import pools
-from tests.conftest import PASSWORD
 from tests.factories import make_rental, make_servers, server_record
+from tests.users import PASSWORD
 from tests.web_helpers import log_in
 
 SMALL, LARGE = 1, 50

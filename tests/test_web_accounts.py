@@ -6,7 +6,7 @@ import pytest
 from core.extensions import db
 from models import User
 from services import accounts, pools
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 NEW_PASSWORD = "a-long-enough-password"

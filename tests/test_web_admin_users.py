@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import AuditEvent, User
-from tests.conftest import PASSWORD
+from tests.routes import SOME_ID
 from tests.snapshots import database_unchanged
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form
 from tests.web_helpers import text as raw_text
-
-SOME_ID = "0123456789abcdef01234567"
 
 
 def text(response) -> str:

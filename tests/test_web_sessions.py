@@ -6,7 +6,7 @@ import pytest
 from flask_login.utils import encode_cookie
 
 from core.limits import LOGIN_SESSION_DAYS
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"

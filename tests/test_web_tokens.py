@@ -5,7 +5,7 @@ import pytest
 
 from core.extensions import db
 from models import ApiToken
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 SECRET = re.compile(r'<code class="secret" id="new-token-value">([^<]+)</code>')

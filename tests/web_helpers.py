@@ -1,7 +1,7 @@
 """Helpers for testing the browser pages: CSRF tokens out of forms, logging in, htmx headers."""
 import re
 
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 
 HTMX = {"HX-Request": "true"}
 _CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')

@@ -13,7 +13,6 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 HTTP_STATUS_LOG = "Failed to load resource: the server responded with a status of 4"
 
@@ -81,22 +80,3 @@ def browse(browser, live_server):
     sessions.close()
     assert sessions.page_errors == [], sessions.page_errors
     assert sessions.console_errors == [], sessions.console_errors
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Keep a full-page picture of ``page`` for people to look at after the run."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def log_in(page: Page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-
-
-def go_to(page: Page, section: str) -> None:
-    """Follow the main navigation, as a person would."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=section).click()

@@ -1,8 +1,8 @@
 """Registering, logging in and managing API tokens, as a person does it in the browser."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.pages import go_to, log_in, screenshot
+from tests.users import PASSWORD
 
 
 def register(page, username: str, password: str = PASSWORD) -> None:

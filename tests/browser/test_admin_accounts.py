@@ -2,8 +2,8 @@
 signed out and told why."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.pages import go_to, log_in, screenshot
+from tests.users import PASSWORD
 
 
 def test_an_administrator_disables_a_user_who_is_signed_out_at_once(browse, make_user):

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.pages import screenshot
 from tests.factories import make_servers, server_record
 
 PHONE = {"width": 390, "height": 844}

@@ -3,9 +3,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.pages import go_to, log_in, screenshot
 from tests.factories import make_rental, make_server
+from tests.users import PASSWORD
 
 
 def invitation_badge(page):

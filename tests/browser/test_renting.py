@@ -4,9 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import go_to, log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.browser.pages import go_to, log_in, screenshot
 from tests.factories import make_servers, server_record
+from tests.users import PASSWORD
 
 INVENTORY = [
     server_record("fra-compute-1", country="DE", region="eu-central", featured=True,

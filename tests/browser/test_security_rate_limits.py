@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "plain form"])

@@ -1,0 +1,26 @@
+"""What a person does in the browser, for every browser test: log in, follow the navigation, and
+keep a screenshot of what they saw (in ``test-artifacts/screenshots``)."""
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a full-page picture of ``page`` for people to look at after the run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def go_to(page: Page, section: str) -> None:
+    """Follow the main navigation, as a person would."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=section).click()

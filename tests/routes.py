@@ -1,0 +1,25 @@
+"""The app's routes as a test calls them: every method of every endpoint, path ids filled in.
+
+Tests that check a rule on every endpoint read the URL map through here, so that a new endpoint is
+checked without being listed."""
+API_PREFIX = "/api/v1/"
+# Reachable without a token: logging in, and the description of the API itself.
+PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document"}
+SOME_ID = "0123456789abcdef01234567"
+
+
+def path_of(rule) -> str:
+    """The rule's path with ``SOME_ID`` for each of its parameters."""
+    return rule.build({name: SOME_ID for name in rule.arguments}, append_unknown=False)[1]
+
+
+def api_calls(app, public: bool = True) -> list[tuple[str, str]]:
+    """(method, path) for every method of every API endpoint; ``public=False`` leaves out those that
+    need no token."""
+    calls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX) or (not public and rule.endpoint in PUBLIC_API_ENDPOINTS):
+            continue
+        path = path_of(rule)
+        calls += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return calls

@@ -7,7 +7,7 @@ from fractions import Fraction
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
@@ -16,6 +16,7 @@ from models import Server
 from services.marketplace import MarketplaceFilters, parse_filters
 from tests.factories import make_servers, server_record
 from tests.records import SEED_SERVER
+from tests.statements import statements_sent
 
 MESSAGE = "Available servers retrieved successfully"
 
@@ -384,19 +385,9 @@ SERVER_TABLES = re.compile(r"\b(servers|server_prices|server_disk_types)\b")
     [("available_durations", "1,30"), ("disk_types", "NVMe,SSD"), ("max_price_per_day", "50")],
 ], ids=["small-page", "large-page", "filtered"])
 def test_a_page_costs_three_statements_whatever_its_size(app, api, buyer, inventory, params):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if SERVER_TABLES.search(statement):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(app) as sent:
         response = browse(api, buyer, params)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    statements = [statement for statement, _ in sent if SERVER_TABLES.search(statement)]
     assert response.json["data"], "the page must hold servers for the count to mean something"
     assert len(statements) == 3, statements
     assert all(server["pricing"]["prices"] for server in response.json["data"])

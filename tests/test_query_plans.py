@@ -6,10 +6,10 @@ reading the whole table and sorting priced out, as they would be on a table of r
 statements that ``GET /api/v1/servers/available`` sends.
 """
 import pytest
-from sqlalchemy import event
 
 from core.extensions import db
 from tests.factories import make_servers, server_record
+from tests.statements import statements_sent
 
 ORDER_INDEXES = {
     "": "ix_servers_browse",
@@ -50,21 +50,11 @@ def marketplace(app, make_user):
 
 
 def _statements(app, client, person, query: str) -> list[tuple[str, object]]:
-    sent = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        if " servers" in statement and "api_tokens" not in statement:
-            sent.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements_sent(app) as sent:
         response = client.get(f"/api/v1/servers/available?{query}", headers=person.headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
     assert response.status_code == 200, response.get_json()
-    return sent
+    return [(statement, parameters) for statement, parameters in sent
+            if " servers" in statement and "api_tokens" not in statement]
 
 
 def _plan(app, statement: str, parameters) -> str:

@@ -9,11 +9,11 @@ command fails the test, and so does any API answer that is not a success (every 
 import os
 import re
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.live_server import served
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,13 +53,8 @@ def demo_server(app, runner):
     """The app over a database filled by seed-demo, on 127.0.0.1 and a free port."""
     seeded = runner.invoke(args=["seed-demo"])
     assert seeded.exit_code == 0, seeded.output
-    app.config["SERVER_NAME"] = None
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(app) as address:
+        yield address
 
 
 def test_every_shell_example_runs_in_order_on_a_fresh_demo(demo_server, database_url, tmp_path):

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event
 
 from core.extensions import db
 from models import User
 from services import pools
 from tests.factories import make_rental, make_servers, server_record
+from tests.statements import statements_sent
 from tests.users import PASSWORD
 from tests.web_helpers import log_in
 
@@ -60,20 +60,10 @@ def _worlds(app, make_user, shows: str) -> dict[int, World]:
 
 
 def _statements(app, request) -> tuple[int, object]:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app) as sent:
         response = request()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return len(statements), response
+    return len(sent), response
 
 
 # what is listed, path, and how many items the answer has

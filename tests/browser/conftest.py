@@ -4,12 +4,12 @@ The browser is the system's (``/usr/bin/chromium``, or ``CHROMIUM`` to point els
 nothing is downloaded. Screenshots of the main pages land in ``test-artifacts/screenshots``.
 """
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
+
+from tests.live_server import served
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -31,13 +31,8 @@ def browser():
 @pytest.fixture
 def live_server(app):
     """The test app on 127.0.0.1 and a free port, answering from a thread per request."""
-    app.config["SERVER_NAME"] = None
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with served(app) as address:
+        yield address
 
 
 class Browser:

@@ -31,10 +31,11 @@ class Pager:
     next_url: str | None
 
 
-def pager(page: Page, total: int, shown: int, endpoint: str, params: dict | None = None, **values) -> Pager:
-    """The links keep the request's own query parameters, or only ``params`` when given: a page with
-    two lists, each with its own search, must not hand one list's parameters to the other."""
-    kept = query_pairs() if params is None else [(key, value) for key, value in params.items() if value]
+def pager(page: Page, total: int, shown: int, endpoint: str, **values) -> Pager:
+    """The links keep the query parameters (the search, the page size) of a request for this very
+    list. A list that another request shows, such as a form's answer or the other list of a page
+    with two, was not searched by it and gets plain links."""
+    kept = query_pairs() if request.endpoint == endpoint else []
     others = [(key, value) for key, value in kept if key != "offset"]
 
     def at(offset: int) -> str:

@@ -1,4 +1,5 @@
-"""The documentation's shell examples run as written, in order, against a fresh demo.
+"""The documentation's shell examples run as written, in order, against a fresh demo, and its links
+between pages lead somewhere.
 
 A reader starts ``scripts/demo`` and pastes the blocks one after another; this test does the same:
 it serves the app on a free port over a database filled by ``seed-demo``, joins every ``sh`` block
@@ -17,8 +18,11 @@ from tests.live_server import served
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# In reading order: the README, then any page of docs/ it sends readers to for more examples.
-DOCUMENTS = ["README.md"]
+# In reading order: the README, then the pages of docs/ whose examples carry on where it stops (the
+# API walkthrough, then the command line, which imports servers into the same demo).
+DOCUMENTS = ["README.md", "docs/API.md", "docs/CLI.md", "docs/DEPLOYING.md", "docs/TESTING.md"]
+# Documents with shell blocks that are not examples to run here, and why.
+NOT_RUN = {"docs/PERFORMANCE.md": "its benchmarks build 100,000 servers and take minutes"}
 
 SHELL_BLOCK = re.compile(r"^```(?:sh|bash|shell)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # Blocks that start the demo, the test suite or a production server and never return; the demo is
@@ -74,3 +78,45 @@ def test_every_shell_example_runs_in_order_on_a_fresh_demo(demo_server, database
 
     assert finished.returncode == 0, (
         f"exit {finished.returncode}\n--- stderr\n{finished.stderr[-4000:]}\n--- stdout\n{finished.stdout[-4000:]}")
+
+
+def all_documents() -> list[str]:
+    return ["README.md"] + [str(path.relative_to(ROOT)) for path in sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_every_document_with_shell_examples_is_run():
+    with_examples = {document for document in all_documents() if SHELL_BLOCK.search((ROOT / document).read_text())}
+    assert with_examples - set(DOCUMENTS) - set(NOT_RUN) == set()
+
+
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^#+ (.+)$", re.MULTILINE)
+CODE_BLOCK = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+
+
+def prose(document: Path) -> str:
+    """The document without its code blocks, whose ``#`` lines are comments, not headings."""
+    return CODE_BLOCK.sub("", document.read_text())
+
+
+def anchor(heading: str) -> str:
+    """The id GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_between_the_documents_leads_somewhere():
+    broken = []
+    for document in all_documents():
+        source = ROOT / document
+        for target in MARKDOWN_LINK.findall(prose(source)):
+            if re.match(r"[a-z]+:", target):  # http(s) and mailto: outside the project
+                continue
+            path, _, fragment = target.partition("#")
+            linked = (source.parent / path).resolve() if path else source
+            if not linked.exists():
+                broken.append(f"{document}: {target} (no such file)")
+            elif fragment and linked.suffix == ".md" and fragment not in {
+                    anchor(heading) for heading in HEADING.findall(prose(linked))}:
+                broken.append(f"{document}: {target} (no such heading)")
+    assert broken == []
+

@@ -4,6 +4,8 @@ The database is SQLite in a temporary folder unless ``TEST_DATABASE_URL`` names 
 (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); its schema is built once per run by the
 migrations, and every table is emptied after each test. Tests of shared rate-limit counts use the
 Redis database ``TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/1``), emptied around each.
+Every app's test client holds each error answer of the API to the OpenAPI document
+(``tests.documented_errors``).
 """
 import os
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from app import create_app
 from core.extensions import db
 from core.timeutil import set_clock
 from services import accounts, tokens
+from tests.documented_errors import DocumentedErrorsClient
 
 os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
 
@@ -62,6 +65,7 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
     })
+    app.test_client_class = DocumentedErrorsClient
     yield app
     empty_database(app)
     with app.app_context():

@@ -74,6 +74,13 @@ class BadRequest(ServiceError):
         return cls.for_fields([{"field": field, "message": problem}], prefix)
 
 
+class Unauthenticated(ServiceError):
+    """No, bad, revoked or expired credentials."""
+
+    status = 401
+    code = UNAUTHENTICATED
+
+
 class PaymentRequired(ServiceError):
     status = 402
     code = INSUFFICIENT_BALANCE

@@ -4,10 +4,11 @@ The database is SQLite in a temporary folder unless ``TEST_DATABASE_URL`` names 
 (``postgresql+psycopg://postgres@127.0.0.1:5432/test``); its schema is built once per run by the
 migrations, and every table is emptied after each test. Tests of shared rate-limit counts use the
 Redis database ``TEST_REDIS_URL`` (default ``redis://127.0.0.1:6379/1``), emptied around each.
+Every app's test client holds each error answer of the API to the OpenAPI document
+(``tests.documented_errors``).
 """
 import os
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from redis import Redis
@@ -17,6 +18,8 @@ from core.extensions import db
 from core.timeutil import set_clock
 from services import accounts, tokens
 from tests.database import empty_database, reset_database
+from tests.people import ApiClient, Clock, Person, Team
+from tests.documented_errors import DocumentedErrorsClient
 from tests.users import FAST_PASSWORD_HASH, PASSWORD
 
 os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
@@ -51,26 +54,11 @@ def app(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
     })
+    app.test_client_class = DocumentedErrorsClient
     yield app
     empty_database(app)
     with app.app_context():
         db.engine.dispose()
-
-
-class Clock:
-    """The application's time, standing still until a test moves it."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-    def set(self, value: datetime) -> None:
-        self.now = value
 
 
 @pytest.fixture
@@ -92,21 +80,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@dataclass
-class Person:
-    """A user as a test sees them: ids and a live API token."""
-
-    id: str
-    username: str
-    alias: str
-    token: str
-    default_pool_id: str
-
-    @property
-    def headers(self) -> dict:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
 @pytest.fixture
 def make_user(app):
     def make(username: str, balance_cents: int = 0, is_admin: bool = False, alias: str = "") -> Person:
@@ -124,53 +97,9 @@ def make_user(app):
     return make
 
 
-class ApiClient:
-    """Calls /api/v1 as a given person (or anonymously) and returns the response."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def call(self, method: str, path: str, as_: Person | None = None, json=None, headers=None, **kwargs):
-        all_headers = dict(as_.headers) if as_ else {}
-        all_headers.update(headers or {})
-        return self.client.open(f"/api/v1{path}", method=method, json=json, headers=all_headers, **kwargs)
-
-    def get(self, path, as_=None, **kwargs):
-        return self.call("GET", path, as_, **kwargs)
-
-    def post(self, path, as_=None, **kwargs):
-        return self.call("POST", path, as_, **kwargs)
-
-    def put(self, path, as_=None, **kwargs):
-        return self.call("PUT", path, as_, **kwargs)
-
-    def patch(self, path, as_=None, **kwargs):
-        return self.call("PATCH", path, as_, **kwargs)
-
-    def delete(self, path, as_=None, **kwargs):
-        return self.call("DELETE", path, as_, **kwargs)
-
-
 @pytest.fixture
 def api(client):
     return ApiClient(client)
-
-
-@dataclass
-class Team:
-    """A pool with one person in each position a caller can hold."""
-
-    pool_id: str
-    owner: Person
-    admin: Person
-    user: Person
-    other_user: Person
-    invitee: Person
-    stranger: Person
-    invitation_id: str
-
-    def person(self, position: str) -> Person | None:
-        return None if position == "anonymous" else getattr(self, position)
 
 
 @pytest.fixture

@@ -11,10 +11,12 @@ from pydantic import TypeAdapter
 
 from core.limits import CPU_SCORE_TYPES, DISK_TYPES, PAGE_LIMIT_MAX, RAM_TYPES, SERVER_CATEGORIES
 from services.marketplace import MarketplaceFilters
+from tests.documented_errors import codes_of_answer, error_answer
 from tests.factories import add_server, make_servers
 from tests.records import SEED_SERVER
 from tests.users import PASSWORD
-from views.api.openapi import OPERATIONS
+from views.api import examples
+from views.api.operations import declared, operation_of
 from views.api.response_schemas import ErrorBody
 
 METHODS = ("get", "post", "patch", "put", "delete")
@@ -67,8 +69,14 @@ def test_every_api_route_and_method_is_documented_and_nothing_else(app, document
     assert len({operation["operationId"] for _, _, operation in operations(document)}) == len(documented)
 
 
-def test_each_request_body_is_the_pydantic_model_that_validates_it(document):
-    bodies = {op.endpoint: op.body for op in OPERATIONS if op.body is not None}
+def test_every_api_endpoint_declares_its_operation(app):
+    undeclared = {rule.endpoint for rule in app.url_map.iter_rules()
+                  if rule.rule.startswith("/api/v1/") and operation_of(app.view_functions[rule.endpoint]) is None}
+    assert undeclared == set(), "API endpoints without @operation"
+
+
+def test_each_request_body_is_the_pydantic_model_that_validates_it(app, document):
+    bodies = {endpoint: op.body for endpoint, op in declared(app).items() if op.body is not None}
     seen = set()
     for method, _, operation in operations(document):
         endpoint = endpoint_of(method, operation)
@@ -192,23 +200,93 @@ def test_every_link_leads_to_an_operation_and_fills_its_path(document):
         assert all(value.startswith("$response.body#/data/") for value in link["parameters"].values())
 
 
+# --- Error codes ---------------------------------------------------------------------------------
+
+def error_answers(document, operation):
+    """``{status: (codes, description)}`` of an operation's error answers."""
+    answers = {}
+    for status, response in operation["responses"].items():
+        if int(status) >= 400:
+            answer = error_answer(document, response)
+            answers[int(status)] = (codes_of_answer(answer), answer["description"])
+    return answers
+
+
+def codes_of(document, method, path):
+    return {status: codes for status, (codes, _) in
+            error_answers(document, document["paths"][f"/api/v1{path}"][method]).items()}
+
+
+def test_each_error_answer_lists_its_codes_and_says_what_each_means(document):
+    for method, path, operation in operations(document):
+        for status, (codes, description) in error_answers(document, operation).items():
+            assert codes, (method, path, status)
+            for code in codes:
+                assert f"`{code}` (" in description, (method, path, status, code)
+        if operation.get("security") != []:
+            assert codes_of(document, method, path.removeprefix("/api/v1"))[401] == ["UNAUTHENTICATED"]
+            assert "ACCOUNT_DISABLED" in codes_of(document, method, path.removeprefix("/api/v1"))[403]
+
+
+def test_the_codes_of_renting_extending_and_logging_in(document):
+    assert codes_of(document, "post", "/servers/{server_id}/rent") == {
+        400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 402: ["INSUFFICIENT_BALANCE"],
+        403: ["ACCOUNT_DISABLED"], 404: ["NOT_FOUND"],
+        409: ["SERVER_UNAVAILABLE", "CHARGE_EXCEEDS_MAX", "IDEMPOTENCY_KEY_REUSED"], 413: ["PAYLOAD_TOO_LARGE"]}
+    extend = codes_of(document, "post", "/rentals/{rental_id}/extend")
+    assert extend[403] == ["FORBIDDEN", "ACCOUNT_DISABLED"]
+    assert extend[409] == ["CHARGE_EXCEEDS_MAX", "EXTENSION_ALREADY_APPLIED", "RENTAL_ENDED", "IDEMPOTENCY_KEY_REUSED"]
+    assert codes_of(document, "post", "/users/auth/login") == {
+        400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED"], 413: ["PAYLOAD_TOO_LARGE"],
+        429: ["RATE_LIMITED"]}
+    assert codes_of(document, "get", "/wallet/balance") == {401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED"]}
+
+
+def test_any_request_can_get_413_and_414_and_the_document_says_so(document):
+    assert "413" in document["info"]["description"] and "414" in document["info"]["description"]
+    shared = document["components"]["responses"]
+    for name, code in (("RequestEntityTooLarge", "PAYLOAD_TOO_LARGE"), ("RequestURITooLong", "URI_TOO_LONG")):
+        assert shared[name]["content"]["application/json"]["example"]["code"] == code
+
+
+# --- The examples ----------------------------------------------------------------------------------
+
+def test_the_request_examples_are_accepted_by_the_api(app, api, make_user, clock):
+    make_user("team_lead", balance_cents=100_000)
+    newcomer = make_user("new_developer")
+    server_id = add_server(app)
+
+    token = api.post("/users/auth/login", json=examples.LOGIN_BODY).json["data"]["token"]
+    lead = {"Authorization": f"Bearer {token}"}
+    created = api.post("/pools", headers=lead, json=examples.CREATE_POOL_BODY)
+    assert created.status_code == 201
+    pool_id = created.json["data"]["id"]
+    assert api.patch(f"/pools/{pool_id}", headers=lead, json=examples.UPDATE_POOL_BODY).status_code == 200
+    assert api.post(f"/pools/{pool_id}/members", headers=lead, json=examples.INVITE_MEMBER_BODY).status_code == 201
+    assert api.put(f"/pools/{pool_id}/members/{newcomer.id}", headers=lead,
+                   json=examples.CHANGE_ROLE_BODY).status_code == 200
+    # The example's pool is the seed's; here it is the pool just made.
+    rented = api.post(f"/servers/{server_id}/rent", headers=lead, json={**examples.RENT_BODY, "pool_id": pool_id})
+    assert rented.status_code == 201
+    rental_id = rented.json["data"]["rental"]["id"]
+    assert api.post(f"/rentals/{rental_id}/extend", headers=lead, json=examples.EXTEND_BODY).status_code == 200
+
+
 # --- The response models are exactly what the API sends -------------------------------------------
-
-OPERATION_BY_ENDPOINT = {op.endpoint: op for op in OPERATIONS}
-
 
 class Conformance:
     """Calls the API and checks each answer against the model its operation documents."""
 
     def __init__(self, app, api):
         self.adapter = app.url_map.bind("localhost")
+        self.operations = declared(app)
         self.api = api
         self.seen: set[tuple[str, str]] = set()
 
     def call(self, method, path, as_=None, **kwargs):
         response = self.api.call(method, path, as_=as_, **kwargs)
         endpoint, _ = self.adapter.match(f"/api/v1{path.split('?')[0]}", method=method)
-        op = OPERATION_BY_ENDPOINT[endpoint]
+        op = self.operations[endpoint]
         assert response.status_code == op.status, response.json
         body = response.json
         if op.envelope:

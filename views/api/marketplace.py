@@ -5,12 +5,22 @@ from services import marketplace
 from services.inventory import server_to_dict
 from services.paging import parse_page
 from views.api import api
-from views.api.support import ok
+from views.api import examples as ex
+from views.api.operations import operation
+from views.api.response_schemas import MarketplaceServer
 
 
 @api.get("/servers/available")
+@operation(
+    tag="Server Marketplace", summary="Browse the servers for rent", message="Available servers retrieved successfully",
+    data=list[MarketplaceServer], paged=True, query=marketplace.MarketplaceFilters, example=ex.MARKETPLACE,
+    error_examples=ex.MARKETPLACE_REFUSALS,
+    description="Servers nobody holds. Filters combine with AND; an empty value counts as absent and unknown "
+                "parameters are ignored. Every bad parameter is reported at once in `details`. Default order: "
+                "featured first, then popularity_rank, then price, then id.",
+    links={"api.rent_server": {"server_id": "$response.body#/data/0/id"}},
+)
 def available_servers():
     filters = marketplace.parse_filters(request.args)
     servers, total = marketplace.browse(filters, parse_page(request.args))
-    return ok([server_to_dict(server, prices) for server, prices in servers],
-              "Available servers retrieved successfully", total=total)
+    return [server_to_dict(server, prices) for server, prices in servers], total

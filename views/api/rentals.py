@@ -4,65 +4,103 @@ from flask import request
 
 from core.timeutil import utcnow
 from services import rentals
+from services.errors import (
+    CHARGE_EXCEEDS_MAX,
+    EXTENSION_ALREADY_APPLIED,
+    FORBIDDEN,
+    INSUFFICIENT_BALANCE,
+    RENTAL_ENDED,
+    SERVER_UNAVAILABLE,
+)
 from services.paging import parse_page
 from views.api import api
+from views.api import examples as ex
 from views.api import serializers as out
+from views.api.operations import operation
+from views.api.response_schemas import ExtendResult, RentalDetail, RentalSummary, RentResult
 from views.api.schemas import ExtendBody, RentBody
-from views.api.support import api_user, envelope, idempotent, json_body, ok, path_id, validate
+from views.api.support import api_user
+
+RENTAL_LIST = dict(
+    message="Rentals retrieved successfully", data=list[RentalSummary], paged=True, example=ex.RENTALS,
+    description="Your rentals and the rentals in pools you own or have joined, newest first, ended ones included.",
+)
+RENTAL_DETAIL = dict(data=RentalDetail, example=ex.SEED_RENTAL_DETAIL, error_examples=ex.RENTAL_NOT_FOUND)
+RENTAL_LINKS = {endpoint: {"rental_id": "$response.body#/data/rental/id"}
+                for endpoint in ("api.get_rental", "api.get_rented_server", "api.extend_rental")}
 
 
 def _rental_list():
     now = utcnow()
     rows, total = rentals.list_rentals(api_user(), parse_page(request.args))
-    return ok([out.rental_summary(rental, server, now) for rental, server in rows],
-              "Rentals retrieved successfully", total=total)
+    return [out.rental_summary(rental, server, now) for rental, server in rows], total
 
 
-def _rental_detail(rental_id: str, message: str):
-    detail = rentals.get_rental(api_user(), path_id(rental_id, what="rental id"))
-    return ok(out.rental_detail(detail, utcnow()), message)
-
-
-@api.get("/rentals")
-def list_rentals():
-    return _rental_list()
+def _rental_detail(rental_id: str):
+    return out.rental_detail(rentals.get_rental(api_user(), rental_id), utcnow())
 
 
 @api.get("/servers")
+@operation(tag="Server Marketplace", summary="Your rented servers (same as GET /rentals)", **RENTAL_LIST)
 def list_rented_servers():
     return _rental_list()
 
 
-@api.get("/rentals/<rental_id>")
-def get_rental(rental_id):
-    return _rental_detail(rental_id, "Rental retrieved successfully")
-
-
 @api.get("/servers/<rental_id>")
+@operation(
+    tag="Server Marketplace", summary="One rented server (same as GET /rentals/{rental_id})",
+    message="Rental details retrieved successfully",
+    description="For the renter and the members of the rental's pool; 404 for anyone else.", **RENTAL_DETAIL,
+)
 def get_rented_server(rental_id):
-    return _rental_detail(rental_id, "Rental details retrieved successfully")
+    return _rental_detail(rental_id)
 
 
 @api.post("/servers/<server_id>/rent")
-def rent_server(server_id):
-    server_id = path_id(server_id, what="server id")
-    body = validate(RentBody, json_body())
+@operation(
+    tag="Server Marketplace", summary="Rent a server", message="Server rented successfully", status=201,
+    body=RentBody, data=RentResult, idempotent=True,
+    errors=(INSUFFICIENT_BALANCE, SERVER_UNAVAILABLE, CHARGE_EXCEEDS_MAX),
+    body_example=ex.RENT_BODY, example=ex.RENTED, error_examples=ex.RENT_REFUSALS, links=RENTAL_LINKS,
+    description="`rental_days` must be one of the server's durations (a key of `pricing.prices`). The price is "
+                "taken from your wallet in the same transaction that makes the rental: 402 if the balance is "
+                "short, 409 if the server is taken or the price is above `max_charge_cents`. Without `pool_id` "
+                "the rental goes to your default pool.",
+)
+def rent_server(server_id, body: RentBody):
+    charge = rentals.rent_server(api_user(), server_id, body.rental_days, body.pool_id, body.max_charge_cents)
+    return out.rented(charge, utcnow())
 
-    def rent():
-        charge = rentals.rent_server(api_user(), server_id, body.rental_days, body.pool_id, body.max_charge_cents)
-        return 201, envelope(out.rented(charge, utcnow()), "Server rented successfully", 201)
 
-    return idempotent(rent)
+@api.get("/rentals")
+@operation(tag="Rentals", summary="List your rentals", **RENTAL_LIST)
+def list_rentals():
+    return _rental_list()
+
+
+@api.get("/rentals/<rental_id>")
+@operation(
+    tag="Rentals", summary="Get a rental with its server and transaction", message="Rental retrieved successfully",
+    description="For the renter and the members of the rental's pool; 404 for anyone else. `transaction` is the "
+                "charge that started the rental.",
+    **RENTAL_DETAIL,
+)
+def get_rental(rental_id):
+    return _rental_detail(rental_id)
 
 
 @api.post("/rentals/<rental_id>/extend")
-def extend_rental(rental_id):
-    rental_id = path_id(rental_id, what="rental id")
-    body = validate(ExtendBody, json_body())
-
-    def extend():
-        charge = rentals.extend_rental(api_user(), rental_id, body.additional_days, body.expected_rental_end,
-                                       body.max_charge_cents)
-        return 200, envelope(out.extended(charge, utcnow()), "Rental extended successfully")
-
-    return idempotent(extend)
+@operation(
+    tag="Rentals", summary="Extend a rental", message="Rental extended successfully", body=ExtendBody,
+    data=ExtendResult, idempotent=True,
+    errors=(INSUFFICIENT_BALANCE, FORBIDDEN, RENTAL_ENDED, EXTENSION_ALREADY_APPLIED, CHARGE_EXCEEDS_MAX),
+    body_example=ex.EXTEND_BODY, example=ex.EXTENDED, error_examples=ex.EXTEND_REFUSALS,
+    description="By one of the server's durations; the caller pays. For the renter and the owner and admins of "
+                "the rental's pool (403 for its users). An expired rental can be extended, an ended one cannot "
+                "(409). 409 too if `expected_rental_end` is not the rental's end or the price is above "
+                "`max_charge_cents`.",
+)
+def extend_rental(rental_id, body: ExtendBody):
+    charge = rentals.extend_rental(api_user(), rental_id, body.additional_days, body.expected_rental_end,
+                                   body.max_charge_cents)
+    return out.extended(charge, utcnow())

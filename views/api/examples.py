@@ -1,0 +1,197 @@
+"""The examples of the OpenAPI document: request bodies, answers and refusals, in one place.
+
+They are the published examples, with the fields those leave out filled in. The document shows them
+(``views.api.openapi``) and the tests send the request examples to the API, so an example that the
+API would refuse is found. Refusals are ``{code: message}``: the code says which of an operation's
+error answers the message is the example of.
+"""
+from services.errors import (
+    ACCOUNT_DISABLED,
+    ALREADY_MEMBER,
+    CONFLICT,
+    FORBIDDEN,
+    INSUFFICIENT_BALANCE,
+    INVITATION_NOT_PENDING,
+    NAME_TAKEN,
+    NOT_FOUND,
+    PAYLOAD_TOO_LARGE,
+    RATE_LIMITED,
+    RENTAL_ENDED,
+    SERVER_UNAVAILABLE,
+    UNAUTHENTICATED,
+    URI_TOO_LONG,
+    VALIDATION_FAILED,
+)
+from services.inventory import price_tiers
+
+# --- The seed's objects ---------------------------------------------------------------------------
+
+SEED_USER = {"id": "507f1f77bcf86cd799439011", "username": "team_lead", "alias": "Team Lead"}
+SEED_POOL = {
+    "id": "507f1f77bcf86cd799439300",
+    "name": "Development Team",
+    "description": "Pool for development team resources",
+    "is_default": False,
+    "settings": {},
+    "created_at": "2025-01-15T10:00:00.000Z",
+    "updated_at": "2025-01-20T14:30:00.000Z",
+    "owner_id": "507f1f77bcf86cd799439011",
+}
+SEED_SPECS = {
+    "cpu": {"model": "AMD EPYC 7763", "cores": 64, "threads": 128, "score": 48500, "score_type": "passmark"},
+    "ram": {"capacity_gb": 256, "type": "ECC DDR5", "speed_mhz": 4800},
+    "disks": {
+        "config": [
+            {"count": 2, "capacity_gb": 1000, "type": "NVMe", "interface": "PCIe 4.0"},
+            {"count": 6, "capacity_gb": 15000, "type": "NVMe", "interface": "PCIe 4.0"},
+        ],
+        "total_gb": 92000,
+        "summary": "2x1TB NVMe + 6x15TB NVMe",
+    },
+    "network": {"bandwidth_mbps": 10000, "bandwidth_formatted": "10 Gbps", "traffic_tb": 100,
+                "traffic_unlimited": False},
+    "additional": {"ipv4_count": 5, "ipv6_enabled": True},
+}
+SEED_SERVER_IDENTITY = {
+    "id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "country": "US", "region": "us-east",
+    "city": "New York", "datacenter": "NYC-DC1", "model": "Intel Xeon E5-2680 v4", "is_vm": False,
+}
+SEED_PRICES_CENTS = {1: 1200, 7: 7000, 30: 24000}
+SEED_MARKETPLACE_SERVER = {
+    **SEED_SERVER_IDENTITY,
+    "category": "compute", "featured": True, "popularity_rank": 1, "setup_time_minutes": 15,
+    "pricing": {
+        "prices": {str(days): f"{cents // 100}.{cents % 100:02d}" for days, cents in SEED_PRICES_CENTS.items()},
+        "price_tiers": price_tiers(SEED_PRICES_CENTS),
+    },
+    "specs": SEED_SPECS,
+}
+SEED_RENTED_SERVER = {**SEED_SERVER_IDENTITY, "specs": SEED_SPECS}
+SEED_RENTAL = {
+    "id": "507f1f77bcf86cd799439320",
+    "rental_start": "2025-01-21T22:00:00.000Z",
+    "rental_end": "2025-01-28T22:00:00.000Z",
+    "status": "active",
+    "amount": "70.00",
+    "remaining_days": 6,
+    "server_id": "507f1f77bcf86cd799439014",
+    "pool_id": "507f1f77bcf86cd799439300",
+    "server": SEED_RENTED_SERVER,
+}
+SEED_RENTAL_DETAIL = {
+    "id": "507f1f77bcf86cd799439320",
+    "rental_start": "2025-01-21T22:00:00.000Z",
+    "rental_end": "2025-01-28T22:00:00.000Z",
+    "hold_days": 2,
+    "status": "active",
+    "amount": "70.00",
+    "remaining_days": 6,
+    "usage_days": 1,
+    "server_id": "507f1f77bcf86cd799439014",
+    "pool_id": "507f1f77bcf86cd799439300",
+    "server": SEED_RENTED_SERVER,
+    "transaction": {"id": "507f1f77bcf86cd799439321", "amount": 70, "currency": "USD",
+                    "created_at": "2025-01-21T22:00:00.000Z"},
+}
+SUCCESS = {"success": True}
+SEED_ACCOUNT_DISABLED = {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith",
+                         "is_admin": False, "is_disabled": True, "disabled_at": "2025-01-21T22:00:00.000Z",
+                         "created_at": "2025-01-15T10:00:00.000Z"}
+SEED_ACCOUNT_ENABLED = {**SEED_ACCOUNT_DISABLED, "is_disabled": False, "disabled_at": None}
+NOT_PENDING = "This invitation is no longer pending"
+SHORT_BALANCE = "Insufficient balance: this costs $70.00 and your balance is $12.00"
+RENTAL_NOT_FOUND = {NOT_FOUND: "Rental not found"}
+
+# --- Authentication -------------------------------------------------------------------------------
+
+LOGIN_BODY = {"username": "team_lead", "password": "correct-horse-battery"}
+LOGIN_RESULT = {"token": "srv_Jq3v6QpX0b2kT8sW1mZr4yLd9hC5nE7aUo0iGf2xVtM", "expires_at": "2025-02-20T22:00:00.000Z",
+                "user": SEED_USER}
+LOGIN_REFUSALS = {UNAUTHENTICATED: "Invalid username or password"}
+
+# --- Pools, invitations and members ---------------------------------------------------------------
+
+POOLS = [{**SEED_POOL, "user_role": "owner", "member_count": 5, "server_count": 3}]
+CREATE_POOL_BODY = {"name": "Production Team", "description": "Pool for production environment management",
+                    "settings": {"auto_approve": True, "max_servers": 20}}
+POOL_CREATED = {"id": "507f1f77bcf86cd799439301", "name": "Production Team",
+                "description": "Pool for production environment management", "owner_id": SEED_USER["id"],
+                "is_default": False, "settings": {"auto_approve": True, "max_servers": 20},
+                "created_at": "2025-01-21T22:00:00.000Z"}
+CREATE_POOL_REFUSALS = {NAME_TAKEN: "You already have a pool named Production Team"}
+PENDING_INVITATIONS = [{"id": "507f1f77bcf86cd799439312", "pool_id": SEED_POOL["id"], "pool_name": SEED_POOL["name"],
+                        "pool_description": SEED_POOL["description"], "role": "user", "invited_by": SEED_USER,
+                        "invited_at": "2025-01-20T14:30:00.000Z"}]
+POOL_DETAIL = {**SEED_POOL, "members": [
+    {"id": "507f1f77bcf86cd799439310", "role": "admin", "is_authorized": True,
+     "joined_at": "2025-01-16T11:00:00.000Z",
+     "user": {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith"}}],
+    "servers": [{"id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "rental_status": "active",
+                 "is_ready": True}]}
+POOL_NOT_FOUND = {NOT_FOUND: "Pool not found"}
+UPDATE_POOL_BODY = {"description": "Pool for staging and production environments",
+                    "settings": {"auto_approve": False, "max_servers": 15}}
+UPDATE_POOL_REFUSALS = {FORBIDDEN: "Only the pool owner can update the pool", **POOL_NOT_FOUND}
+DELETE_POOL_REFUSALS = {VALIDATION_FAILED: "The default pool cannot be deleted",
+                        FORBIDDEN: "Only the pool owner can delete the pool", **POOL_NOT_FOUND}
+INVITATION_REFUSALS = {NOT_FOUND: "Invitation not found", INVITATION_NOT_PENDING: NOT_PENDING}
+INVITE_MEMBER_BODY = {"username": "new_developer", "role": "user"}
+MEMBER_INVITED = {"id": "507f1f77bcf86cd799439311", "role": "user", "is_authorized": False,
+                  "invited_at": "2025-01-21T22:15:00.000Z"}
+INVITE_MEMBER_REFUSALS = {FORBIDDEN: "Only the pool owner can invite admins",
+                          ALREADY_MEMBER: "That user has already been invited to this pool"}
+CHANGE_ROLE_BODY = {"role": "admin"}
+CHANGE_ROLE_REFUSALS = {VALIDATION_FAILED: "The pool owner's role cannot be changed",
+                        FORBIDDEN: "Only the pool owner can change member roles", NOT_FOUND: "Member not found"}
+REMOVE_MEMBER_REFUSALS = {VALIDATION_FAILED: "The pool owner cannot leave the pool; delete the pool instead",
+                          FORBIDDEN: "Admins can remove only members with the user role", NOT_FOUND: "Member not found"}
+AUDIT_EVENTS = [{"id": "507f1f77bcf86cd799439330", "action": "invitation.sent",
+                 "actor": {"id": SEED_USER["id"], "username": SEED_USER["username"]}, "target_type": "user",
+                 "target_id": "507f1f77bcf86cd799439012", "details": {"username": "jane_admin", "role": "admin"},
+                 "ip": "203.0.113.7", "created_at": "2025-01-16T10:30:00.000Z"}]
+AUDIT_REFUSALS = {FORBIDDEN: "Only the pool owner can see the pool's audit log", **POOL_NOT_FOUND}
+
+# --- The marketplace and rentals ------------------------------------------------------------------
+
+MARKETPLACE = [SEED_MARKETPLACE_SERVER]
+MARKETPLACE_REFUSALS = {VALIDATION_FAILED: "Invalid query parameter: min_ram_gb must be a number"}
+RENTALS = [SEED_RENTAL]
+RENT_BODY = {"rental_days": 7, "pool_id": SEED_POOL["id"], "max_charge_cents": 7000}
+RENTED = {"rental": {"id": "507f1f77bcf86cd799439320", "server_id": "507f1f77bcf86cd799439014",
+                     "rental_start": "2025-01-21T22:00:00.000Z", "rental_end": "2025-01-28T22:00:00.000Z",
+                     "hold_days": 2, "actual_usage_days": 0, "status": "active"},
+          "transaction": {"id": "507f1f77bcf86cd799439321", "amount": 70, "currency": "USD"}}
+RENT_REFUSALS = {INSUFFICIENT_BALANCE: SHORT_BALANCE, NOT_FOUND: "Server not found",
+                 SERVER_UNAVAILABLE: "This server is not available: it is already rented"}
+EXTEND_BODY = {"additional_days": 7, "expected_rental_end": "2025-01-28T22:00:00.000Z"}
+EXTENDED = {"rental": {"id": "507f1f77bcf86cd799439320", "rental_end": "2025-02-04T22:00:00.000Z",
+                       "status": "active", "amount": "140.00", "remaining_days": 13},
+            "transaction": {"id": "507f1f77bcf86cd799439322", "amount": 70, "currency": "USD"}}
+EXTEND_REFUSALS = {INSUFFICIENT_BALANCE: SHORT_BALANCE,
+                   FORBIDDEN: "Only the renter or the pool's owner or admins can extend this rental",
+                   **RENTAL_NOT_FOUND, RENTAL_ENDED: "This rental has ended and can no longer be extended"}
+
+# --- The wallet and administration ----------------------------------------------------------------
+
+BALANCE = {"balance": "123.45", "balance_cents": 12345, "currency": "USD"}
+TRANSACTIONS = [{"id": "507f1f77bcf86cd799439321", "type": "rental", "amount": 70, "currency": "USD",
+                 "created_at": "2025-01-21T22:00:00.000Z", "rental_id": "507f1f77bcf86cd799439320"},
+                {"id": "507f1f77bcf86cd799439319", "type": "credit", "amount": 100, "currency": "USD",
+                 "created_at": "2025-01-20T09:00:00.000Z", "rental_id": None}]
+ADMIN_REFUSALS = {FORBIDDEN: "Only administrators can do this", NOT_FOUND: "User not found"}
+DISABLE_USER_REFUSALS = {**ADMIN_REFUSALS, CONFLICT: "You cannot disable your own account"}
+
+# --- Any operation's refusals, by code (the document's shared error answers) ----------------------
+
+ERROR_MESSAGES = {
+    VALIDATION_FAILED: "Validation failed: name must be at most 100 characters",
+    UNAUTHENTICATED: "Authentication required: send Authorization: Bearer <token>",
+    INSUFFICIENT_BALANCE: SHORT_BALANCE,
+    ACCOUNT_DISABLED: "This account is disabled",
+    NOT_FOUND: "Not found",
+    CONFLICT: "A conflict with the current state",
+    PAYLOAD_TOO_LARGE: "The request body is larger than the limit of 262144 bytes",
+    URI_TOO_LONG: "The URL is longer than the limit of 4096 bytes",
+    RATE_LIMITED: "Too many requests. Try again in 42 seconds.",
+}
+VALIDATION_DETAILS = [{"field": "name", "message": "must be at most 100 characters"}]

@@ -7,9 +7,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from core.extensions import db
 
-# Values bound in one statement, under SQLite's limit (32766) and PostgreSQL's (65535).
-BOUND_VALUES_MAX = 30_000
-
 
 def _insert(model, executor):
     # A Session or a Connection: a job records itself on a connection of its own.
@@ -23,17 +20,22 @@ def _insert(model, executor):
 
 def insert_missing(model, rows: Sequence[dict], unique_columns: Iterable[str], session=None) -> int:
     """Insert ``rows`` (dicts of column values, every row the same columns), skipping each one whose
-    ``unique_columns`` exist; returns how many were inserted. One statement however many rows."""
+    ``unique_columns`` exist; returns how many were inserted.
+
+    Sent as an executemany that SQLAlchemy turns into multi-row INSERTs (1,000 rows a statement, the
+    statement compiled once), so the cost per row stays small and the statements per row constant.
+    """
     if not rows:
         return 0
     session = session or db.session
-    per_statement = max(1, BOUND_VALUES_MAX // len(rows[0]))
-    inserted = 0
-    for start in range(0, len(rows), per_statement):
-        statement = _insert(model, session).values(list(rows[start:start + per_statement])).on_conflict_do_nothing(
-            index_elements=list(unique_columns))
-        inserted += session.execute(statement).rowcount
-    return inserted
+    unique_columns = list(unique_columns)
+    table = model.__table__
+    statement = (
+        _insert(table, session).on_conflict_do_nothing(index_elements=unique_columns)
+        # The rows inserted come back; psycopg gives no row count for a multi-row INSERT.
+        .returning(table.c[unique_columns[0]])
+    )
+    return len(session.execute(statement, list(rows)).all())
 
 
 def upsert(model, row: dict, unique_columns: Iterable[str], update: dict, session=None) -> None:

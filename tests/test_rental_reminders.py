@@ -295,3 +295,92 @@ def test_a_rental_in_the_renters_default_pool_reaches_the_renter_only(app, api, 
     clock.set(END)
     tick()
     assert received(app) == [("joe_user", "rental.expired")]
+
+
+# --- Cost ---------------------------------------------------------------------------------------------
+
+def test_reminders_cost_as_many_statements_for_twenty_rentals_as_for_one(app, api, clock, run_jobs, make_user):
+    """The check and the dispatch work in batches: no statement per rental or per notification."""
+    from sqlalchemy import event
+
+    names = [f"node-{i}" for i in range(21)]
+    server_ids = make_servers(app, [server_record(name, prices={"7": "70.00"}) for name in names])
+    people = [make_user(f"renter_{i}", balance_cents=100_00) for i in range(21)]
+    rent(api, people[0], server_ids[names[0]])  # due first, alone
+    clock.advance(days=1)
+    for person, name in zip(people[1:], names[1:]):  # due a day later, together
+        rent(api, person, server_ids[name])
+
+    def statements_of_a_tick() -> int:
+        executed = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: executed.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            run_jobs()
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(executed)
+
+    clock.set(END - timedelta(hours=72))
+    one = statements_of_a_tick()
+    clock.advance(days=1)
+    twenty = statements_of_a_tick()
+
+    assert len(received(app)) == 21
+    assert one == twenty
+
+
+# --- Rentals made before the upgrade ------------------------------------------------------------------
+
+def test_the_upgrade_gives_rentals_not_ended_their_next_mark_and_sends_nothing_late(tmp_path, monkeypatch):
+    """Marks that passed before the upgrade are not sent; the next one is, and ended rentals wait for nothing."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import MIGRATIONS_DIR, create_app
+
+    monkeypatch.setenv("REMINDER_HOURS", "72,24")
+    old = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "AUTO_MIGRATE": False,
+                      "TESTING": True, "SECRET_KEY": "test-secret", "JOBS_DB": str(tmp_path / "jobs.sqlite3")})
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    rentals = {  # rental_end of each, relative to the upgrade
+        "in 10 days": now + timedelta(days=10),
+        "in 2 days": now + timedelta(days=2),  # its 72-hour mark passed: the 24-hour one is next
+        "expired an hour ago": now - timedelta(hours=1),  # held: its end is next
+        "ended a week ago": now - timedelta(days=7),
+    }
+    with old.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="0006")
+        db.session.execute(text(
+            "INSERT INTO users (id, username, alias, password_hash, balance_cents, is_admin, created_at) "
+            "VALUES ('u', 'old', '', 'x', 0, 0, :now)"), {"now": now})
+        db.session.execute(text(
+            "INSERT INTO pools (id, owner_id, name, description, is_default, settings, created_at, updated_at) "
+            "VALUES ('p', 'u', 'Default', '', 1, '{}', :now, :now)"), {"now": now})
+        db.session.execute(text(
+            "INSERT INTO servers (id, name, country, region, city, datacenter, model, is_vm, category, featured, "
+            "popularity_rank, setup_time_minutes, cpu_model, cpu_cores, cpu_threads, cpu_score, cpu_score_type, "
+            "ram_gb, ram_type, ram_speed_mhz, disks, total_storage_gb, disk_summary, bandwidth_mbps, "
+            "traffic_unlimited, ipv4_count, ipv6_enabled, min_price_per_day_millicents, created_at, updated_at) "
+            "VALUES ('s', 'n', 'US', 'r', 'c', 'd', 'm', 0, 'compute', 0, 1, 1, 'c', 1, 1, 1, 'passmark', 1, "
+            "'DDR4', 1, '[]', 1, '', 1, 1, 1, 1, 1, :now, :now)"), {"now": now})
+        for name, end in rentals.items():
+            db.session.execute(text(
+                "INSERT INTO rentals (id, user_id, server_id, pool_id, rental_start, rental_end, hold_days, "
+                "hold_until, amount_cents, created_at) VALUES (:id, 'u', 's', 'p', :start, :end, 2, :hold, 1, :start)"),
+                {"id": name, "start": end - timedelta(days=30), "end": end, "hold": end + timedelta(days=2)})
+        db.session.commit()
+
+        upgrade(directory=MIGRATIONS_DIR)
+
+        next_marks = dict(db.session.execute(select(Rental.id, Rental.next_event_at)).all())
+        db.engine.dispose()
+    utc = timezone.utc
+    assert next_marks == {
+        "in 10 days": (now + timedelta(days=7)).replace(tzinfo=utc),
+        "in 2 days": (now + timedelta(days=1)).replace(tzinfo=utc),
+        "expired an hour ago": (now + timedelta(days=2, hours=-1)).replace(tzinfo=utc),
+        "ended a week ago": None,
+    }

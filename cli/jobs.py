@@ -15,8 +15,9 @@ jobs = AppGroup("jobs", help="The job queue: reminders, dispatching events, and 
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Jobs run at once, each in a thread (default JOBS_WORKERS, 2).")
 def worker(workers: int | None) -> None:
-    """Run jobs as they come and every periodic check on time, until stopped (SIGTERM or Ctrl-C
-    finish the jobs being run first). Run one or more per install; they share the queue."""
+    """Run jobs as they come and every periodic check on time, until stopped: SIGINT (Ctrl-C) once
+    the jobs in hand are finished, SIGTERM at once (a job cut short is run again by the next worker).
+    Run one or more per install; they share the queue."""
     queue = current_app.extensions["jobs"]
     workers = workers or current_app.config["JOBS_WORKERS"]
     # What each job did and every failure, one line each, on standard error (journald, a log file).

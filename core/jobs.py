@@ -45,10 +45,10 @@ from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_SCHEDULED
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
-from core.config import ConfigurationError
+from core.config import ConfigurationError, without_password
 from core.extensions import db
 from core.timeutil import utcnow
-from core.upsert import upsert
+from core.bulk import upsert
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ class JobQueue:
 
     def describe_storage(self) -> str:
         if isinstance(self.huey, RedisHuey):
-            return f"Redis ({self.app.config['REDIS_URL']}), queue {self.huey.name}"
+            return f"Redis ({without_password(self.app.config['REDIS_URL'])}), queue {self.huey.name}"
         return f"SQLite ({self.app.config['JOBS_DB']}), queue {self.huey.name}"
 
     # Binding ----------------------------------------------------------------------------------------
@@ -300,10 +300,9 @@ class JobQueue:
 
     def enqueue(self, func_or_name, *args) -> None:
         name = func_or_name if isinstance(func_or_name, str) else job_name(func_or_name)
-        wrapper = self._wrappers.get(name)
-        if wrapper is None:
+        if name not in self.specs:
             raise LookupError(f"{name} is not a job (declare it with @jobs.task)")
-        self.huey.enqueue(wrapper.s(*args))
+        self.huey.enqueue(self._wrappers[name].s(*args))
 
     def depth(self) -> QueueDepth:
         running = db.session.scalar(select(func.count()).select_from(RunningJob))
@@ -396,10 +395,6 @@ class JobQueue:
                                "".join(traceback.format_exception(error)) if error else "", self._attempts(task))
             db.session.commit()
 
-    def retry(self, name: str, args: list) -> None:
-        """Queue a failed job again, with all its attempts."""
-        self.enqueue(name, *args)
-
     # Running the queue ------------------------------------------------------------------------------
 
     def run_now(self, task) -> Outcome:
@@ -438,7 +433,7 @@ class JobQueue:
 
         beat()
         if recovered := self.recover_orphans():
-            done(Outcome("tick", "recovered", f"{recovered} job(s) whose worker had stopped, queued again"))
+            done(Outcome("tick", "recovered", f"{recovered} job(s) taken back from workers that had stopped"))
         for name in self.checks:
             done(self.run_now(self._wrappers[f"check:{name}"].s()))
         for _ in range(TICK_JOBS_MAX):
@@ -453,8 +448,9 @@ class JobQueue:
         return outcomes
 
     def run_worker(self, workers: int) -> None:
-        """A Huey consumer (``workers`` threads, with the periodic checks) and a heartbeat, until
-        SIGTERM or SIGINT; jobs being run are finished first."""
+        """A Huey consumer (``workers`` threads, with the periodic checks) and a heartbeat. SIGINT
+        stops it once the jobs in hand are finished; SIGTERM stops it at once (a job cut short is
+        run again by the next worker, as when a worker is killed); SIGHUP restarts it."""
         heartbeat = _Heartbeat(self)
         heartbeat.beat()
         consumer = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)

@@ -23,7 +23,7 @@ from core import jobs
 from core.extensions import db
 from core.ids import new_id
 from core.timeutil import utcnow
-from core.upsert import insert_missing
+from core.bulk import insert_missing
 from models import Event
 from services.atomic import write_transaction
 

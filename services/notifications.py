@@ -12,7 +12,7 @@ from core.extensions import db
 from core.ids import new_id
 from core.limits import ROLE_ADMIN, ROLE_OWNER
 from core.timeutil import utcnow
-from core.upsert import insert_missing
+from core.bulk import insert_missing
 from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 
-from core import jobs
+from core import bulk, jobs
 from core.extensions import db
 from core.timeutil import isoformat, utcnow
 from models import Rental, Server
@@ -29,10 +29,6 @@ from services.notification_texts import RENTAL_ENDED, RENTAL_ENDING_SOON, RENTAL
 
 # Rentals handled in one transaction by the check: its statements are per batch, not per rental.
 CHECK_BATCH = 500
-# One statement for a whole batch (an executemany of the table's own UPDATE, compiled once).
-_rentals = Rental.__table__
-_SET_NEXT_EVENT_AT = (update(_rentals).where(_rentals.c.id == bindparam("rental_id"))
-                      .values(next_event_at=bindparam("next")))
 
 
 @dataclass(frozen=True)
@@ -103,17 +99,16 @@ def check_rentals() -> dict:
             ).all()
             if not due:
                 break
-            new_events, next_marks, released = [], [], []
+            new_events, next_marks, released = [], {}, []
             for rental in due:
                 mark = due_mark(rental.rental_end, rental.hold_until, hours, now)
                 if mark is not None:
                     new_events.append(_event(mark, rental, now))
                     if mark.event == RENTAL_ENDED:
                         released.append(rental.server_id)
-                next_marks.append({"rental_id": rental.id,
-                                   "next": next_event_at(rental.rental_end, rental.hold_until, hours, now)})
+                next_marks[rental.id] = next_event_at(rental.rental_end, rental.hold_until, hours, now)
             added = events.emit_many(new_events)
-            db.session.execute(_SET_NEXT_EVENT_AT, next_marks)
+            bulk.update_column(Rental, "id", "next_event_at", next_marks)
             if released:
                 # As rentals.sweep does; a server rented again since is reserved until later and stays so.
                 counts["released"] += db.session.execute(

@@ -38,7 +38,7 @@ from app import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
 from core.timeutil import truncate_to_milliseconds, utcnow  # noqa: E402
-from models import Event, Membership, Notification, Pool, Rental, Server, User  # noqa: E402
+from models import Event, Membership, Notification, Pool, Rental, User  # noqa: E402
 from services import demo, inventory  # noqa: E402
 from services.rental_lifecycle import next_event_at  # noqa: E402
 

@@ -33,7 +33,7 @@ import socket
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import wraps
 from pathlib import Path
@@ -45,10 +45,10 @@ from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_SCHEDULED
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
+from core.bulk import upsert
 from core.config import ConfigurationError, without_password
 from core.extensions import db
 from core.timeutil import utcnow
-from core.bulk import upsert
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)

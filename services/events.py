@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import select, update
 
 from core import jobs
+from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import new_id
 from core.timeutil import utcnow
-from core.bulk import insert_missing
 from models import Event
 from services.atomic import write_transaction
 

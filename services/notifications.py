@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import new_id
 from core.limits import ROLE_ADMIN, ROLE_OWNER
 from core.timeutil import utcnow
-from core.bulk import insert_missing
 from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
 

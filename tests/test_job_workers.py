@@ -26,7 +26,7 @@ from app import create_app
 from core import jobs
 from core.extensions import db
 from core.timeutil import set_clock
-from models import Event, FailedJob, Notification, Rental, RunningJob, Server, User, WorkerHeartbeat
+from models import Event, FailedJob, Notification, Rental, RunningJob, Server, WorkerHeartbeat
 from services import wallet
 from services.rental_lifecycle import check_rentals
 from services.events import dispatch_events

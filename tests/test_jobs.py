@@ -5,7 +5,6 @@ saying whether a worker is alive.
 
 Time moves with the ``clock`` fixture: Huey reads the app's clock, so retries come due as it moves.
 """
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -1,7 +1,6 @@
 """The admin jobs page: the periodic checks' last runs and results, the queue's depth, the workers,
 and the failed jobs with their errors and a Retry button (htmx and a plain form). Administrators only."""
 import html
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import config, request_log
+from core import config, jobs, request_log
 from core.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -15,6 +15,7 @@ MIGRATIONS_DIR = str(ROOT / "migrations")
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"))
     app.config.from_mapping(config.from_environment(app.instance_path))
+    app.config.from_mapping(jobs.config_from_environment(app.instance_path))
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     if test_config:
         app.config.update(test_config)
@@ -46,6 +47,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
                      render_item=render_migration_type)
+    import services.time_driven  # noqa: F401  (every job, periodic check and event consumer, before binding them)
+
+    jobs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "web.login"

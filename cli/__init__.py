@@ -5,6 +5,7 @@
 - ``wallet credit USERNAME DOLLARS``
 - ``servers import FILE.json``
 - ``rentals sweep``
+- ``jobs worker [--workers N]``, ``jobs tick``, ``jobs status``
 - ``seed-demo [--servers N] [--fresh]``
 """
 from flask import Flask
@@ -12,10 +13,11 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from cli.demo import seed_demo_command
+    from cli.jobs import jobs
     from cli.rentals import rentals
     from cli.servers import servers
     from cli.users import users
     from cli.wallet import wallet
 
-    for command in (users, wallet, servers, rentals, seed_demo_command):
+    for command in (users, wallet, servers, rentals, jobs, seed_demo_command):
         app.cli.add_command(command)

@@ -1,6 +1,9 @@
 """The data model of the whole product, one module per aggregate."""
 from models.audit import AuditEvent
+from models.event import Event
+from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
+from models.notification import AnnouncementRead, Notification
 from models.pool import Membership, Pool
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
@@ -8,16 +11,23 @@ from models.token import ApiToken
 from models.user import User
 
 __all__ = [
+    "AnnouncementRead",
     "AuditEvent",
     "ApiToken",
+    "Event",
+    "FailedJob",
     "IdempotencyRecord",
     "LoginSession",
     "Membership",
+    "Notification",
+    "PeriodicCheck",
     "Pool",
     "Rental",
+    "RunningJob",
     "Server",
     "ServerDiskType",
     "ServerPrice",
     "Transaction",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -1,7 +1,7 @@
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -21,6 +21,9 @@ class Rental(db.Model):
     __table_args__ = (
         Index("ix_rentals_user_hold", "user_id", "hold_until"),
         Index("ix_rentals_pool_hold", "pool_id", "hold_until"),
+        # Only rentals with something still to come: the ended ones (null) never take space in it.
+        Index("ix_rentals_next_event", "next_event_at", sqlite_where=text("next_event_at IS NOT NULL"),
+              postgresql_where=text("next_event_at IS NOT NULL")),
         CheckConstraint("amount_cents >= 0", name="ck_rentals_amount_not_negative"),
     )
 
@@ -35,6 +38,9 @@ class Rental(db.Model):
     hold_until: Mapped[datetime] = mapped_column(UTCDateTime)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the rental's next reminder or change of state is due (services.rental_lifecycle); null once
+    # it has ended. The periodic check reads only the rentals due, through this column's index.
+    next_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
     server = relationship("Server")

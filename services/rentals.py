@@ -23,7 +23,7 @@ from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, marketplace, pools, wallet
+from services import audit, marketplace, pools, rental_lifecycle, wallet
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -151,6 +151,7 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
         rental = Rental(id=new_id(), user_id=user.id, server_id=server_id, pool_id=target_pool_id,
                         rental_start=now, rental_end=rental_end, hold_days=hold_days, hold_until=hold_until,
                         amount_cents=price_cents, created_at=now)
+        rental_lifecycle.schedule(rental, now)
         db.session.add(rental)
         db.session.flush()
         transaction = wallet.debit(user.id, price_cents, wallet.RENTAL, rental.id, now)
@@ -197,6 +198,7 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
         rental.rental_end = rental.rental_end + timedelta(days=additional_days)
         rental.hold_until = rental.rental_end + timedelta(days=rental.hold_days)
         rental.amount_cents = rental.amount_cents + price_cents
+        rental_lifecycle.schedule(rental, now)  # a new period: its own reminders
         db.session.execute(
             update(Server).where(Server.id == rental.server_id).values(reserved_until=rental.hold_until),
             execution_options={"synchronize_session": False},

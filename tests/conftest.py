@@ -53,6 +53,8 @@ def app(database_url, tmp_path):
         "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
+        "JOBS_DB": str(tmp_path / "jobs.sqlite3"),  # each test its own job queue
+        "REDIS_URL": None,
     })
     app.test_client_class = DocumentedErrorsClient
     yield app
@@ -68,6 +70,17 @@ def clock():
     set_clock(fixed)
     yield fixed
     set_clock(None)
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run what ``flask jobs tick`` runs (every periodic check, then every job due) and return what
+    each did."""
+    def run():
+        with app.app_context():
+            return app.extensions["jobs"].tick()
+
+    return run
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ ADMIN_PAGES = {
     "admin": lambda world: "/admin",
     "admin, new server": lambda world: "/admin/servers/new",
     "admin, one server": lambda world: f"/admin/servers/{world.server_id}",
+    "admin, jobs": lambda world: "/admin/jobs",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",

@@ -1,0 +1,118 @@
+"""What each event says to the people it concerns, written in one place per event: the title, the
+message (with the dates and what to do), the link to the page where it is done, and the severity.
+In-app notifications use it, and so does the email of a notification (subject = title).
+
+A text is a function of the event, registered for its type; it reads only the event's own ``data``
+(written when the event was emitted), so it says what was true then and costs no query:
+
+    @writes("wallet.credited")
+    def _wallet_credited(event: Event) -> NotificationText:
+        return NotificationText("Your wallet was credited", f"...{event.data['amount']}...", "/wallet", SUCCESS)
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from core.timeutil import parse_timestamp
+from models import Event
+
+INFO = "INFO"
+WARNING = "WARNING"
+ERROR = "ERROR"
+SUCCESS = "SUCCESS"
+
+RENTAL_ENDING_SOON = "rental.ending_soon"
+RENTAL_EXPIRED = "rental.expired"
+RENTAL_ENDED = "rental.ended"
+
+
+@dataclass(frozen=True)
+class NotificationText:
+    title: str
+    message: str
+    link: str | None  # path of the page to act on
+    severity: str = INFO
+
+
+_writers: dict[str, Callable[[Event], NotificationText]] = {}
+
+
+def writes(event_type: str):
+    """Register the text of ``event_type``'s notification."""
+    def register(func: Callable[[Event], NotificationText]):
+        _writers[event_type] = func
+        return func
+    return register
+
+
+def text_for(event: Event) -> NotificationText:
+    writer = _writers.get(event.type)
+    if writer is None:
+        # An event nobody has written words for yet still reaches its people, plainly.
+        return NotificationText(event.type.replace(".", ": ").replace("_", " ").capitalize(), "", None)
+    return writer(event)
+
+
+def has_text(event_type: str) -> bool:
+    return event_type in _writers
+
+
+def when(value: str | datetime) -> str:
+    """``2025-01-28T22:00:00.000Z`` -> ``28 Jan 2025, 22:00 UTC``, as the pages show times."""
+    moment = parse_timestamp(value) if isinstance(value, str) else value.astimezone(timezone.utc)
+    return moment.strftime("%d %b %Y, %H:%M UTC")
+
+
+def _hours(hours: int) -> str:
+    if hours % 24 == 0 and hours >= 48:
+        return f"{hours // 24} days"
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+# --- Rentals --------------------------------------------------------------------------------------
+
+def _rental_link(event: Event) -> str:
+    return f"/rentals/{event.data['rental_id']}"
+
+
+@writes(RENTAL_ENDING_SOON)
+def _rental_ending_soon(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['server_name']} ends in {_hours(data['hours'])}",
+        f"The rental of {data['server_name']} ends on {when(data['rental_end'])}. Extend it before then to "
+        f"keep the server running. Otherwise it is held for you for {_days(data['hold_days'])}, until "
+        f"{when(data['hold_until'])}, and then released.",
+        _rental_link(event),
+        WARNING,
+    )
+
+
+@writes(RENTAL_EXPIRED)
+def _rental_expired(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['server_name']} has expired",
+        f"The rental of {data['server_name']} ended on {when(data['rental_end'])}. The server is held for you "
+        f"until {when(data['hold_until'])}: extend the rental before then to keep it, or it is released "
+        f"to the marketplace.",
+        _rental_link(event),
+        ERROR,
+    )
+
+
+@writes(RENTAL_ENDED)
+def _rental_ended(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['server_name']} was released",
+        f"The rental of {data['server_name']} was not extended during its hold, which ended on "
+        f"{when(data['hold_until'])}. The server is back in the marketplace; rent it again there if you "
+        f"still need it.",
+        _rental_link(event),
+        INFO,
+    )

@@ -1,0 +1,96 @@
+"""In-app notifications: who hears of an event (``recipients``), whether they want to and how
+(``wants``), and the consumer of the outbox that makes one notification per event and recipient.
+
+The words come from ``services.notification_texts``; the pages and the API that show notifications
+read the ``notifications`` table.
+"""
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from core.bulk import insert_missing
+from core.extensions import db
+from core.ids import new_id
+from core.limits import ROLE_ADMIN, ROLE_OWNER
+from core.timeutil import utcnow
+from models import Event, Membership, Notification, Pool, User
+from services import events, notification_texts
+
+IN_APP = "in_app"
+EMAIL = "email"
+CHANNELS = (IN_APP, EMAIL)
+STATUS_UPDATE = "STATUS_UPDATE"
+
+
+def wants(user: User, event_type: str, channel: str) -> bool:
+    """Whether ``user`` wants to hear of ``event_type`` through ``channel`` (``in_app`` or ``email``).
+
+    Everyone hears of everything until users have notification preferences; then this is the one
+    place that reads them.
+    """
+    return True
+
+
+def recipients(event: Event) -> list[str]:
+    """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
+    pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
+    subject first."""
+    return recipients_of([event])[event.id]
+
+
+def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
+    """``recipients`` of every event of a batch, in two queries whatever its size."""
+    pool_ids = {event.pool_id for event in batch if event.subject_type == "rental" and event.pool_id}
+    pools = {}
+    if pool_ids:
+        pools = {pool.id: pool for pool in db.session.execute(
+            select(Pool.id, Pool.owner_id, Pool.is_default).where(Pool.id.in_(pool_ids))).all()}
+
+    def shared_pool(event: Event):
+        """The event's pool when it is not its subject's own default pool (which concerns nobody else)."""
+        pool = pools.get(event.pool_id) if event.subject_type == "rental" else None
+        if pool is None or (pool.is_default and pool.owner_id == event.user_id):
+            return None
+        return pool
+
+    shared = {pool.id for event in batch if (pool := shared_pool(event)) is not None}
+    managers: dict[str, list[str]] = {}
+    if shared:
+        for pool_id, user_id in db.session.execute(
+            select(Membership.pool_id, Membership.user_id)
+            .where(Membership.pool_id.in_(shared), Membership.is_authorized.is_(True),
+                   Membership.role.in_((ROLE_OWNER, ROLE_ADMIN)))
+            .order_by(Membership.pool_id, Membership.role.desc(), Membership.joined_at, Membership.user_id)
+        ).all():
+            managers.setdefault(pool_id, []).append(user_id)
+    found = {}
+    for event in batch:
+        people = [event.user_id]
+        if (pool := shared_pool(event)) is not None:
+            people += [pool.owner_id, *managers.get(pool.id, ())]
+        found[event.id] = list(dict.fromkeys(people))
+    return found
+
+
+@events.consumer
+def notify_in_app(batch: Sequence[Event]) -> int:
+    """One notification per event and recipient who wants it in the app; a second dispatch of the same
+    event adds nothing (unique per event and user)."""
+    people = recipients_of(batch)
+    users = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_({user_id for ids in people.values() for user_id in ids})))}
+    now = utcnow()
+    rows = []
+    for event in batch:
+        text = notification_texts.text_for(event)
+        for user_id in people[event.id]:
+            user = users.get(user_id)
+            if user is None or not wants(user, event.type, IN_APP):
+                continue  # the account is gone, or its owner does not want these
+            rows.append({
+                "id": new_id(), "user_id": user_id, "event_id": event.id, "event": event.type,
+                "type": STATUS_UPDATE, "severity": text.severity, "title": text.title, "message": text.message,
+                "link": text.link, "data": event.data, "is_public": False, "is_global": False, "expires_at": None,
+                "created_at": now, "updated_at": now, "read_at": None,
+            })
+    return insert_missing(Notification, rows, ["event_id", "user_id"])

@@ -24,6 +24,7 @@ LOGIN_TOKEN_DAYS = 30
 # every browser session (without remember-me the cookie also ends when the browser closes).
 LOGIN_SESSION_DAYS = 30
 IP_MAX = 45  # the longest text form of an IPv6 address
+EMAIL_MAX = 254  # the longest address SMTP carries (RFC 5321 path limit less the angle brackets)
 USER_AGENT_MAX = 255  # what a browser session keeps of the User-Agent it was opened with
 TOKEN_LIFETIME_CHOICES = (7, 30, 90, 365)  # days; 0 on the tokens page means "never expires"
 

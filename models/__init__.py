@@ -8,7 +8,7 @@ from models.pool import Membership, Pool
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
-from models.user import User
+from models.user import LoginAddress, User
 
 __all__ = [
     "AnnouncementRead",
@@ -17,6 +17,7 @@ __all__ = [
     "Event",
     "FailedJob",
     "IdempotencyRecord",
+    "LoginAddress",
     "LoginSession",
     "Membership",
     "Notification",

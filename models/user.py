@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Index, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.limits import ALIAS_MAX, USERNAME_MAX
+from core.limits import ALIAS_MAX, EMAIL_MAX, IP_MAX, USERNAME_MAX
 from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
 
@@ -24,6 +24,13 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set by an administrator: the account's tokens and sessions are refused until it is cleared.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where notifications are emailed once verified; unique without regard to case when set.
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # {"<event type>": {"email": bool, "in_app": bool}}; an event missing here has the defaults.
+    notification_preferences: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    # Warn (wallet.low_balance) when the balance falls under this; None: only the renewals rule.
+    low_balance_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
 
     # Not a column: the key of the browser session this object was loaded for or logged into
     # (``services.sessions``). Flask-Login keeps ``get_id()`` in the session and remember cookies,
@@ -51,5 +58,19 @@ class User(db.Model):
         return {"id": self.id, "username": self.username, "alias": self.alias}
 
 
-# Usernames are unique without regard to case.
+# Usernames are unique without regard to case, and so are email addresses.
 Index("uq_users_username_lower", func.lower(User.username), unique=True)
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
+
+
+class LoginAddress(db.Model):
+    """An address a user has logged in from: a login from one not seen before is worth telling them of."""
+
+    __tablename__ = "user_login_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "ip", name="uq_user_login_addresses_user_ip"),)
+
+    id: Mapped[str] = id_column()
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ip: Mapped[str] = mapped_column(String(IP_MAX))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,8 +38,8 @@ How it stays fast (``models/server.py`` has the indexes): each order has an inde
 walks in order, and every filter is a condition on columns of the default order's index (disk types
 and durations as the precomputed ``disk_type_bits`` and ``durations_key``), so neither a page nor
 the count reads a table row it does not return. Filters never pick an index of their own (see
-``_unindexed``). One page costs three statements whatever its size: the count, the page, and the
-page's prices.
+``_unindexed``). One page costs two statements whatever its size: the count and the page (each
+server's prices are shown from ``servers.pricing``, written with them).
 """
 import math
 import re
@@ -53,7 +53,15 @@ from sqlalchemy import BigInteger, ColumnElement, bindparam, exists, false, func
 from sqlalchemy.sql import operators
 
 from core.extensions import db
-from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
+from core.limits import (
+    BIGINT_COLUMN_MAX,
+    CPU_SCORE_TYPES,
+    DISK_TYPES,
+    DURATION_DAYS_MAX,
+    INT_COLUMN_MAX,
+    RAM_TYPES,
+    SERVER_CATEGORIES,
+)
 from core.numbers import InvalidNumber, parse_number, parse_whole_number, trimmed
 from core.timeutil import utcnow
 from models import Server, ServerPrice
@@ -83,8 +91,6 @@ _ORDER_AFTER_PRICE = (DEFAULT_ORDER[0], DEFAULT_ORDER[1], DEFAULT_ORDER[3])
 NEVER_RESERVED = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 MILLICENTS_PER_DOLLAR = 100_000
-INTEGER_MAX = 2**31 - 1
-BIGINT_MAX = 2**63 - 1
 
 _TRUE = ("true", "1")
 _FALSE = ("false", "0")
@@ -235,7 +241,7 @@ def parse_filters(args) -> MarketplaceFilters:
 def _at_least(column, minimum: Decimal) -> ColumnElement[bool]:
     """``column >= minimum`` for a whole-number column; a minimum no stored value can reach matches nothing
     (rather than overflowing the column's type in the comparison)."""
-    column_max = BIGINT_MAX if isinstance(column.type, BigInteger) else INTEGER_MAX
+    column_max = BIGINT_COLUMN_MAX if isinstance(column.type, BigInteger) else INT_COLUMN_MAX
     if minimum > column_max:
         return false()
     return _unindexed(column) >= math.ceil(minimum)
@@ -254,8 +260,8 @@ def _traffic_at_least(minimum: Decimal) -> ColumnElement[bool]:
 def _millicents_floor(dollars: Decimal) -> int:
     """The largest whole number of millicents not above ``dollars``; per-day prices are stored rounded
     up, so comparing the two never lets a dearer server through."""
-    if dollars >= Decimal(BIGINT_MAX) / MILLICENTS_PER_DOLLAR:
-        return BIGINT_MAX
+    if dollars >= Decimal(BIGINT_COLUMN_MAX) / MILLICENTS_PER_DOLLAR:
+        return BIGINT_COLUMN_MAX
     with localcontext() as context:
         context.rounding = ROUND_FLOOR  # rounding down keeps the floor exact however many digits
         return int((dollars * MILLICENTS_PER_DOLLAR).to_integral_value())
@@ -363,12 +369,24 @@ def _total(filters: MarketplaceFilters, conditions: list[ColumnElement[bool]], n
     return db.session.scalar(select(func.count()).select_from(Server).where(*conditions))
 
 
-def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None
-           ) -> tuple[list[tuple[Server, dict[int, int]]], int]:
+# What a page reads of each server: what the browse object shows (``pricing`` included, stored with
+# the server) and the keys of every order, to put the page back in order.
+BROWSE_COLUMNS = tuple(
+    Server.__table__.c[name] for name in (
+        "id", "name", "country", "region", "city", "datacenter", "model", "is_vm", "category", "featured",
+        "popularity_rank", "setup_time_minutes", "cpu_model", "cpu_cores", "cpu_threads", "cpu_score",
+        "cpu_score_type", "ram_gb", "ram_type", "ram_speed_mhz", "disks", "total_storage_gb", "disk_summary",
+        "bandwidth_mbps", "traffic_tb", "traffic_unlimited", "ipv4_count", "ipv6_enabled", "pricing",
+        "min_price_per_day_millicents",
+    )
+)
+
+
+def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None) -> tuple[list, int]:
     """One page of the servers for rent that match ``filters``, in marketplace order, with the total.
 
-    Each server comes with its prices as ``{days: cents}`` (for ``inventory.server_to_dict``), all
-    loaded in one query for the page.
+    The servers are rows of ``BROWSE_COLUMNS`` (attributes named as ``Server``'s), not ``Server``
+    objects: a page is read, shown and forgotten, and building objects for it cost more than the query.
     """
     now = now or utcnow()
     if filters.sort in ("price_per_day", "-price_per_day"):
@@ -380,15 +398,14 @@ def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None
     # The page's ids come from the order's index alone (however deep the offset, no table row is read
     # to be skipped); only those servers are read, and put back in order here.
     ids = select(Server.id).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset).subquery()
-    servers = sorted(db.session.scalars(select(Server).join(ids, Server.id == ids.c.id)), key=_sort_key(order))
-    prices = prices_by_server([server.id for server in servers])
-    return [(server, prices[server.id]) for server in servers], total
+    rows = db.session.execute(select(*BROWSE_COLUMNS).join(ids, Server.id == ids.c.id)).all()
+    return sorted(rows, key=_sort_key(order)), total
 
 
 def _sort_key(order):
-    """A Python sort key for servers equal to ``order`` (numbers and flags in either direction, then the id)."""
+    """A Python sort key for servers (or rows) equal to ``order`` (numbers and flags in either direction, then the id)."""
     terms = [(expression.element.key, expression.modifier is operators.desc_op) for expression in order]
 
-    def key(server: Server) -> tuple:
+    def key(server) -> tuple:
         return tuple(-getattr(server, name) if descending else getattr(server, name) for name, descending in terms)
     return key

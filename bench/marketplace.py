@@ -32,11 +32,10 @@ from sqlalchemy import func, select  # noqa: E402
 from app import create_app  # noqa: E402
 from cli import demo_data  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.money import format_cents  # noqa: E402
 from core.timeutil import utcnow  # noqa: E402
 from models import Server, User  # noqa: E402
 from services import tokens  # noqa: E402
-from services.inventory import format_bandwidth, price_tiers  # noqa: E402
+from services.inventory import format_bandwidth  # noqa: E402
 
 AVAILABLE = "AVAILABLE"  # replaced by the condition the app uses on the database at hand
 AVAILABLE_SQL = {"sqlite": "coalesce(reserved_until, :epoch) <= :now",
@@ -45,7 +44,7 @@ ORDER = "featured DESC, popularity_rank, min_price_per_day_millicents, id"
 COLUMNS = ("id, name, country, region, city, datacenter, model, is_vm, category, featured, popularity_rank, "
            "setup_time_minutes, cpu_model, cpu_cores, cpu_threads, cpu_score, cpu_score_type, ram_gb, ram_type, "
            "ram_speed_mhz, disks, total_storage_gb, disk_summary, bandwidth_mbps, traffic_tb, traffic_unlimited, "
-           "ipv4_count, ipv6_enabled")
+           "ipv4_count, ipv6_enabled, pricing")
 ALL_AVAILABLE = ("SELECT (SELECT count(*) FROM servers) - "
                  "(SELECT count(*) FROM servers WHERE reserved_until > :now)")
 
@@ -91,9 +90,10 @@ def bearer_token(app) -> str:
 
 
 class Floor:
-    """The same answer from hand-written SQL on the DBAPI connection (the statements the app sends,
-    less SQLAlchemy), built with plain dicts and serialised with json.dumps: what is left is the
-    app's own cost (Flask, the token check, the ORM, SQLAlchemy's statement building)."""
+    """The same answer from hand-written SQL on the DBAPI connection (the two statements the app
+    sends, less SQLAlchemy: the count, and the page with each server's stored pricing), built with
+    plain dicts and serialised with json.dumps: what is left is the app's own cost (Flask, the token
+    check, SQLAlchemy's statement building and rows)."""
 
     def __init__(self, engine):
         self.raw = engine.raw_connection()
@@ -121,33 +121,26 @@ class Floor:
                               f"LIMIT {limit} OFFSET {offset}) AS page ON servers.id = page.id ORDER BY {outer_order}",
                       self.params)
         names = [column[0] for column in cursor.description]
-        rows = {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
-        ids = list(rows)
-        prices: dict[str, dict] = {server_id: {} for server_id in ids}
-        if ids:
-            marks = ", ".join(f":p{i}" for i in range(len(ids)))
-            self._execute(cursor,
-                          f"SELECT server_id, days, price_cents FROM server_prices WHERE server_id IN ({marks})",
-                          {f"p{i}": server_id for i, server_id in enumerate(ids)})
-            for server_id, days, cents in cursor.fetchall():
-                prices[server_id][days] = cents
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         cursor.close()
-        data = [_browse_object(rows[server_id], prices[server_id]) for server_id in ids]
+        data = [_browse_object(row) for row in rows]
         body = {"statusCode": 200, "message": "Available servers retrieved successfully", "data": data}
         return total, json.dumps(body).encode()
 
 
-def _browse_object(row: dict, prices: dict[int, int]) -> dict:
-    disks = json.loads(row["disks"]) if isinstance(row["disks"], str) else row["disks"]
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value  # SQLite keeps JSON as text
+
+
+def _browse_object(row: dict) -> dict:
+    disks = _json(row["disks"])
     traffic = row["traffic_tb"]
-    prices = dict(sorted(prices.items()))
     return {
         "id": row["id"], "name": row["name"], "country": row["country"], "region": row["region"],
         "city": row["city"], "datacenter": row["datacenter"], "model": row["model"], "is_vm": bool(row["is_vm"]),
         "category": row["category"], "featured": bool(row["featured"]), "popularity_rank": row["popularity_rank"],
         "setup_time_minutes": row["setup_time_minutes"],
-        "pricing": {"prices": {str(days): format_cents(cents) for days, cents in prices.items()},
-                    "price_tiers": price_tiers(prices)},
+        "pricing": _json(row["pricing"]),
         "specs": {
             "cpu": {"model": row["cpu_model"], "cores": row["cpu_cores"], "threads": row["cpu_threads"],
                     "score": row["cpu_score"], "score_type": row["cpu_score_type"]},

@@ -46,10 +46,12 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from datetime import datetime, timezone
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
-from sqlalchemy import BigInteger, ColumnElement, bindparam, exists, false, func, literal, or_, select, true
+from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, exists, false, func, literal, or_, select, true
 from sqlalchemy.sql import operators
 
 from core.extensions import db
@@ -290,7 +292,7 @@ def _price_conditions(filters: MarketplaceFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _conditions(filters: MarketplaceFilters, now: datetime) -> list[ColumnElement[bool]]:
+def _conditions(filters: MarketplaceFilters, now, dialect: str) -> list[ColumnElement[bool]]:
     conditions = []
     if filters.country is not None:
         conditions.append(Server.country == filters.country)
@@ -323,12 +325,14 @@ def _conditions(filters: MarketplaceFilters, now: datetime) -> list[ColumnElemen
         conditions.append(Server.traffic_unlimited == true())
     # SQLite tests a row's conditions in this order: the filters that leave out the most first, then
     # availability (nearly every server passes), and last the dearest tests.
-    return conditions + [available(now)] + _price_conditions(filters)
+    return conditions + [available(now, dialect)] + _price_conditions(filters)
 
 
-def available(now: datetime) -> ColumnElement[bool]:
-    """Listed when nobody holds the server: ``reserved_until`` unset or passed (``is_available``)."""
-    if db.session.get_bind().dialect.name == "sqlite":
+def available(now, dialect: str | None = None) -> ColumnElement[bool]:
+    """Listed when nobody holds the server: ``reserved_until`` unset or passed (``is_available``).
+
+    ``now``: a time or a parameter; ``dialect``: the database's, when not the session's."""
+    if (dialect or db.session.get_bind().dialect.name) == "sqlite":
         # Not "reserved_until IS NULL OR ...": given that, SQLite reads the reserved_until index
         # (nearly every server) and sorts, instead of walking the order's index.
         return func.coalesce(Server.reserved_until, literal(NEVER_RESERVED, Server.reserved_until.type)) <= now
@@ -358,17 +362,6 @@ def prices_by_server(server_ids: list[str]) -> dict[str, dict[int, int]]:
     return prices
 
 
-def _total(filters: MarketplaceFilters, conditions: list[ColumnElement[bool]], now: datetime) -> int:
-    """How many servers match: X-Total-Count."""
-    if filters == MarketplaceFilters(sort=filters.sort):
-        # Only availability: all servers less the reserved ones. Counting a whole table is cheap
-        # (SQLite counts the entries of each page), and few servers are reserved at any time.
-        reserved = select(func.count()).select_from(Server).where(Server.reserved_until > now)
-        everything = select(func.count()).select_from(Server)
-        return db.session.scalar(select(everything.scalar_subquery() - reserved.scalar_subquery()))
-    return db.session.scalar(select(func.count()).select_from(Server).where(*conditions))
-
-
 # What a page reads of each server: what the browse object shows (``pricing`` included, stored with
 # the server) and the keys of every order, to put the page back in order.
 BROWSE_COLUMNS = tuple(
@@ -380,32 +373,63 @@ BROWSE_COLUMNS = tuple(
         "min_price_per_day_millicents",
     )
 )
+_POSITION = {column.key: position for position, column in enumerate(BROWSE_COLUMNS)}
+# The moment a query is asked at, and its page, are parameters of statements built once per query.
+_NOW = bindparam("now", type_=Server.reserved_until.type)
+_LIMIT = bindparam("limit", type_=BigInteger)
+_OFFSET = bindparam("offset", type_=BigInteger)
+STATEMENT_CACHE_SIZE = 512
 
 
-def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None) -> tuple[list, int]:
-    """One page of the servers for rent that match ``filters``, in marketplace order, with the total.
+@dataclass(frozen=True)
+class _Statements:
+    count: Select
+    page: Select
+    order: tuple
 
-    The servers are rows of ``BROWSE_COLUMNS`` (attributes named as ``Server``'s), not ``Server``
-    objects: a page is read, shown and forgotten, and building objects for it cost more than the query.
-    """
-    now = now or utcnow()
+
+@lru_cache(maxsize=STATEMENT_CACHE_SIZE)
+def _statements(dialect: str, filters: MarketplaceFilters) -> _Statements:
+    """The count and page statements of a query, built once: building them (and SQLAlchemy's key for
+    its cache of compiled SQL) cost as much as running them on a cheap page. ``dialect`` is part of
+    the key since the availability condition differs by database."""
     if filters.sort in ("price_per_day", "-price_per_day"):
         order = (SORT_KEYS[filters.sort],) + _ORDER_AFTER_PRICE
     else:
         order = ((SORT_KEYS[filters.sort],) if filters.sort else ()) + DEFAULT_ORDER
-    conditions = _conditions(filters, now)
-    total = _total(filters, conditions, now)
+    conditions = _conditions(filters, _NOW, dialect)
+    if filters == MarketplaceFilters(sort=filters.sort):
+        # Only availability: all servers less the reserved ones. Counting a whole table is cheap
+        # (SQLite counts the entries of each page), and few servers are reserved at any time.
+        reserved = select(func.count()).select_from(Server).where(Server.reserved_until > _NOW)
+        everything = select(func.count()).select_from(Server)
+        count = select(everything.scalar_subquery() - reserved.scalar_subquery())
+    else:
+        count = select(func.count()).select_from(Server).where(*conditions)
     # The page's ids come from the order's index alone (however deep the offset, no table row is read
     # to be skipped); only those servers are read, and put back in order here.
-    ids = select(Server.id).where(*conditions).order_by(*order).limit(page.limit).offset(page.offset).subquery()
-    rows = db.session.execute(select(*BROWSE_COLUMNS).join(ids, Server.id == ids.c.id)).all()
-    return sorted(rows, key=_sort_key(order)), total
+    ids = select(Server.id).where(*conditions).order_by(*order).limit(_LIMIT).offset(_OFFSET).subquery()
+    page = select(*BROWSE_COLUMNS).join(ids, BROWSE_COLUMNS[0] == ids.c.id)
+    return _Statements(count, page, order)
 
 
-def _sort_key(order):
-    """A Python sort key for servers (or rows) equal to ``order`` (numbers and flags in either direction, then the id)."""
-    terms = [(expression.element.key, expression.modifier is operators.desc_op) for expression in order]
+def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None) -> tuple[list, int]:
+    """One page of the servers for rent that match ``filters``, in marketplace order, with the total
+    (X-Total-Count).
 
-    def key(server) -> tuple:
-        return tuple(-getattr(server, name) if descending else getattr(server, name) for name, descending in terms)
-    return key
+    The servers are rows of ``BROWSE_COLUMNS`` (attributes named as ``Server``'s), not ``Server``
+    objects: a page is read, shown and forgotten, and building objects for it cost more than the query.
+    """
+    connection = db.session.connection()
+    statements = _statements(connection.dialect.name, filters)
+    parameters = {"now": now or utcnow(), "limit": page.limit, "offset": page.offset}
+    total = connection.execute(statements.count, parameters).scalar_one()
+    rows = connection.execute(statements.page, parameters).all()
+    _put_in_order(rows, statements.order)
+    return rows, total
+
+
+def _put_in_order(rows: list, order: tuple) -> None:
+    """Sort rows as ``order`` says: one stable sort per term, the last term first (each a C-level key)."""
+    for expression in reversed(order):
+        rows.sort(key=itemgetter(_POSITION[expression.element.key]), reverse=expression.modifier is operators.desc_op)

@@ -44,7 +44,7 @@ server's prices are shown from ``servers.pricing``, written with them).
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -374,6 +374,9 @@ BROWSE_COLUMNS = tuple(
     )
 )
 _POSITION = {column.key: position for position, column in enumerate(BROWSE_COLUMNS)}
+# A page's servers, named as Server's attributes: a named tuple reads its fields many times faster
+# than a result row, and the browse object reads about 30 of them per server.
+BrowseServer = namedtuple("BrowseServer", [column.key for column in BROWSE_COLUMNS])
 # The moment a query is asked at, and its page, are parameters of statements built once per query.
 _NOW = bindparam("now", type_=Server.reserved_until.type)
 _LIMIT = bindparam("limit", type_=BigInteger)
@@ -413,20 +416,21 @@ def _statements(dialect: str, filters: MarketplaceFilters) -> _Statements:
     return _Statements(count, page, order)
 
 
-def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None) -> tuple[list, int]:
+def browse(filters: MarketplaceFilters, page: Page, now: datetime | None = None) -> tuple[list[BrowseServer], int]:
     """One page of the servers for rent that match ``filters``, in marketplace order, with the total
     (X-Total-Count).
 
-    The servers are rows of ``BROWSE_COLUMNS`` (attributes named as ``Server``'s), not ``Server``
-    objects: a page is read, shown and forgotten, and building objects for it cost more than the query.
+    The servers are ``BrowseServer`` tuples of ``BROWSE_COLUMNS`` (attributes named as ``Server``'s),
+    not ``Server`` objects: a page is read, shown and forgotten, and building objects for it cost
+    more than the query.
     """
     connection = db.session.connection()
     statements = _statements(connection.dialect.name, filters)
     parameters = {"now": now or utcnow(), "limit": page.limit, "offset": page.offset}
     total = connection.execute(statements.count, parameters).scalar_one()
-    rows = connection.execute(statements.page, parameters).all()
-    _put_in_order(rows, statements.order)
-    return rows, total
+    servers = list(map(BrowseServer._make, connection.execute(statements.page, parameters)))
+    _put_in_order(servers, statements.order)
+    return servers, total
 
 
 def _put_in_order(rows: list, order: tuple) -> None:

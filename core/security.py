@@ -116,9 +116,9 @@ def storable_key(value: str) -> str:
 
 def request_user() -> str:
     """The API caller or the logged-in browser user."""
-    api_user_id = g.get("api_user_id")
-    if api_user_id is not None:
-        return api_user_id
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return api_user.id
     if current_user.is_authenticated:
         return current_user.id
     return get_remote_address()

@@ -65,38 +65,37 @@ def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple
     return token, plain
 
 
-# The check runs before every API call, so it reads only what it decides on, as a row rather than
-# objects, with a statement built once; the caller's User is loaded by the endpoints that need it.
-_tokens, _users = ApiToken.__table__.c, User.__table__.c
+# The check runs before every API call: one statement, built once, reads the caller and of the
+# token only what the check decides on (as columns: an ApiToken object would be built for nothing).
+_tokens = ApiToken.__table__.c
 _BEARER = (
-    select(_tokens.id, _tokens.token_hash, _tokens.expires_at, _tokens.revoked_at, _tokens.last_used_at,
-           _tokens.user_id, _users.disabled_at)
-    .join_from(ApiToken.__table__, User.__table__, _tokens.user_id == _users.id)
+    select(User, _tokens.id.label("token_id"), _tokens.token_hash, _tokens.expires_at, _tokens.revoked_at,
+           _tokens.last_used_at)
+    .join_from(User, ApiToken.__table__, _tokens.user_id == User.id)
     .where(_tokens.token_hash == bindparam("digest"))
 )
 
 
-def user_id_for_token(plain: str) -> str | None:
-    """The id of the user a bearer token belongs to, if it is live. Only SHA-256 digests are stored
-    and compared.
+def user_for_token(plain: str) -> User | None:
+    """The user a bearer token belongs to, if it is live. Only SHA-256 digests are stored and compared.
 
     ``AccountDisabled`` for a live token of a disabled account: it works again once the account is enabled.
     """
     if not plain or len(plain) > 200:
         return None
     digest = _digest(plain)
-    token = db.session.connection().execute(_BEARER, {"digest": digest}).first()
+    token = db.session.execute(_BEARER, {"digest": digest}).first()
     now = utcnow()
     # The row was found by an index lookup; the digest is confirmed in constant time.
     if token is None or not hmac.compare_digest(token.token_hash, digest) \
             or not is_usable(token.revoked_at, token.expires_at, now):
         return None
-    if token.disabled_at is not None:
+    if token.User.is_disabled:
         raise AccountDisabled()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.token_id).values(last_used_at=now))
         db.session.commit()
-    return token.user_id
+    return token.User
 
 
 def list_tokens(user: User) -> list[ApiToken]:

@@ -22,11 +22,11 @@ def authenticate():
     if scheme.lower() != "bearer" or not credentials.strip():
         return error_response(401, "Authentication required: send Authorization: Bearer <token>",
                               headers=[("WWW-Authenticate", "Bearer")])
-    user_id = tokens.user_id_for_token(credentials.strip())
-    if user_id is None:
+    user = tokens.user_for_token(credentials.strip())
+    if user is None:
         return error_response(401, "Invalid, expired or revoked token",
                               headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
-    g.api_user_id = user_id  # the User itself is loaded when an endpoint asks (support.api_user)
+    g.api_user = user
     return None
 
 

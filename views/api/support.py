@@ -8,10 +8,8 @@ from flask import g, jsonify, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from core.extensions import db
 from core.ids import normalize_id
 from core.limits import IDEMPOTENCY_KEY_MAX, JSON_DEPTH_MAX
-from models import User
 from services import idempotency
 from services.errors import BadRequest, ServiceError, code_for_status
 from services.validation import describe, field_name
@@ -126,8 +124,5 @@ def idempotent(operation: Callable[[], tuple[int, dict]]):
     return response
 
 
-def api_user() -> User:
-    """The caller, loaded the first time an endpoint asks: the token check reads only its id."""
-    if "api_user" not in g:
-        g.api_user = db.session.get(User, g.api_user_id)
+def api_user():
     return g.api_user

@@ -60,7 +60,7 @@ def get_server(actor: User, server_id: str) -> Server:
 
 def server_record(actor: User, server_id: str) -> dict:
     """A server in the import format, as an edit form starts from it."""
-    return inventory.server_to_dict(get_server(actor, server_id))
+    return inventory.server_record(get_server(actor, server_id))
 
 
 def create_server(actor: User, record: dict) -> Server:

@@ -4,12 +4,13 @@ import re
 import pytest
 
 from core.extensions import db
+from core.ids import CANONICAL_ID
 from models import ApiToken
 from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 SECRET = re.compile(r'<code class="secret" id="new-token-value">([^<]+)</code>')
-ROW_ID = re.compile(r'<tr id="token-([0-9a-f]{24})"')
+ROW_ID = re.compile(f'<tr id="token-({CANONICAL_ID})"')
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from services import pools as pool_service
 from services import rental_views, rentals
 from services import wallet as wallet_service
 from services.errors import BadRequest, Conflict, NotFound, PaymentRequired
-from services.inventory import price_tiers, server_to_dict
 from services.paging import parse_page
+from views.api.serializers import marketplace_server
 from views.web import htmx, web
 from views.web.forms import add_service_errors
 from views.web.pager import pager, query_pairs, url_with
@@ -26,9 +26,9 @@ from views.web.rental_forms import (
 PAGE_SIZE = 24
 
 
-def cheapest_tier(prices: dict[int, int]) -> dict | None:
-    """The price tier with the lowest price per day (the shortest of equals)."""
-    tiers = price_tiers(prices).values()
+def cheapest_tier(pricing: dict) -> dict | None:
+    """The price tier with the lowest price per day (the shortest of equals), of a browse object's ``pricing``."""
+    tiers = pricing["price_tiers"].values()
     return min(tiers, key=lambda tier: (Decimal(tier["price_per_day"]), tier["days"]), default=None)
 
 
@@ -60,7 +60,7 @@ def marketplace():
         form.add_problems(problems)
     else:
         servers, total = market.browse(filters, page)
-        offers = [(server_to_dict(server, prices), cheapest_tier(prices)) for server, prices in servers]
+        offers = [(marketplace_server(server), cheapest_tier(server.pricing)) for server in servers]
         paging = pager(page, total, len(offers), "web.marketplace")
 
     response = htmx.render("marketplace/index.html", "marketplace/_results.html", status=422 if problems else 200,
@@ -89,7 +89,7 @@ def _detail_context(offer: rental_views.ServerOffer, form: RentForm | None) -> d
     total = None
     if form is not None and form.rental_days.data in offer.prices:
         total = offer.prices[form.rental_days.data]
-    return {"offer": offer, "server": server_to_dict(offer.server, offer.prices), "form": form,
+    return {"offer": offer, "server": marketplace_server(offer.server), "form": form,
             "total_cents": total, "days": form.rental_days.data if form is not None else None}
 
 

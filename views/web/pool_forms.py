@@ -17,13 +17,20 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from core.limits import (
+    CITY_MAX,
     CPU_SCORE_TYPES,
     CREDIT_MAX_CENTS,
+    DATACENTER_MAX,
+    DISK_CONFIGS_MAX,
+    DISK_INTERFACE_MAX,
     DISK_TYPES,
     INVITABLE_ROLES,
+    MODEL_MAX,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
+    PRICES_MAX,
     RAM_TYPES,
+    REGION_MAX,
     SERVER_CATEGORIES,
     SERVER_NAME_MAX,
     USERNAME_MAX,
@@ -156,7 +163,7 @@ class DiskForm(Form):
     type = SelectField("Type", default="",
                        choices=[SelectChoice("", "—")] + [SelectChoice(value, value) for value in DISK_TYPES])
     interface = StringField("Interface", filters=[_strip],
-                            render_kw={"maxlength": inventory.DISK_INTERFACE_MAX, "placeholder": "e.g. PCIe 4.0"})
+                            render_kw={"maxlength": DISK_INTERFACE_MAX, "placeholder": "e.g. PCIe 4.0"})
 
     def is_blank(self) -> bool:
         return self.count.data is None and self.capacity_gb.data is None and not self.type.data \
@@ -175,17 +182,17 @@ class PriceForm(Form):
 class ServerForm(FlaskForm):
     name = _text("Name", SERVER_NAME_MAX, placeholder="e.g. node-us-nyc-1", autocomplete="off")
     country = _text("Country code", 2, placeholder="US", autocapitalize="characters")
-    region = _text("Region", inventory.REGION_MAX, placeholder="e.g. us-east")
-    city = _text("City", inventory.CITY_MAX)
-    datacenter = _text("Datacenter", inventory.DATACENTER_MAX)
-    model = _text("Machine model", inventory.MODEL_MAX, placeholder="e.g. Dell PowerEdge R750")
+    region = _text("Region", REGION_MAX, placeholder="e.g. us-east")
+    city = _text("City", CITY_MAX)
+    datacenter = _text("Datacenter", DATACENTER_MAX)
+    model = _text("Machine model", MODEL_MAX, placeholder="e.g. Dell PowerEdge R750")
     is_vm = BooleanField("Virtual machine")
     category = _choice("Category", SERVER_CATEGORIES)
     featured = BooleanField("Featured in the marketplace")
     popularity_rank = _number("Popularity rank", min=1)
     setup_time_minutes = _number("Setup time (minutes)", min=0)
 
-    cpu_model = _text("CPU model", inventory.MODEL_MAX, placeholder="e.g. AMD EPYC 7763")
+    cpu_model = _text("CPU model", MODEL_MAX, placeholder="e.g. AMD EPYC 7763")
     cpu_cores = _number("Cores", min=1)
     cpu_threads = _number("Threads", min=1)
     cpu_score = _number("Benchmark score", min=0)
@@ -195,7 +202,7 @@ class ServerForm(FlaskForm):
     ram_type = _choice("RAM type", RAM_TYPES)
     ram_speed_mhz = _number("RAM speed (MHz)", min=0)
 
-    disks = FieldList(FormField(DiskForm), min_entries=DISK_ROWS, max_entries=inventory.DISK_CONFIGS_MAX)
+    disks = FieldList(FormField(DiskForm), min_entries=DISK_ROWS, max_entries=DISK_CONFIGS_MAX)
 
     bandwidth_mbps = _number("Bandwidth (Mbps)", min=1)
     traffic_unlimited = BooleanField("Unlimited traffic")
@@ -204,7 +211,7 @@ class ServerForm(FlaskForm):
     ipv4_count = _number("IPv4 addresses", min=0)
     ipv6_enabled = BooleanField("IPv6")
 
-    prices = FieldList(FormField(PriceForm), min_entries=PRICE_ROWS, max_entries=inventory.PRICES_MAX)
+    prices = FieldList(FormField(PriceForm), min_entries=PRICE_ROWS, max_entries=PRICES_MAX)
 
     # Form field -> the import format's field, for the record and for its errors.
     PATHS = {

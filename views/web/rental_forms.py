@@ -7,10 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from core.ids import ID_PATTERN
-from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
+from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, REGION_MAX, SERVER_CATEGORIES
 from core.money import format_dollars
 from core.timeutil import isoformat, parse_timestamp
-from services.inventory import REGION_MAX, price_tiers
+from services.inventory import price_tiers
 from services.marketplace import DEFAULT_CPU_SCORE_TYPE, SORTS
 
 CHOOSE_DURATION = "Choose one of the durations offered"

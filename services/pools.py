@@ -36,6 +36,7 @@ from services.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    PoolNotFound,
 )
 from services.inputs import Maybe
 from services.paging import Page, paginate
@@ -156,7 +157,7 @@ def _access(user: User, pool_id: str, hold_membership: bool = False) -> tuple[Po
         statement = statement.with_for_update(read=True, of=Membership)
     row = db.session.execute(statement).first()
     if row is None:
-        raise NotFound(POOL_NOT_FOUND)
+        raise PoolNotFound(POOL_NOT_FOUND)
     return row.Pool, row.Membership
 
 
@@ -238,7 +239,7 @@ def audit_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent]
     """A pool's audit events, newest first: for its owner; 403 for other members, 404 for everyone else."""
     role = role_in_pool(user, pool_id)
     if role is None:
-        raise NotFound(POOL_NOT_FOUND)
+        raise PoolNotFound(POOL_NOT_FOUND)
     if not may_view_audit(role):
         raise Forbidden("Only the pool owner can see the pool's audit log")
     statement = (

@@ -70,6 +70,7 @@ Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_NAME_MAX),
                       AfterValidator(_storable)]
 InvitableRole = Literal[INVITABLE_ROLES]
+SearchText = Annotated[str, AfterValidator(_storable)]  # compared with stored text, so it must be storable
 
 
 def _settings_size(settings: dict) -> dict:

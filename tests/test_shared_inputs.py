@@ -119,3 +119,10 @@ def test_a_duration(app, api, client, alice, server_id, bad):
     # A rental's row has no room beside each field: its complaints go under the whole form.
     page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": bad.value}, f"extend-{rental}", bad,
                  form_page=f"/rentals/{rental}")
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/users"])
+def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path):
+    response = client.get(path, query_string={"q": "node\x00"})
+    assert response.status_code == 400
+    assert "q must not contain NUL characters" in html.unescape(response.get_data(as_text=True))

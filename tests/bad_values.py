@@ -68,6 +68,7 @@ USERNAME = [
 ]
 
 PASSWORD = [
+    Bad("empty", "", f"must be at least {PASSWORD_MIN} characters"),
     Bad("too short", "p" * (PASSWORD_MIN - 1), f"must be at least {PASSWORD_MIN} characters"),
     Bad("over long", "p" * (PASSWORD_MAX + 1), f"must be at most {PASSWORD_MAX} characters"),
 ]

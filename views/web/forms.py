@@ -65,8 +65,9 @@ class RegisterForm(FlaskForm):
     )
     confirm = PasswordField(
         "Confirm password",
-        validators=[InputRequired(REQUIRED), EqualTo("password", message="Passwords do not match")],
-        render_kw={"autocomplete": "new-password"},
+        filters=[_text],
+        validators=[EqualTo("password", message="Passwords do not match")],
+        render_kw={"required": True, "autocomplete": "new-password"},
     )
 
 

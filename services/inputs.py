@@ -8,11 +8,11 @@ same words wherever it comes from. Limits come from ``core.limits``.
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -125,6 +125,8 @@ ObjectId = Annotated[str, AfterValidator(_object_id),
                      Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
 Timestamp = Annotated[str, AfterValidator(parse_timestamp),
                       Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
+Moment = AwareDatetime  # a time an action compares with stored times: one with its time zone
+
 
 @dataclass(frozen=True)
 class Maybe:
@@ -165,13 +167,6 @@ def checked(**fields: tuple[Any, Any]) -> list:
     if details:
         raise BadRequest.for_fields(details)
     return values
-
-
-def checked_time(field: str, value: datetime | None) -> datetime | None:
-    """A time an action compares against: an aware ``datetime`` or nothing."""
-    if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
-        raise BadRequest.for_field(field, "must be a time with a time zone")
-    return value
 
 
 def is_valid(kind: Any, value: Any) -> bool:

@@ -184,9 +184,10 @@ def may_extend(user: User, rental: Rental, role_in_pool: str | None) -> bool:
 def extend_rental(user: User, rental_id: str, additional_days: int, expected_rental_end: datetime | None = None,
                   max_charge_cents: int | None = None) -> Charge:
     """Move ``rental_end`` by ``additional_days``; the caller pays (``may_extend`` says who may)."""
-    additional_days, max_charge_cents = inputs.checked(additional_days=(inputs.Days, additional_days),
-                                                       max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
-    inputs.checked_time("expected_rental_end", expected_rental_end)
+    additional_days, expected_rental_end, max_charge_cents = inputs.checked(
+        additional_days=(inputs.Days, additional_days),
+        expected_rental_end=(Maybe(inputs.Moment), expected_rental_end),
+        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
     with write_transaction():
         rental = _rental_for_update(user, rental_id)
         if not may_extend(user, rental, pools.role_in_pool(user, rental.pool_id)):

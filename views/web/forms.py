@@ -89,7 +89,8 @@ class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
         filters=[_strip],
-        render_kw={"required": True, "maxlength": TOKEN_NAME_MAX, "placeholder": "e.g. CI deploy", "autocomplete": "off"},
+        render_kw={"required": True, "maxlength": TOKEN_NAME_MAX, "placeholder": "e.g. CI deploy",
+                   "autocomplete": "off"},
     )
     lifetime = SelectField(
         "Expires after",

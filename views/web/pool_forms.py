@@ -66,7 +66,8 @@ class PoolForm(FlaskForm):
     name = StringField(
         "Pool name",
         filters=[_strip],
-        render_kw={"required": True, "maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production", "autocomplete": "off"},
+        render_kw={"required": True, "maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production",
+                   "autocomplete": "off"},
     )
     description = _description_field()
 

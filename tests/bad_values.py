@@ -22,6 +22,8 @@ SURROGATE = "must not contain lone surrogates"
 NOT_A_STRING = "must be a string"
 USERNAME_RULE = "may contain only letters, digits, underscore and dash"
 CHOOSE_DURATION = "Choose one of the durations offered"
+NOT_A_TIME = "must be an ISO 8601 time such as 2025-01-28T22:00:00.000Z"
+OUT_OF_DATE = "This form is out of date: reload the page and try again"
 
 
 @dataclass(frozen=True)
@@ -84,4 +86,16 @@ DAYS = [
     Bad("empty", "", "must be an integer", page_message=CHOOSE_DURATION),
     Bad("NUL", "7\x00", "must be an integer", page_message=CHOOSE_DURATION),
     Bad("boolean", True, "must be an integer", form=False),
+]
+
+# A page carries the time it showed in a hidden field: a bad one means the page is out of date.
+TIME = [
+    Bad("NUL inside", "2025-01-28T22:00:00\x00Z", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("NUL after", "2025-01-28T22:00:00.000Z\x00", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("NUL between date and time", "2025-01-28\x0022:00:00+00:00", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("no time zone", "2025-01-28T22:00:00", "must include a time zone, e.g. 2025-01-28T22:00:00.000Z",
+        page_message=OUT_OF_DATE),
+    Bad("words", "tomorrow", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("empty", "", NOT_A_TIME, form=False),  # a page that sends no time is judged without one
+    Bad("number", 7, NOT_A_STRING, form=False),
 ]

@@ -119,6 +119,15 @@ def test_a_duration(app, api, client, alice, server_id, bad):
                  form_page=f"/rentals/{rental}")
 
 
+@cases(bad_values.TIME)
+def test_the_end_a_rental_was_seen_with(app, api, client, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice,
+                {"additional_days": 7, "expected_rental_end": bad.value}, "expected_rental_end", bad)
+    page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": "7", "expected_rental_end": bad.value},
+                 f"extend-{rental}", bad, form_page=f"/rentals/{rental}")
+
+
 @pytest.mark.parametrize("path", ["/admin", "/admin/users"])
 def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path):
     response = client.get(path, query_string={"q": "node\x00"})

@@ -99,3 +99,18 @@ TIME = [
     Bad("empty", "", NOT_A_TIME, form=False),  # a page that sends no time is judged without one
     Bad("number", 7, NOT_A_STRING, form=False),
 ]
+
+# The most a client agrees to pay; a page sends the prices it showed instead, so only the API takes it.
+CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("fraction", 70.5, "must be an integer", form=False),
+    Bad("text", "7000", "must be an integer", form=False),
+    Bad("boolean", False, "must be an integer", form=False),
+]
+
+# A wallet credit, typed in dollars on the admin page (which converts them to cents).
+CREDIT_DOLLARS = [
+    Bad("zero", "0", "must be greater than zero"),
+    Bad("zero with decimals", "0.00", "must be greater than zero"),
+    Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
+]

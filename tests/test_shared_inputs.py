@@ -128,6 +128,21 @@ def test_the_end_a_rental_was_seen_with(app, api, client, alice, server_id, bad)
                  f"extend-{rental}", bad, form_page=f"/rentals/{rental}")
 
 
+@cases(bad_values.CENTS)
+def test_the_most_a_client_agrees_to_pay(app, api, alice, server_id, bad):
+    api_refuses(app, api, "POST", f"/servers/{server_id}/rent", alice,
+                {"rental_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice,
+                {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+
+
+@form_cases(bad_values.CREDIT_DOLLARS)
+def test_a_wallet_credit(app, client, alice, bad):
+    page_refuses(app, client, "/admin/credit", {"username": "alice", "amount": bad.value}, "amount", bad,
+                 form_page="/admin")
+
+
 @pytest.mark.parametrize("path", ["/admin", "/admin/users"])
 def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path):
     response = client.get(path, query_string={"q": "node\x00"})

@@ -12,12 +12,12 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 
 from core.extensions import db
-from core.limits import LOGIN_TOKEN_DAYS, TOKEN_NAME_MAX
+from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
 from models.token import LOGIN, NAMED, is_usable
-from services import audit
-from services.errors import AccountDisabled, BadRequest, NotFound
+from services import audit, inputs
+from services.errors import AccountDisabled, NotFound
 from services.paging import Page, paginate
 
 TOKEN_PREFIX = "srv_"
@@ -32,11 +32,7 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiToken, str]:
     """A new named token and its plain text, which is never stored and so can be shown only now."""
-    name = (name or "").strip()
-    if not name:
-        raise BadRequest.for_field("name", "is required")
-    if len(name) > TOKEN_NAME_MAX:
-        raise BadRequest.for_field("name", f"must be at most {TOKEN_NAME_MAX} characters")
+    [name] = inputs.checked(name=(inputs.TokenName, name))
     return _issue(user, name, lifetime_days, NAMED)
 
 

@@ -7,10 +7,9 @@ from flask_login import current_user, login_required
 from core.ids import normalize_id
 from core.money import format_dollars
 from services import marketplace as market
-from services import pools as pool_service
 from services import rental_views, rentals
 from services import wallet as wallet_service
-from services.errors import BadRequest, Conflict, NotFound, PaymentRequired
+from services.errors import BadRequest, Conflict, PaymentRequired, PoolNotFound, PriceChanged
 from services.paging import parse_page
 from views.api.serializers import marketplace_server
 from views.web import htmx, web
@@ -21,6 +20,7 @@ from views.web.rental_forms import (
     MarketplaceFilterForm,
     RentForm,
     days_label,
+    price_changed,
 )
 
 PAGE_SIZE = 24
@@ -122,18 +122,16 @@ def rent_server(server_id: str):
     if form.validate_on_submit():
         days = form.rental_days.data
         try:
-            if problem := form.price_raised(days, offer.prices):
-                raise Conflict(problem)
             charge = rentals.rent_server(current_user, offer.server.id, days, form.pool_id.data,
                                          max_charge_cents=form.quoted_price(days))
-        except NotFound as error:
-            if error.message != pool_service.POOL_NOT_FOUND:
-                raise
+        except PoolNotFound:
             form.pool_id.errors.append(CHOOSE_POOL)
         except BadRequest as error:
             add_service_errors(form, error)
         except PaymentRequired as error:
             form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        except PriceChanged as error:
+            form.form_errors.append(price_changed(days, error))
         except Conflict as error:
             form.form_errors.append(error.message)
         else:

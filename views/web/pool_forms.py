@@ -1,5 +1,6 @@
 """Forms of the pools, invitations and admin pages. Limits come from ``core.limits`` and, for
-servers, from the import format's rules in ``services.inventory``, which also validates them."""
+servers, from the import format's rules in ``services.inventory``, which also validates them. The
+pool and member services check what these forms carry; the forms convert it and show the refusals."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -14,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.limits import (
     CITY_MAX,
@@ -35,12 +36,11 @@ from core.limits import (
     SERVER_NAME_MAX,
     USERNAME_MAX,
     USERNAME_PATTERN,
-    USERNAME_RULE,
 )
 from core.money import InvalidAmount, format_cents, parse_dollars
 from services import inventory
-from services.errors import ServiceError
-from views.web.forms import REQUIRED, _at_most, _browser_pattern, _strip, add_service_errors
+from services.errors import BadRequest, Conflict, NotFound, ServiceError
+from views.web.forms import REQUIRED, _browser_pattern, _strip, add_service_errors
 
 ROLE_LABELS = {"owner": "Owner", "admin": "Admin", "user": "User"}
 
@@ -53,9 +53,7 @@ def _username_field(label: str = "Username") -> StringField:
     return StringField(
         label,
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(USERNAME_MAX),
-                    Regexp(USERNAME_PATTERN, message=USERNAME_RULE[0].upper() + USERNAME_RULE[1:])],
-        render_kw={"maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
+        render_kw={"required": True, "maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
                    "autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
 
@@ -64,7 +62,6 @@ def _description_field() -> TextAreaField:
     return TextAreaField(
         "Description",
         filters=[_strip],
-        validators=[Optional(), _at_most(POOL_DESCRIPTION_MAX)],
         render_kw={"maxlength": POOL_DESCRIPTION_MAX, "rows": 3},
         description=f"Up to {POOL_DESCRIPTION_MAX} characters.",
     )
@@ -76,8 +73,8 @@ class PoolForm(FlaskForm):
     name = StringField(
         "Pool name",
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(POOL_NAME_MAX)],
-        render_kw={"maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production", "autocomplete": "off"},
+        render_kw={"required": True, "maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production",
+                   "autocomplete": "off"},
     )
     description = _description_field()
 
@@ -104,9 +101,12 @@ class RoleForm(FlaskForm):
 
 
 def add_invite_errors(form: InviteForm, error: ServiceError) -> None:
-    """An unknown or unwelcome invitee is the username's problem; any other refusal is the form's."""
-    if error.status in (404, 409):
+    """An unknown or unwelcome invitee is the username's problem; a bad field is its own; any other
+    refusal is the form's."""
+    if isinstance(error, NotFound | Conflict):
         form.username.errors = [*form.username.errors, error.message]
+    elif isinstance(error, BadRequest):
+        add_service_errors(form, error)
     else:
         form.form_errors = [*form.form_errors, error.message]
 
@@ -131,7 +131,7 @@ class CreditForm(FlaskForm):
                 "Must be an amount of dollars with at most 2 decimals, such as 250 or 99.50") from None
 
     def add_credit_errors(self, error: ServiceError) -> None:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             self.username.errors = [*self.username.errors, error.message]
         else:
             add_service_errors(self, error)
@@ -141,6 +141,10 @@ class CreditForm(FlaskForm):
 
 DISK_ROWS = 4
 PRICE_ROWS = 6
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Must be at most {limit} characters")
 
 
 def _text(label: str, limit: int, **render) -> StringField:

@@ -5,6 +5,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
+    ANNOUNCEMENT_MESSAGE_MAX,
     DURATION_DAYS_MAX,
     INVITABLE_ROLES,
     PASSWORD_MAX,
@@ -15,6 +16,7 @@ from core.limits import (
     USERNAME_PATTERN,
 )
 from core.timeutil import parse_timestamp
+from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
 
 
 class Body(BaseModel):
@@ -111,3 +113,13 @@ class ExtendBody(Body):
     expected_rental_end: Timestamp | None = Field(
         None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+
+
+class AnnouncementBody(Body):
+    # The rules (a title, an expiry in the future) are the service's; this gives the types and the document.
+    title: str = Field(description=f"Required; at most {TITLE_MAX} characters", examples=["Maintenance tonight"])
+    message: str = Field("", description=f"At most {ANNOUNCEMENT_MESSAGE_MAX} characters")
+    type: Literal[NOTIFICATION_TYPES] = "ANNOUNCEMENT"
+    severity: Literal[SEVERITIES] = "INFO"
+    is_public: bool = Field(False, description="Also shown, without login, by GET /notifications/public")
+    expires_at: Timestamp | None = Field(None, description="In the future; null: shown until expired by hand")

@@ -64,3 +64,4 @@ TOKEN_CREATE_RATE_PER_IP = "60 per hour"
 
 ANNOUNCEMENT_MESSAGE_MAX = 5000  # characters of an announcement's message
 UNREAD_COUNT_CAP = 100  # the bell counts this far and shows "99+" from here on
+BANNERS_SHOWN = 3  # announcements shown as banners at once, newest first (the rest are in the list)

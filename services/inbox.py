@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import normalize_id
-from core.limits import ANNOUNCEMENT_MESSAGE_MAX, UNREAD_COUNT_CAP
+from core.limits import ANNOUNCEMENT_MESSAGE_MAX, BANNERS_SHOWN, UNREAD_COUNT_CAP
 from core.numbers import trimmed
 from core.timeutil import truncate_to_milliseconds, utcnow
 from models import AnnouncementRead, Notification, User
@@ -171,14 +171,14 @@ def mark_all_read(user: User) -> int:
     return own + len(unread)
 
 
-def banners(user: User) -> list[Notification]:
-    """Announcements on show that the user has not dismissed, newest first."""
+def banners(user: User, most: int = BANNERS_SHOWN) -> list[Notification]:
+    """The newest announcements on show that the user has not dismissed (``most`` of them)."""
     now = utcnow()
     dismissed = select(AnnouncementRead.notification_id).where(
         AnnouncementRead.user_id == user.id, AnnouncementRead.dismissed_at.is_not(None))
     return list(db.session.scalars(
         select(Notification).where(_live(now), Notification.id.not_in(dismissed))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(most)))
 
 
 def public_announcements(page: Page) -> tuple[list[Notification], int]:

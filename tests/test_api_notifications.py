@@ -153,6 +153,7 @@ def test_marking_all_read_leaves_other_users_unread(api, alice, bob, root):
 # --- Announcements -------------------------------------------------------------------------------
 
 def test_an_administrator_announces_to_everyone(api, clock, root, alice, bob, alices_notifications):
+    clock.advance(minutes=1)
     response = api.post("/admin/notifications", as_=root, json={
         "title": "Maintenance tonight", "message": "Read-only for an hour.", "type": "MAINTENANCE",
         "severity": "WARNING", "is_public": False, "expires_at": "2025-02-01T00:00:00.000Z"})
@@ -162,12 +163,22 @@ def test_an_administrator_announces_to_everyone(api, clock, root, alice, bob, al
     assert {key: value for key, value in created.items() if key != "id"} == {
         "title": "Maintenance tonight", "message": "Read-only for an hour.", "type": "MAINTENANCE",
         "severity": "WARNING", "is_public": False, "is_global": True, "target_user_ids": [],
-        "expires_at": "2025-02-01T00:00:00.000Z", "created_at": "2025-01-30T22:00:00.000Z",
-        "updated_at": "2025-01-30T22:00:00.000Z", "is_read": False, "read_at": None, "event": None, "link": None,
+        "expires_at": "2025-02-01T00:00:00.000Z", "created_at": "2025-01-30T22:01:00.000Z",
+        "updated_at": "2025-01-30T22:01:00.000Z", "is_read": False, "read_at": None, "event": None, "link": None,
         "data": {}}
     # Newest first among Alice's own; Bob has only the announcement.
     assert titles(listed(api, alice)) == ["Maintenance tonight", *RENTAL_TITLES]
     assert listed(api, bob).json["data"] == [created]
+
+
+def test_announcements_and_own_notifications_page_together_by_time(app, api, clock, runner, root, alice):
+    announce(api, root, title="Welcome")
+    clock.advance(minutes=1)
+    rental_notifications(app, api, clock, runner, alice)
+    response = listed(api, alice, "?limit=2&offset=3")
+    assert titles(response) == [RENTAL_TITLES[-1], "Welcome"]
+    assert response.headers["X-Total-Count"] == "5"
+    assert listed(api, alice, "?unread=true&limit=1").headers["X-Total-Count"] == "5"
 
 
 def test_each_user_reads_an_announcement_for_themselves(api, clock, root, alice, bob):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import normalize_id
-from core.limits import ANNOUNCEMENT_MESSAGE_MAX, BANNERS_SHOWN, UNREAD_COUNT_CAP
+from core.limits import ANNOUNCEMENT_MESSAGE_MAX, BANNERS_SHOWN, PAGE_OFFSET_MAX, UNREAD_COUNT_CAP
 from core.numbers import trimmed
 from core.timeutil import truncate_to_milliseconds, utcnow
 from models import AnnouncementRead, Notification, User
@@ -98,7 +98,7 @@ def list_for(user: User, page: Page, filters: NotificationFilters = Notification
     """
     now = utcnow()
     newest_first = (Notification.created_at.desc(), Notification.id.desc())
-    wanted = page.offset + page.limit
+    wanted = min(page.offset + page.limit, PAGE_OFFSET_MAX)  # the largest LIMIT the databases take
     own = _own(user, filters.unread).order_by(*newest_first).limit(wanted).subquery()
     announced = _announced(user, now, filters.unread).order_by(*newest_first).limit(wanted).subquery()
     merged = union_all(select(own), select(announced)).subquery()
@@ -214,7 +214,7 @@ def _announcement_problems(title, message, type, severity, is_public, expires_at
     problems = []
     if not isinstance(title, str) or not title.strip():
         problems.append({"field": "title", "message": "is required"})
-    elif len(title.strip()) > TITLE_MAX:
+    elif len(title) > TITLE_MAX:
         problems.append({"field": "title", "message": f"must be at most {TITLE_MAX} characters"})
     if not isinstance(message, str) or len(message) > ANNOUNCEMENT_MESSAGE_MAX:
         problems.append({"field": "message", "message": f"must be text of at most {ANNOUNCEMENT_MESSAGE_MAX} "

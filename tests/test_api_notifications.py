@@ -77,6 +77,11 @@ def test_the_list_is_paged_with_limit_and_offset(api, alice, alices_notification
     assert response.headers["X-Total-Count"] == "4"
 
 
+def test_the_furthest_offset_is_an_empty_page(api, alice, alices_notifications):
+    response = listed(api, alice, "?unread=true&limit=100&offset=9223372036854775806")
+    assert response.json["data"] == [] and response.headers["X-Total-Count"] == "4"
+
+
 def test_a_bad_unread_value_is_400_naming_it(api, alice):
     response = api.get("/notifications?unread=maybe", as_=alice)
     assert response.status_code == 400

@@ -117,8 +117,11 @@ class ExtendBody(Body):
 
 class AnnouncementBody(Body):
     # The rules (a title, an expiry in the future) are the service's; this gives the types and the document.
-    title: str = Field(description=f"Required; at most {TITLE_MAX} characters", examples=["Maintenance tonight"])
-    message: str = Field("", description=f"At most {ANNOUNCEMENT_MESSAGE_MAX} characters")
+    title: str = Field(description=f"Required, not only spaces; at most {TITLE_MAX} characters",
+                       examples=["Maintenance tonight"],
+                       json_schema_extra={"minLength": 1, "maxLength": TITLE_MAX, "pattern": r"\S"})
+    message: str = Field("", description=f"At most {ANNOUNCEMENT_MESSAGE_MAX} characters",
+                         json_schema_extra={"maxLength": ANNOUNCEMENT_MESSAGE_MAX})
     type: Literal[NOTIFICATION_TYPES] = "ANNOUNCEMENT"
     severity: Literal[SEVERITIES] = "INFO"
     is_public: bool = Field(False, description="Also shown, without login, by GET /notifications/public")

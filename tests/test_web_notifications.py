@@ -116,7 +116,8 @@ def test_the_list_needs_login(client):
 
 def test_marking_one_read_with_htmx_answers_its_row_and_the_bells_new_count(api, client, alice, four_notifications):
     newest = unread_ids(api, alice)[0]
-    response = client.post(f"/notifications/{newest}/read", headers={**HTMX, "X-CSRFToken": csrf_token(client, "/notifications")})
+    response = client.post(f"/notifications/{newest}/read",
+                           headers={**HTMX, "X-CSRFToken": csrf_token(client, "/notifications")})
     assert response.status_code == 200
     tree = parse(text(response))
     row = tree.by_id(f"notification-{newest}")

@@ -206,7 +206,8 @@ NOTIFICATION_READ = {"id": NOTIFICATION["id"], "notification_id": NOTIFICATION["
                      "read_at": "2025-01-28T08:15:00.000Z"}
 READ_ALL = {"count": 3}
 NOTIFICATION_NOT_FOUND = {NOT_FOUND: "Notification not found"}
-ANNOUNCEMENT_REFUSALS = {VALIDATION_FAILED: "expires_at must be in the future", FORBIDDEN: "Only administrators can do this"}
+ANNOUNCEMENT_REFUSALS = {VALIDATION_FAILED: "expires_at must be in the future",
+                         FORBIDDEN: "Only administrators can do this"}
 
 # --- Any operation's refusals, by code (the document's shared error answers) ----------------------
 

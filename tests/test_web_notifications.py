@@ -247,3 +247,20 @@ def test_an_administrator_expires_an_announcement_early(api, client, as_root, ma
 
 def test_only_administrators_see_the_announcements_page(client, alice):
     assert client.get("/admin/announcements").status_code == 403
+
+
+def test_expiring_a_notification_that_is_no_announcement_is_404(app, api, client, clock, runner, make_user, as_root):
+    bob = make_user("bob", balance_cents=1000_00)
+    rental_notifications(app, api, clock, runner, bob, how_many=1)
+    own = api.get("/notifications", as_=bob).json["data"][0]["id"]
+    token = csrf_token(client, "/admin/announcements")  # the session is seen again first, outside the check
+    with database_unchanged(app):
+        response = client.post(f"/admin/announcements/{own}/expire", data={"csrf_token": token})
+    assert response.status_code == 404
+
+
+def test_only_administrators_expire_announcements(app, api, client, root, alice):
+    note = announce(api, root)
+    with database_unchanged(app):
+        response = post_form(client, f"/admin/announcements/{note['id']}/expire", {}, form_page="/wallet")
+    assert response.status_code == 403

@@ -56,6 +56,8 @@ def test_the_published_sdk_reads_and_marks_notifications(app, api, clock, runner
         "Maintenance tonight", "node-us-nyc-1 was released", "node-us-nyc-1 has expired",
         "node-us-nyc-1 ends in 24 hours", "node-us-nyc-1 ends in 3 days"]
     assert len(seen["unreadBefore"]["data"]) == 5
+    # The SDK's iterators look for the items under data.data, where our data is the list itself (docs/API.md).
+    assert seen["listAll"] == []
 
     newest = listed[1]
     assert seen["markRead"] == {"statusCode": 200, "message": "Notification marked as read", "data": {

@@ -37,6 +37,7 @@ seen.created = await admin.http.post('/api/v1/admin/notifications', { body: {
   is_public: true, expires_at: '2025-02-05T00:00:00.000Z' } });
 seen.refusedCreate = await refusal(() => admin.http.post('/api/v1/admin/notifications', { body: { message: 'No title' } }));
 seen.list = await reader.notifications.list();
+seen.listAll = await reader.notifications.listAll();
 seen.unreadBefore = await reader.http.get('/api/v1/notifications', { query: { unread: 'true' } });
 const newest = seen.list.data.find((note) => !note.is_global);
 seen.markRead = await reader.notifications.markRead(newest.id);

@@ -32,33 +32,21 @@ os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.pop("REDIS_URL", None)  # the queue in a SQLite file beside the database
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, text, update  # noqa: E402
+from sqlalchemy import delete, event, func, select, text, update  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.bulk_rows import CHUNK, bulk, reset_postgresql  # noqa: E402
+from cli.demo_data import demo_records  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
 from core.timeutil import truncate_to_milliseconds, utcnow  # noqa: E402
 from models import Event, Membership, Notification, Pool, Rental, User  # noqa: E402
-from services import demo, inventory  # noqa: E402
+from services import inventory  # noqa: E402
 from services.rental_lifecycle import next_event_at  # noqa: E402
 
 USERS = 2_000
 SERVERS = 1_000
 SHARED_POOLS = 100
-CHUNK = 5_000
-
-
-def reset_postgresql(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def bulk(model, rows) -> None:
-    for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start:start + CHUNK])
 
 
 def build(rentals: int) -> dict:
@@ -83,7 +71,7 @@ def build(rentals: int) -> dict:
             memberships.append({"id": new_id(), "pool_id": pool["id"], "user_id": users[offset + i]["id"], "role": role,
                                 "is_authorized": True, "invited_at": now, "joined_at": now})
     bulk(Membership, memberships)
-    servers = [inventory.build_server(record) for record in demo.demo_records(SERVERS)]
+    servers = [inventory.build_server(record) for record in demo_records(SERVERS)]
     db.session.add_all(servers)
     db.session.flush()
     server_ids = [server.id for server in servers]

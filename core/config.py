@@ -199,6 +199,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(instance_path)),
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
+        # How often an open page asks for the bell's unread count, in seconds.
+        "NOTIFICATION_POLL_SECONDS": int(os.environ.get("NOTIFICATION_POLL_SECONDS", "30")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         "MAX_URL_LENGTH": url_length_max(),

@@ -26,6 +26,8 @@ class Notification(db.Model):
         UniqueConstraint("event_id", "user_id", name="uq_notifications_event_user"),
         # The bell: a user's unread notifications are one range of this index.
         Index("ix_notifications_user_read", "user_id", "read_at"),
+        # A user's list, newest first (announcements are the range of a null user_id).
+        Index("ix_notifications_user_created", "user_id", "created_at", "id"),
         CheckConstraint("type IN ('MAINTENANCE', 'ANNOUNCEMENT', 'STATUS_UPDATE')", name="ck_notifications_type"),
         CheckConstraint("severity IN ('INFO', 'WARNING', 'ERROR', 'SUCCESS')", name="ck_notifications_severity"),
     )

@@ -54,7 +54,8 @@ def test_the_document_is_valid_openapi_3_1_and_public(client, document):
     scheme = document["components"]["securitySchemes"]["bearerAuth"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     public = {(method, path) for method, path, operation in operations(document) if operation.get("security") == []}
-    assert public == {("post", "/api/v1/users/auth/login"), ("get", "/api/v1/openapi.json")}
+    assert public == {("post", "/api/v1/users/auth/login"), ("get", "/api/v1/openapi.json"),
+                      ("get", "/api/v1/notifications/public")}
 
 
 def test_every_api_route_and_method_is_documented_and_nothing_else(app, document):
@@ -341,6 +342,15 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     administrator = make_user("site_admin", is_admin=True)
     check.call("POST", f"/admin/users/{invitee.id}/disable", administrator)
     check.call("POST", f"/admin/users/{invitee.id}/enable", administrator)
+    announcement = check.call("POST", "/admin/notifications", administrator,
+                              json={"title": "Maintenance", "is_public": True})["data"]
+    check.call("GET", "/notifications/public")
+    check.call("GET", "/notifications?unread=true", owner)
+    check.call("GET", "/notifications/", owner)
+    check.call("PUT", f"/notifications/{announcement['id']}/read", owner)
+    check.call("POST", f"/notifications/{announcement['id']}/read", member)
+    check.call("PUT", "/notifications/read-all", owner)
+    check.call("POST", "/notifications/read-all", member)
 
     documented = {(method.upper(), endpoint_of(method, op)) for method, _, op in operations(document)}
     assert check.seen == documented

@@ -28,8 +28,11 @@ class World:
 
 @pytest.fixture
 def world(app, api, make_user) -> World:
-    """An administrator; alice with a rental, a team pool, an invitation waiting and two API logins."""
-    make_user("root", is_admin=True, alias="Rita Root", balance_cents=10_000)
+    """An administrator and an announcement; alice with a rental, a team pool, an invitation waiting and
+    two API logins."""
+    root = make_user("root", is_admin=True, alias="Rita Root", balance_cents=10_000)
+    api.post("/admin/notifications", as_=root, json={"title": "Maintenance tonight", "severity": "WARNING",
+                                                     "message": "The API is read-only for an hour."})
     alice = make_user("alice", alias="Alice", balance_cents=100_000)
     bob = make_user("bob", alias="Bob")
     make_user("poor", balance_cents=100)
@@ -77,6 +80,8 @@ SIGNED_IN_PAGES = {
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",
     "invitations": lambda world: "/invitations",
     "tokens": lambda world: "/tokens",
+    "notifications": lambda world: "/notifications",
+    "notifications, unread": lambda world: "/notifications?unread=true",
     "api docs": lambda world: "/api/docs",
     "error page": lambda world: "/no-such-page",
 }
@@ -85,6 +90,7 @@ ADMIN_PAGES = {
     "admin, new server": lambda world: "/admin/servers/new",
     "admin, one server": lambda world: f"/admin/servers/{world.server_id}",
     "admin, jobs": lambda world: "/admin/jobs",
+    "admin, announcements": lambda world: "/admin/announcements",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",

@@ -181,6 +181,34 @@ TRANSACTIONS = [{"id": "507f1f77bcf86cd799439321", "type": "rental", "amount": 7
 ADMIN_REFUSALS = {FORBIDDEN: "Only administrators can do this", NOT_FOUND: "User not found"}
 DISABLE_USER_REFUSALS = {**ADMIN_REFUSALS, CONFLICT: "You cannot disable your own account"}
 
+NOTIFICATION = {
+    "id": "507f1f77bcf86cd799439340", "title": "node-us-nyc-1 ends in 24 hours",
+    "message": "The rental of node-us-nyc-1 ends on 28 Jan 2025, 22:00 UTC. Extend it before then to keep the "
+               "server running. Otherwise it is held for you for 2 days, until 30 Jan 2025, 22:00 UTC, and then "
+               "released.",
+    "type": "STATUS_UPDATE", "severity": "WARNING", "is_public": False, "is_global": False,
+    "target_user_ids": ["507f1f77bcf86cd799439011"], "expires_at": None,
+    "created_at": "2025-01-27T22:00:00.000Z", "updated_at": "2025-01-27T22:00:00.000Z",
+    "is_read": False, "read_at": None, "event": "rental.ending_soon", "link": "/rentals/507f1f77bcf86cd799439320",
+    "data": {"rental_id": "507f1f77bcf86cd799439320", "server_name": "node-us-nyc-1", "hours": 24},
+}
+ANNOUNCEMENT_BODY = {"title": "Maintenance tonight", "message": "The API is read-only from 22:00 to 23:00 UTC.",
+                     "type": "MAINTENANCE", "severity": "WARNING", "is_public": True,
+                     "expires_at": "2025-01-22T23:00:00.000Z"}
+ANNOUNCEMENT = {
+    "id": "507f1f77bcf86cd799439341", **ANNOUNCEMENT_BODY, "is_global": True, "target_user_ids": [],
+    "created_at": "2025-01-21T22:00:00.000Z", "updated_at": "2025-01-21T22:00:00.000Z",
+    "is_read": False, "read_at": None, "event": None, "link": None, "data": {},
+}
+ANNOUNCEMENT = {key: ANNOUNCEMENT[key] for key in NOTIFICATION}  # the fields in the order the API sends them
+NOTIFICATIONS = [ANNOUNCEMENT, NOTIFICATION]
+NOTIFICATION_READ = {"id": NOTIFICATION["id"], "notification_id": NOTIFICATION["id"], "is_read": True,
+                     "read_at": "2025-01-28T08:15:00.000Z"}
+READ_ALL = {"count": 3}
+NOTIFICATION_NOT_FOUND = {NOT_FOUND: "Notification not found"}
+ANNOUNCEMENT_REFUSALS = {VALIDATION_FAILED: "expires_at must be in the future",
+                         FORBIDDEN: "Only administrators can do this"}
+
 # --- Any operation's refusals, by code (the document's shared error answers) ----------------------
 
 ERROR_MESSAGES = {

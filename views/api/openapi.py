@@ -130,11 +130,12 @@ def _filter_schema(name: str, annotation: Any, enum: tuple[str, ...] | None) -> 
 
 
 def filter_parameters(filters: type) -> list[dict]:
-    """The query parameters of a dataclass of filters (``marketplace.MarketplaceFilters``), one a field."""
+    """The query parameters of a dataclass of filters (``marketplace.MarketplaceFilters``), one a field;
+    a dataclass other than the marketplace's describes its own in ``PARAMETERS``."""
     hints = typing.get_type_hints(filters)
     parameters = []
     for filter_field in dataclasses.fields(filters):
-        description, enum = MARKETPLACE_PARAMETERS[filter_field.name]
+        description, enum = getattr(filters, "PARAMETERS", MARKETPLACE_PARAMETERS)[filter_field.name]
         annotation = hints[filter_field.name]
         parameter = {"name": filter_field.name, "in": "query", "required": False, "description": description,
                      "schema": _filter_schema(filter_field.name, annotation, enum)}
@@ -174,6 +175,7 @@ PATH_PARAMETERS = {
     "user_id": "A user's id (in a pool's member paths, the member's)",
     "rental_id": "Rental id",
     "server_id": "Server id (from the marketplace)",
+    "notification_id": "Notification id (from your notifications)",
 }
 
 
@@ -186,7 +188,8 @@ TAGS = (
     ("Server Marketplace", "Browse the servers for rent and rent one."),
     ("Rentals", "Your rentals and your pools' rentals; extend them."),
     ("Wallet", "The balance rentals are paid from, and its transactions."),
-    ("Administration", "For administrators: disable and enable accounts."),
+    ("Notifications", "What happened to your rentals, wallet and pools, and the announcements to everyone."),
+    ("Administration", "For administrators: disable and enable accounts, post announcements."),
     ("Documentation", "This document."),
 )
 

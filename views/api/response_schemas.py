@@ -19,6 +19,7 @@ from core.limits import (
     SERVER_CATEGORIES,
     TRANSACTION_TYPES,
 )
+from models.notification import NOTIFICATION_TYPES, SEVERITIES
 from models.rental import STATUS_ACTIVE, STATUS_ENDED, STATUS_EXPIRED
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
@@ -320,6 +321,40 @@ class WalletTransaction(Out):
     currency: Currency
     created_at: Timestamp
     rental_id: Id | None
+
+
+# --- Notifications --------------------------------------------------------------------------------
+
+
+class NotificationOut(Out):
+    id: Id
+    title: str
+    message: str
+    type: Literal[NOTIFICATION_TYPES]
+    severity: Literal[SEVERITIES]
+    is_public: bool = Field(description="Shown to visitors who are not logged in too (announcements only)")
+    is_global: bool = Field(description="An announcement to everyone; false for a notification of your own")
+    target_user_ids: list[Id] = Field(description="Whom it is for: you, or nobody in particular (an announcement)")
+    expires_at: Timestamp | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    is_read: bool
+    read_at: Timestamp | None
+    event: str | None = Field(description="The event it tells of, such as rental.ending_soon; null for an "
+                                          "announcement")
+    link: str | None = Field(description="Path of the page where you act on it")
+    data: dict[str, Any] = Field(description="What the event speaks of (ids, amounts, times)")
+
+
+class NotificationRead(Out):
+    id: Id = Field(description="The notification's id")
+    notification_id: Id
+    is_read: bool
+    read_at: Timestamp
+
+
+class ReadAllResult(Out):
+    count: Count = Field(description="How many notifications were unread and are read now")
 
 
 # --- Errors ---------------------------------------------------------------------------------------

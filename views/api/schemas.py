@@ -1,9 +1,10 @@
 """Request bodies of the API, built from the input types the services check (``services.inputs``)."""
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from core.limits import PASSWORD_MAX, POOL_SETTINGS_MAX_BYTES, USERNAME_MAX
+from core.limits import ANNOUNCEMENT_MESSAGE_MAX, PASSWORD_MAX, POOL_SETTINGS_MAX_BYTES, USERNAME_MAX
+from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
 from services.inputs import Cents, Days, InvitableRole, ObjectId, PoolDescription, PoolName, Timestamp, Username
 
 
@@ -55,3 +56,16 @@ class ExtendBody(Body):
     expected_rental_end: Timestamp | None = Field(
         None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+
+
+class AnnouncementBody(Body):
+    # The rules (a title, an expiry in the future) are the service's; this gives the types and the document.
+    title: str = Field(description=f"Required, not only spaces; at most {TITLE_MAX} characters",
+                       examples=["Maintenance tonight"],
+                       json_schema_extra={"minLength": 1, "maxLength": TITLE_MAX, "pattern": r"\S"})
+    message: str = Field("", description=f"At most {ANNOUNCEMENT_MESSAGE_MAX} characters",
+                         json_schema_extra={"maxLength": ANNOUNCEMENT_MESSAGE_MAX})
+    type: Literal[NOTIFICATION_TYPES] = "ANNOUNCEMENT"
+    severity: Literal[SEVERITIES] = "INFO"
+    is_public: bool = Field(False, description="Also shown, without login, by GET /notifications/public")
+    expires_at: Timestamp | None = Field(None, description="In the future; null: shown until expired by hand")

@@ -251,3 +251,30 @@ def marketplace_server(server) -> dict:
         "specs": server_specs(server),
     })
     return data
+
+
+def notification(note, read_at=None) -> dict:
+    """A notification as ``user`` sees it; ``read_at`` is that user's (an announcement's is per user)."""
+    return {
+        "id": note.id,
+        "title": note.title,
+        "message": note.message,
+        "type": note.type,
+        "severity": note.severity,
+        "is_public": note.is_public,
+        "is_global": note.is_global,
+        "target_user_ids": [note.user_id] if note.user_id else [],
+        "expires_at": isoformat(note.expires_at),
+        "created_at": isoformat(note.created_at),
+        "updated_at": isoformat(note.updated_at),
+        "is_read": read_at is not None,
+        "read_at": isoformat(read_at),
+        "event": note.event,
+        "link": note.link,
+        "data": note.data or {},
+    }
+
+
+def notification_read(seen) -> dict:
+    return {"id": seen.notification.id, "notification_id": seen.notification.id, "is_read": seen.is_read,
+            "read_at": isoformat(seen.read_at)}

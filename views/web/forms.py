@@ -4,13 +4,16 @@ Whether a value is acceptable is the service's to say (``services.inputs``): a r
 a ``ServiceError`` whose complaints ``add_service_errors`` puts beside their fields, in the words the
 API uses.
 """
+from datetime import timezone
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 
 from core.limits import (
     ALIAS_MAX,
+    ANNOUNCEMENT_MESSAGE_MAX,
     LOGIN_SESSION_DAYS,
     LOGIN_TOKEN_DAYS,
     PASSWORD_MAX,
@@ -20,6 +23,7 @@ from core.limits import (
     USERNAME_MAX,
     USERNAME_PATTERN,
 )
+from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
 from services.errors import ServiceError
 
 REQUIRED = "This field is required"
@@ -114,3 +118,22 @@ def add_service_errors(form: FlaskForm, error: ServiceError) -> None:
             field.errors = [*field.errors, message[0].upper() + message[1:]]
         else:
             form.form_errors = [*form.form_errors, error.message]
+
+
+class AnnouncementForm(FlaskForm):
+    # Converts and displays only: the rules (a title, an expiry in the future) are ``services.inbox``'s.
+    title = StringField("Title", filters=[_strip], render_kw={"maxlength": TITLE_MAX, "required": True})
+    message = TextAreaField("Message", render_kw={"maxlength": ANNOUNCEMENT_MESSAGE_MAX, "rows": 3})
+    type = SelectField("Kind", choices=[SelectChoice(kind, kind.replace("_", " ").capitalize())
+                                        for kind in NOTIFICATION_TYPES], default="ANNOUNCEMENT")
+    severity = SelectField("Severity", choices=[SelectChoice(level, level.capitalize()) for level in SEVERITIES],
+                           default="INFO")
+    is_public = BooleanField("Public: shown to visitors who are not logged in too")
+    expires_at = DateTimeLocalField("Expires (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()],
+                                    description="Empty: shown until you expire it here.")
+
+    @property
+    def expiry(self):
+        """The expiry as an aware UTC time; the field reads it without a zone."""
+        value = self.expires_at.data
+        return value.replace(tzinfo=timezone.utc) if value else None

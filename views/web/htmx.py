@@ -39,9 +39,10 @@ def redirect(location: str) -> Response:
     return vary(plain_redirect(location, 303))
 
 
-def with_updates(body: str = "", status: int = 200, badge: bool = False) -> Response:
-    """``body`` plus out-of-band updates of the flash messages (and the invitations badge in the nav)."""
-    updates = render_template("partials/oob_updates.html", badge=badge)
+def with_updates(body: str = "", status: int = 200, badge: bool = False, bell: bool = False) -> Response:
+    """``body`` plus out-of-band updates of the flash messages (and the invitations badge in the nav, and
+    the notifications bell's unread count)."""
+    updates = render_template("partials/oob_updates.html", badge=badge, bell=bell)
     return vary(make_response(body + updates, status))
 
 

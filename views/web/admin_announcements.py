@@ -1,0 +1,54 @@
+"""The admin announcements page: post an announcement to everyone, list them, expire one early.
+Administrators only (``services.inbox`` refuses everyone else, shown as the 403 page)."""
+from flask import flash, request, url_for
+from flask_login import current_user, login_required
+
+from core.timeutil import utcnow
+from services import inbox
+from services.errors import BadRequest
+from services.paging import parse_page
+from views.web import htmx, web
+from views.web.forms import AnnouncementForm, add_service_errors
+from views.web.pager import pager
+
+PAGE_SIZE = 20
+
+
+def _page(form: AnnouncementForm, status: int = 200):
+    """The page; htmx (the form, the pager) gets the form and the list without the page around them."""
+    page = parse_page(request.args, default_limit=PAGE_SIZE)
+    notes, total = inbox.announcements(current_user, page)
+    return htmx.render("admin/announcements.html", "admin/_announcements.html", status=status, form=form,
+                       announcements=notes, paging=pager(page, total, len(notes), "web.admin_announcements"),
+                       now=utcnow())
+
+
+@web.get("/admin/announcements")
+@login_required
+def admin_announcements():
+    return _page(AnnouncementForm(formdata=None))
+
+
+@web.post("/admin/announcements")
+@login_required
+def admin_post_announcement():
+    form = AnnouncementForm()
+    if not form.validate_on_submit():
+        return _page(form, status=422)
+    try:
+        note = inbox.post_announcement(current_user, form.title.data, form.message.data or "", form.type.data,
+                                       form.severity.data, form.is_public.data, form.expiry)
+    except BadRequest as error:
+        add_service_errors(form, error)
+        return _page(form, status=422)
+    flash(f"“{note.title}” is announced to everyone.", "success")
+    return htmx.redirect(url_for("web.admin_announcements"))
+
+
+@web.post("/admin/announcements/<notification_id>/expire")
+@login_required
+def admin_expire_announcement(notification_id: str):
+    """End an announcement now: it leaves every list, banner and bell."""
+    note = inbox.expire_announcement(current_user, notification_id)
+    flash(f"“{note.title}” has expired.", "success")
+    return htmx.redirect(url_for("web.admin_announcements"))

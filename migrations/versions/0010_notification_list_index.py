@@ -1,7 +1,7 @@
 """A user's notifications newest first read from an index: the list pages through it instead of sorting
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 09:00:00.000000
 
 """

@@ -61,3 +61,11 @@ LOGIN_RATE_PER_USERNAME = "10 per minute"
 LOGIN_RATE_PER_IP = "30 per minute"
 TOKEN_CREATE_RATE_PER_USER = "20 per hour"
 TOKEN_CREATE_RATE_PER_IP = "60 per hour"
+
+# Email. A verification link works this long; a worker holds a message this long while it talks to
+# the mail server (longer than SMTP_TIMEOUT_SECONDS, so no second worker takes it meanwhile).
+EMAIL_VERIFY_HOURS = 48
+SMTP_TIMEOUT_SECONDS = 30
+EMAIL_CLAIM_SECONDS = 120
+NOTIFICATION_CHANNELS = ("email", "in_app")
+LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

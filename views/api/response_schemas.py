@@ -66,6 +66,32 @@ class Account(UserRef):
     created_at: Timestamp
 
 
+class ChannelPreference(Out):
+    email: bool
+    in_app: bool
+
+
+class Me(UserRef):
+    """The caller's own account and settings."""
+
+    email: str | None
+    email_verified: bool = Field(description="Notifications are emailed only to a verified address")
+    notification_preferences: dict[str, ChannelPreference] = Field(
+        description="Every event people can be told of, with whether it is emailed and shown in the app")
+    low_balance_threshold_cents: int | None
+    email_enabled: bool = Field(description="Whether this server sends email at all (false: in the app only)")
+
+
+class EmailVerified(Out):
+    email: str
+    email_verified: Literal[True]
+
+
+class VerificationSent(Out):
+    email: str
+    email_verified: Literal[False]
+
+
 # --- Pools ----------------------------------------------------------------------------------------
 
 

@@ -5,8 +5,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
+    ALIAS_MAX,
     DURATION_DAYS_MAX,
+    EMAIL_MAX,
     INVITABLE_ROLES,
+    NOTIFICATION_CHANNELS,
     PASSWORD_MAX,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
@@ -111,3 +114,27 @@ class ExtendBody(Body):
     expected_rental_end: Timestamp | None = Field(
         None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+
+
+class UpdateMeBody(Body):
+    """Only the fields sent change; the account service checks every rule (known events included)."""
+
+    alias: Annotated[str, StringConstraints(max_length=ALIAS_MAX)] | None = Field(
+        None, description="The name others see; not empty")
+    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX)] | None = Field(
+        None, description="Where notifications are emailed once verified; a new address is unverified and is "
+                          "sent a link that verifies it; null removes it")
+    notification_preferences: dict[str, dict[Literal[NOTIFICATION_CHANNELS], bool]] | None = Field(
+        None, description="Per event, whether it is emailed and shown in the app; merged into the stored "
+                          "preferences (an event or channel left out keeps its setting, and is on by default)")
+    low_balance_threshold_cents: Cents | None = Field(
+        None, description="Warn (wallet.low_balance) when the balance falls under this; null: no threshold")
+
+    def changes(self) -> dict:
+        """Only the fields the client sent."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class VerifyEmailBody(Body):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="The token of the link emailed to the address")

@@ -2,6 +2,7 @@
 from core.limits import CURRENCY
 from core.money import cents_to_number, format_cents
 from core.timeutil import isoformat, utcnow
+from services import account_settings
 from services.inventory import rental_server_to_dict
 from services.pools import Invitation, PoolDetail, PoolSummary
 from services.rentals import Charge, RentalDetail
@@ -14,6 +15,18 @@ def account(user) -> dict:
         "is_disabled": user.is_disabled,
         "disabled_at": isoformat(user.disabled_at),
         "created_at": isoformat(user.created_at),
+    }
+
+
+def me(user, email_enabled: bool) -> dict:
+    return {
+        **user.public_dict(),
+        "email": user.email,
+        "email_verified": user.email_verified_at is not None,
+        "notification_preferences": {preference.event: {"email": preference.email, "in_app": preference.in_app}
+                                     for preference in account_settings.preferences_of(user)},
+        "low_balance_threshold_cents": user.low_balance_threshold_cents,
+        "email_enabled": email_enabled,
     }
 
 

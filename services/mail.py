@@ -120,7 +120,7 @@ def send_email(delivery_id: str) -> str:
             _smtp_send(message)
     except Exception as error:
         db.session.rollback()
-        _release(delivery_id, last_error=f"{type(error).__name__}: {error}"[:2000])
+        _release(delivery_id, claimed_until=None, last_error=f"{type(error).__name__}: {error}"[:2000])
         logger.warning("Email %s to %s failed: %s", delivery_id, delivery.to_address, error)
         raise
     values = {"claimed_until": None, "last_error": None}

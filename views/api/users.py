@@ -22,8 +22,7 @@ def me():
     return out.me(api_user(), mail.is_configured())
 
 
-@api.put("/users/me")
-@api.patch("/users/me")
+@api.route("/users/me", methods=["PATCH", "PUT"])
 @operation(
     tag="Account", summary="Change your account's settings", message="User updated successfully", data=Me,
     body=UpdateMeBody, body_example=ex.UPDATE_ME_BODY, example=ex.ME, errors=(EMAIL_TAKEN,),

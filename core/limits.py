@@ -68,4 +68,7 @@ EMAIL_VERIFY_HOURS = 48
 SMTP_TIMEOUT_SECONDS = 30
 EMAIL_CLAIM_SECONDS = 120
 NOTIFICATION_CHANNELS = ("email", "in_app")
+# An address as the account settings take it: one @, something on each side, a dot in the domain, no
+# spaces (the mail server judges the rest).
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

@@ -11,17 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from core.limits import ALIAS_MAX, EMAIL_MAX, LOW_BALANCE_THRESHOLD_MAX_CENTS, NOTIFICATION_CHANNELS
+from core.limits import ALIAS_MAX, EMAIL_MAX, EMAIL_PATTERN, LOW_BALANCE_THRESHOLD_MAX_CENTS, NOTIFICATION_CHANNELS
 from core.timeutil import utcnow
 from models import User
 from services import mail, verification
 from services.atomic import write_transaction
-from services.errors import EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, BadRequest, Conflict
+from services.errors import EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, BadRequest, Conflict, Unauthenticated
 from services.notification_texts import EVENTS
 
-# One @, something on each side, a dot in the domain, no spaces: the mail server judges the rest.
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-INVALID_LINK = "is not valid or has expired: ask for a new link on your account page"
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
+INVALID_LINK = "This link is not valid or has expired: ask for a new one on your account page"
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def email_problem(address) -> str | None:
         return "must be a string or null"
     if len(address) > EMAIL_MAX:
         return f"must be at most {EMAIL_MAX} characters"
-    if not _EMAIL_RE.match(address):
+    if not _EMAIL_RE.match(address) or "\x00" in address:
         return "must be an email address like name@example.com"
     return None
 
@@ -86,6 +85,8 @@ def _alias_problem(value) -> str | None:
         return "must be a string"
     if not value.strip():
         return "must not be empty"
+    if "\x00" in value:
+        return "must not contain NUL characters"
     if len(value.strip()) > ALIAS_MAX:
         return f"must be at most {ALIAS_MAX} characters"
     return None
@@ -152,7 +153,7 @@ def resend_verification(user: User) -> User:
         raise Conflict("This server does not send email: notifications are shown in the app only",
                        code=EMAIL_NOT_CONFIGURED)
     if user.email is None:
-        raise BadRequest.for_field("email", "is not set: add an address first")
+        raise Conflict("You have no email address to verify: add one first")
     if user.email_verified_at is not None:
         raise Conflict(f"{user.email} is verified already", code=EMAIL_ALREADY_VERIFIED)
     with write_transaction():
@@ -161,16 +162,17 @@ def resend_verification(user: User) -> User:
 
 
 def verify_email(token) -> User:
-    """Mark the address a link was sent to as verified; 400 for a bad, expired or outdated link.
+    """Mark the address a link was sent to as verified. The link is the credential: a bad, expired or
+    outdated one is refused as any bad credential is (401).
     A link followed twice verifies once and is fine the second time."""
     found = verification.read_token(token)
     user = db.session.get(User, found[0]) if found else None
     if user is None or (user.email or "").lower() != found[1]:
-        raise BadRequest.for_field("token", INVALID_LINK)
+        raise Unauthenticated(INVALID_LINK)
     if user.email_verified_at is None:
         with write_transaction():
             user = db.session.get(User, user.id, populate_existing=True)
             if (user.email or "").lower() != found[1]:
-                raise BadRequest.for_field("token", INVALID_LINK)
+                raise Unauthenticated(INVALID_LINK)
             user.email_verified_at = user.email_verified_at or utcnow()
     return user

@@ -209,6 +209,7 @@ UPDATE_ME_BODY = {"email": "lead@example.com", "notification_preferences": {"ren
                   "low_balance_threshold_cents": 5000}
 UPDATE_ME_REFUSALS = {EMAIL_TAKEN: "That email address belongs to another account"}
 VERIFY_EMAIL_BODY = {"token": "eyJ1c2VyIjoiNTA3ZjFmNzdiY2Y4NmNkNzk5NDM5MDExIn0.Z5AcYA.3nq8hV0"}
+VERIFY_EMAIL_REFUSALS = {UNAUTHENTICATED: "This link is not valid or has expired: ask for a new one on your account page"}
 EMAIL_VERIFIED = {"email": "lead@example.com", "email_verified": True}
 VERIFICATION_SENT = {"email": "lead@example.com", "email_verified": False}
 RESEND_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email: notifications are shown in the app only",

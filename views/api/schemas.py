@@ -8,7 +8,9 @@ from core.limits import (
     ALIAS_MAX,
     DURATION_DAYS_MAX,
     EMAIL_MAX,
+    EMAIL_PATTERN,
     INVITABLE_ROLES,
+    LOW_BALANCE_THRESHOLD_MAX_CENTS,
     NOTIFICATION_CHANNELS,
     PASSWORD_MAX,
     POOL_DESCRIPTION_MAX,
@@ -18,6 +20,7 @@ from core.limits import (
     USERNAME_PATTERN,
 )
 from core.timeutil import parse_timestamp
+from services.notification_texts import EVENTS
 
 
 class Body(BaseModel):
@@ -116,18 +119,26 @@ class ExtendBody(Body):
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
 
 
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)  # absent is "unchanged", which no value in the document could say
+
+
 class UpdateMeBody(Body):
     """Only the fields sent change; the account service checks every rule (known events included)."""
 
-    alias: Annotated[str, StringConstraints(max_length=ALIAS_MAX)] | None = Field(
-        None, description="The name others see; not empty")
-    email: Annotated[str, StringConstraints(max_length=EMAIL_MAX)] | None = Field(
+    # Absent means unchanged; null is no value for these two (the defaults are never validated or sent on).
+    alias: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ALIAS_MAX),
+                     AfterValidator(_storable)] = Field(
+        None, description="The name others see; not empty", json_schema_extra=_no_default)
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL_MAX, pattern=EMAIL_PATTERN),
+                     AfterValidator(_storable)] | None = Field(
         None, description="Where notifications are emailed once verified; a new address is unverified and is "
                           "sent a link that verifies it; null removes it")
-    notification_preferences: dict[str, dict[Literal[NOTIFICATION_CHANNELS], bool]] | None = Field(
+    notification_preferences: dict[Literal[tuple(EVENTS)], dict[Literal[NOTIFICATION_CHANNELS], bool]] = Field(
         None, description="Per event, whether it is emailed and shown in the app; merged into the stored "
-                          "preferences (an event or channel left out keeps its setting, and is on by default)")
-    low_balance_threshold_cents: Cents | None = Field(
+                          "preferences (an event or channel left out keeps its setting, and is on by default)",
+        json_schema_extra=_no_default)
+    low_balance_threshold_cents: integer(ge=0, le=LOW_BALANCE_THRESHOLD_MAX_CENTS) | None = Field(
         None, description="Warn (wallet.low_balance) when the balance falls under this; null: no threshold")
 
     def changes(self) -> dict:

@@ -1,7 +1,7 @@
 """Your own account through the API: its settings, and the verification of its email address."""
 from services import account_settings, mail
 from core.limits import EMAIL_VERIFY_HOURS
-from services.errors import EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, VALIDATION_FAILED
+from services.errors import CONFLICT, EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, UNAUTHENTICATED
 from views.api import api
 from views.api import examples as ex
 from views.api import serializers as out
@@ -41,9 +41,10 @@ def update_me(body: UpdateMeBody):
 @operation(
     tag="Account", summary="Verify your email address", message="Email verified", data=EmailVerified,
     body=VerifyEmailBody, body_example=ex.VERIFY_EMAIL_BODY, example=ex.EMAIL_VERIFIED, public=True,
+    errors=(UNAUTHENTICATED,), error_examples=ex.VERIFY_EMAIL_REFUSALS,
     description="The token of the link emailed to a new address; no bearer token is needed. A link works for "
                 f"{EMAIL_VERIFY_HOURS} hours and only while the address is still the account's; a bad, expired or outdated one is "
-                "a 400. Verifying twice is fine.",
+                "refused as a bad credential is (401). Verifying twice is fine.",
 )
 def verify_email(body: VerifyEmailBody):
     user = account_settings.verify_email(body.token)
@@ -53,10 +54,10 @@ def verify_email(body: VerifyEmailBody):
 @api.post("/auth/resend-verification")
 @operation(
     tag="Account", summary="Send the verification link again", message="Verification email sent",
-    data=VerificationSent, example=ex.VERIFICATION_SENT, errors=(VALIDATION_FAILED, EMAIL_NOT_CONFIGURED, EMAIL_ALREADY_VERIFIED),
+    data=VerificationSent, example=ex.VERIFICATION_SENT, errors=(CONFLICT, EMAIL_NOT_CONFIGURED, EMAIL_ALREADY_VERIFIED),
     error_examples=ex.RESEND_REFUSALS,
-    description="Emails a new link to your unverified address. 400 when you have no address, 409 when it is "
-                "verified already or this server sends no email.",
+    description="Emails a new link to your unverified address; 409 when you have no address, when it is "
+                "verified already, or when this server sends no email.",
 )
 def resend_verification():
     user = account_settings.resend_verification(api_user())

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from core.money import InvalidAmount, format_cents, parse_dollars
 from services import account_settings, mail
-from services.errors import BadRequest, ServiceError
+from services.errors import BadRequest, ServiceError, Unauthenticated
 from services.notification_texts import EVENTS
 from views.web import htmx, web
 
@@ -114,7 +114,6 @@ def verify_email():
 def confirm_verify_email():
     try:
         user = account_settings.verify_email(request.form.get("token", ""))
-    except BadRequest as error:
-        return render_template("account/verify_email.html", token="", verified=None,
-                               error=_messages(error)[0]), 400
+    except Unauthenticated as error:
+        return render_template("account/verify_email.html", token="", verified=None, error=error.message), 400
     return render_template("account/verify_email.html", token="", verified=user.email)

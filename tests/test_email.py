@@ -20,7 +20,7 @@ from core.extensions import db
 from models import EmailDelivery, Notification, Rental
 from tests.factories import make_servers, server_record
 from tests.mail import html_of, links_in, mail_server, text_of  # noqa: F401  (mail_server is a fixture)
-from tests.web_helpers import csrf_from, log_in, post_form, text
+from tests.web_helpers import HTMX, csrf_from, csrf_token, log_in, post_form, text
 
 ADDRESS = "alice@example.com"
 
@@ -339,3 +339,17 @@ def test_the_account_page_sets_the_address_resends_the_link_and_saves_preference
     bad = post_form(client, "/account/email", {"email": "nope"}, form_page="/account")
     assert bad.status_code == 422 and "email address like" in text(bad)
     assert api.get("/users/me", as_=alice).json["data"]["email"] == ADDRESS
+
+
+def test_htmx_gets_the_section_and_a_plain_post_the_page(app, client, alice, mail_server):
+    log_in(client, "alice")
+    token = csrf_token(client, "/account")
+    refused = client.post("/account/email", data={"email": "nope", "csrf_token": token}, headers=HTMX)
+    assert refused.status_code == 422 and text(refused).lstrip().startswith("<section")
+    assert 'id="account-email"' in text(refused) and "<html" not in text(refused)
+    saved = client.post("/account/notifications", data={"csrf_token": token, "low_balance_threshold": "10"},
+                        headers=HTMX)
+    assert saved.status_code == 200 and 'id="notifications"' in text(saved) and "<html" not in text(saved)
+    assert "Your notification settings are saved." in text(saved)  # the flash, out of band
+    page = client.post("/account/email", data={"email": "nope", "csrf_token": token})
+    assert page.status_code == 422 and "<html" in text(page) and 'id="notifications"' in text(page)

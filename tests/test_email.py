@@ -35,15 +35,6 @@ def alice(make_user):
     return make_user("alice", balance_cents=1000_00, alias="Alice")
 
 
-@pytest.fixture
-def tick(runner):
-    """``flask jobs tick``, checked to succeed; returns what it printed."""
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
 
 def verified(api, person, address, mail_server, tick) -> None:
     """Give ``person`` the address and verify it with the link emailed to it, as they would."""

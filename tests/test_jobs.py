@@ -18,7 +18,6 @@ from tests import job_helpers
 from tests.factories import make_servers, server_record
 
 
-
 @pytest.fixture
 def status(runner):
     def run() -> str:

@@ -77,6 +77,7 @@ SIGNED_IN_PAGES = {
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",
     "invitations": lambda world: "/invitations",
     "tokens": lambda world: "/tokens",
+    "account": lambda world: "/account",
     "api docs": lambda world: "/api/docs",
     "error page": lambda world: "/no-such-page",
 }
@@ -85,11 +86,13 @@ ADMIN_PAGES = {
     "admin, new server": lambda world: "/admin/servers/new",
     "admin, one server": lambda world: f"/admin/servers/{world.server_id}",
     "admin, jobs": lambda world: "/admin/jobs",
+    "admin, mail sink": lambda world: "/admin/mail",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",
     "login": lambda world: "/login",
     "register": lambda world: "/register",
+    "verify an email address": lambda world: "/verify-email?token=from-the-link",
     "marketplace": lambda world: "/marketplace",
     "server": lambda world: f"/marketplace/{world.server_id}",
     "error page": lambda world: "/no-such-page",

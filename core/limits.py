@@ -67,6 +67,9 @@ TOKEN_CREATE_RATE_PER_IP = "60 per hour"
 EMAIL_VERIFY_HOURS = 48
 SMTP_TIMEOUT_SECONDS = 30
 EMAIL_CLAIM_SECONDS = 120
+# Verification links one account may have emailed in an hour: an address typed in (anyone's) is sent
+# a link, so this is what keeps the account page from mailing a stranger again and again.
+VERIFY_EMAILS_PER_HOUR = 5
 NOTIFICATION_CHANNELS = ("email", "in_app")
 # An address as the account settings take it: one @, something on each side, a dot in the domain, no
 # spaces (the mail server judges the rest).

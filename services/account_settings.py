@@ -6,17 +6,34 @@ check the same rules and give the same refusals. A change is all or nothing.
 """
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from core.limits import ALIAS_MAX, EMAIL_MAX, EMAIL_PATTERN, LOW_BALANCE_THRESHOLD_MAX_CENTS, NOTIFICATION_CHANNELS
+from core.limits import (
+    ALIAS_MAX,
+    EMAIL_MAX,
+    EMAIL_PATTERN,
+    LOW_BALANCE_THRESHOLD_MAX_CENTS,
+    NOTIFICATION_CHANNELS,
+    VERIFY_EMAILS_PER_HOUR,
+)
 from core.timeutil import utcnow
-from models import User
+from models import EmailDelivery, User
+from models.email import KIND_VERIFY_EMAIL
 from services import mail, verification
 from services.atomic import write_transaction
-from services.errors import EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, BadRequest, Conflict, Unauthenticated
+from services.errors import (
+    EMAIL_ALREADY_VERIFIED,
+    EMAIL_NOT_CONFIGURED,
+    EMAIL_TAKEN,
+    BadRequest,
+    Conflict,
+    TooManyRequests,
+    Unauthenticated,
+)
 from services.notification_texts import EVENTS
 
 _EMAIL_RE = re.compile(EMAIL_PATTERN)
@@ -97,12 +114,27 @@ def _taken(user: User, address: str) -> bool:
         select(User.id).where(func.lower(User.email) == address.lower(), User.id != user.id)) is not None
 
 
+def _verification_wait(user: User) -> int:
+    """Seconds until ``user`` may be sent another verification link (0: now)."""
+    hour_ago = utcnow() - timedelta(hours=1)
+    sent = db.session.scalars(
+        select(EmailDelivery.created_at)
+        .where(EmailDelivery.user_id == user.id, EmailDelivery.kind == KIND_VERIFY_EMAIL,
+               EmailDelivery.created_at > hour_ago)
+        .order_by(EmailDelivery.created_at.desc()).limit(VERIFY_EMAILS_PER_HOUR)
+    ).all()
+    if len(sent) < VERIFY_EMAILS_PER_HOUR:
+        return 0
+    return max(1, int((sent[-1] - hour_ago).total_seconds()) + 1)
+
+
 def update_settings(user: User, changes: dict) -> User:
     """Apply ``changes`` (any of ``alias``, ``email``, ``notification_preferences``,
     ``low_balance_threshold_cents``), all or none.
 
-    A new address is unverified, and a link that verifies it is emailed when the install sends email;
-    the same address in another case changes nothing. ``email`` null removes the address. Preferences
+    A new address is unverified, and a link that verifies it is emailed when the install sends email
+    (unless ``VERIFY_EMAILS_PER_HOUR`` links went out in the last hour: then the address is saved and
+    ``resend_verification`` says when to ask again); the same address in another case changes nothing. ``email`` null removes the address. Preferences
     are merged into the stored ones: an event or channel not named keeps its setting.
     """
     problems = []
@@ -132,7 +164,7 @@ def update_settings(user: User, changes: dict) -> User:
                 user.email = email
                 user.email_verified_at = None
                 db.session.flush()
-                if email is not None and mail.is_configured():
+                if email is not None and mail.is_configured() and not _verification_wait(user):
                     mail.queue_verification(user)
             if "notification_preferences" in changes:
                 merged = {event: dict(channels) for event, channels in (user.notification_preferences or {}).items()}
@@ -157,6 +189,9 @@ def resend_verification(user: User) -> User:
     if user.email_verified_at is not None:
         raise Conflict(f"{user.email} is verified already", code=EMAIL_ALREADY_VERIFIED)
     with write_transaction():
+        if wait := _verification_wait(user):
+            raise TooManyRequests(f"{VERIFY_EMAILS_PER_HOUR} links were sent in the last hour: "
+                                  f"try again in {(wait + 59) // 60} minutes", retry_after=wait)
         mail.queue_verification(user)
     return user
 

@@ -126,6 +126,17 @@ class PriceChanged(Conflict):
         self.price_cents = price_cents
 
 
+class TooManyRequests(ServiceError):
+    """Too many of something in too short a time; ``retry_after`` says in how many seconds to try again."""
+
+    status = 429
+    code = RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class AccountDisabled(Forbidden):
     """An administrator disabled the account: its logins, tokens and browser sessions are refused."""
 

@@ -344,3 +344,24 @@ def test_htmx_gets_the_section_and_a_plain_post_the_page(app, client, alice, mai
     assert "Your notification settings are saved." in text(saved)  # the flash, out of band
     page = client.post("/account/email", data={"email": "nope", "csrf_token": token})
     assert page.status_code == 422 and "<html" in text(page) and 'id="notifications"' in text(page)
+
+
+def test_verification_links_are_limited_so_no_stranger_is_mailed_again_and_again(api, alice, mail_server, tick,
+                                                                                  clock):
+    api.patch("/users/me", as_=alice, json={"email": "stranger@example.com"})
+    for _ in range(4):
+        clock.advance(minutes=1)
+        assert api.post("/auth/resend-verification", as_=alice).status_code == 200
+    refused = api.post("/auth/resend-verification", as_=alice)
+    assert refused.status_code == 429 and refused.json["code"] == "RATE_LIMITED"
+    assert refused.headers["Retry-After"] == str(56 * 60 + 1)
+    tick()
+    assert len(mail_server.to("stranger@example.com")) == 5
+    # Another address is saved, but not mailed until the hour has passed.
+    assert api.patch("/users/me", as_=alice, json={"email": "other@example.com"}).status_code == 200
+    tick()
+    assert mail_server.to("other@example.com") == []
+    clock.advance(minutes=57)
+    assert api.post("/auth/resend-verification", as_=alice).status_code == 200
+    tick()
+    assert len(mail_server.to("other@example.com")) == 1

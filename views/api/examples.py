@@ -213,4 +213,5 @@ VERIFY_EMAIL_REFUSALS = {UNAUTHENTICATED: "This link is not valid or has expired
 EMAIL_VERIFIED = {"email": "lead@example.com", "email_verified": True}
 VERIFICATION_SENT = {"email": "lead@example.com", "email_verified": False}
 RESEND_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email: notifications are shown in the app only",
-                   EMAIL_ALREADY_VERIFIED: "lead@example.com is verified already"}
+                   EMAIL_ALREADY_VERIFIED: "lead@example.com is verified already",
+                   RATE_LIMITED: "5 links were sent in the last hour: try again in 12 minutes"}

@@ -1,7 +1,14 @@
 """Your own account through the API: its settings, and the verification of its email address."""
+from core.limits import EMAIL_VERIFY_HOURS, VERIFY_EMAILS_PER_HOUR
 from services import account_settings, mail
-from core.limits import EMAIL_VERIFY_HOURS
-from services.errors import CONFLICT, EMAIL_ALREADY_VERIFIED, EMAIL_NOT_CONFIGURED, EMAIL_TAKEN, UNAUTHENTICATED
+from services.errors import (
+    CONFLICT,
+    EMAIL_ALREADY_VERIFIED,
+    EMAIL_NOT_CONFIGURED,
+    EMAIL_TAKEN,
+    RATE_LIMITED,
+    UNAUTHENTICATED,
+)
 from views.api import api
 from views.api import examples as ex
 from views.api import serializers as out
@@ -54,10 +61,11 @@ def verify_email(body: VerifyEmailBody):
 @api.post("/auth/resend-verification")
 @operation(
     tag="Account", summary="Send the verification link again", message="Verification email sent",
-    data=VerificationSent, example=ex.VERIFICATION_SENT, errors=(CONFLICT, EMAIL_NOT_CONFIGURED, EMAIL_ALREADY_VERIFIED),
+    data=VerificationSent, example=ex.VERIFICATION_SENT, errors=(CONFLICT, EMAIL_NOT_CONFIGURED, EMAIL_ALREADY_VERIFIED, RATE_LIMITED),
     error_examples=ex.RESEND_REFUSALS,
     description="Emails a new link to your unverified address; 409 when you have no address, when it is "
-                "verified already, or when this server sends no email.",
+                f"verified already, or when this server sends no email; 429 (with Retry-After) after "
+                f"{VERIFY_EMAILS_PER_HOUR} links in an hour, counting those sent when the address was set.",
 )
 def resend_verification():
     user = account_settings.resend_verification(api_user())

@@ -21,7 +21,7 @@ from email.utils import format_datetime, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from core import jobs
 from core.bulk import insert_missing
@@ -141,14 +141,17 @@ def _release(delivery_id: str, **values) -> None:
 
 @jobs.periodic(minutes=5)
 def send_waiting_email() -> dict:
-    """Queue again the messages whose job was lost before it ever ran (the retries of a job that ran
-    are the queue's own)."""
+    """Queue again the messages whose job was lost: never run (a crash between the commit and the
+    queue), or cut short while it held the message (its claim ran out with nothing sent). The retries
+    of a job that failed are the queue's own: a failure releases the claim."""
     if not is_configured():
         return {}
+    now = utcnow()
     ids = db.session.scalars(
         select(EmailDelivery.id)
-        .where(EmailDelivery.sent_at.is_(None), EmailDelivery.skipped.is_(None), EmailDelivery.attempts == 0,
-               EmailDelivery.created_at < utcnow() - LOST_AFTER)
+        .where(EmailDelivery.sent_at.is_(None), EmailDelivery.skipped.is_(None),
+               or_(and_(EmailDelivery.attempts == 0, EmailDelivery.created_at < now - LOST_AFTER),
+                   EmailDelivery.claimed_until < now))
         .order_by(EmailDelivery.created_at).limit(LOST_BATCH)
     ).all()
     for delivery_id in ids:

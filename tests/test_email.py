@@ -365,3 +365,24 @@ def test_verification_links_are_limited_so_no_stranger_is_mailed_again_and_again
     assert api.post("/auth/resend-verification", as_=alice).status_code == 200
     tick()
     assert len(mail_server.to("other@example.com")) == 1
+
+
+def test_a_message_whose_worker_died_while_sending_is_sent_by_the_periodic_check(app, api, alice, mail_server,
+                                                                                 tick, clock):
+    from sqlalchemy import update
+
+    from core.timeutil import utcnow
+
+    api.patch("/users/me", as_=alice, json={"email": ADDRESS})
+    # As a worker killed in the middle of the conversation leaves it: claimed, tried, not sent, not queued.
+    with app.app_context():
+        db.session.execute(update(EmailDelivery).values(attempts=1, claimed_until=utcnow() + timedelta(minutes=2)))
+        db.session.commit()
+        app.extensions["jobs"].huey.flush()
+    tick()
+    assert mail_server.messages == []  # still held
+    clock.advance(minutes=3)
+    assert "send_waiting_email: queued 1" in tick()
+    assert [m["Subject"] for m in mail_server.to(ADDRESS)] == ["Verify your email address"]
+    tick()
+    assert len(mail_server.messages) == 1

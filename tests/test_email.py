@@ -20,6 +20,7 @@ from core.extensions import db
 from models import EmailDelivery, Notification, Rental
 from tests.factories import make_servers, server_record
 from tests.mail import html_of, links_in, mail_server, text_of  # noqa: F401  (mail_server is a fixture)
+from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_from, csrf_token, log_in, post_form, text
 
 ADDRESS = "alice@example.com"
@@ -386,3 +387,12 @@ def test_a_message_whose_worker_died_while_sending_is_sent_by_the_periodic_check
     assert [m["Subject"] for m in mail_server.to(ADDRESS)] == ["Verify your email address"]
     tick()
     assert len(mail_server.messages) == 1
+
+
+def test_a_login_tells_the_caller_their_own_address_and_nobody_else_sees_it(api, team, mail_server):
+    api.patch("/users/me", as_=team.admin, json={"email": "jane@example.com"})
+    login = api.post("/users/auth/login", json={"username": "jane_admin", "password": PASSWORD})
+    assert login.json["data"]["user"] == {"id": team.admin.id, "username": "jane_admin", "alias": "Jane Smith",
+                                          "email": "jane@example.com", "email_verified": False}
+    pool = api.get(f"/pools/{team.pool_id}", as_=team.owner).json["data"]
+    assert {"id", "username", "alias"} == {key for member in pool["members"] for key in member["user"]}

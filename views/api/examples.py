@@ -109,7 +109,7 @@ RENTAL_NOT_FOUND = {NOT_FOUND: "Rental not found"}
 
 LOGIN_BODY = {"username": "team_lead", "password": "correct-horse-battery"}
 LOGIN_RESULT = {"token": "srv_Jq3v6QpX0b2kT8sW1mZr4yLd9hC5nE7aUo0iGf2xVtM", "expires_at": "2025-02-20T22:00:00.000Z",
-                "user": SEED_USER}
+                "user": {**SEED_USER, "email": "lead@example.com", "email_verified": True}}
 LOGIN_REFUSALS = {UNAUTHENTICATED: "Invalid username or password"}
 
 # --- Pools, invitations and members ---------------------------------------------------------------

@@ -51,10 +51,17 @@ class UserRef(Out):
     alias: str
 
 
+class OwnUser(UserRef):
+    """The caller themself: others see only ``UserRef``, never the email address."""
+
+    email: str | None
+    email_verified: bool = Field(description="Notifications are emailed only to a verified address")
+
+
 class LoginResult(Out):
     token: str = Field(description="The bearer token; send it as `Authorization: Bearer <token>`")
     expires_at: Timestamp
-    user: UserRef
+    user: OwnUser
 
 
 class Account(UserRef):
@@ -71,11 +78,9 @@ class ChannelPreference(Out):
     in_app: bool
 
 
-class Me(UserRef):
+class Me(OwnUser):
     """The caller's own account and settings."""
 
-    email: str | None
-    email_verified: bool = Field(description="Notifications are emailed only to a verified address")
     notification_preferences: dict[str, ChannelPreference] = Field(
         description="Every event people can be told of, with whether it is emailed and shown in the app")
     low_balance_threshold_cents: int | None

@@ -18,11 +18,14 @@ def account(user) -> dict:
     }
 
 
+def own_user(user) -> dict:
+    """The caller themself: their email address beside what everyone sees."""
+    return {**user.public_dict(), "email": user.email, "email_verified": user.email_verified_at is not None}
+
+
 def me(user, email_enabled: bool) -> dict:
     return {
-        **user.public_dict(),
-        "email": user.email,
-        "email_verified": user.email_verified_at is not None,
+        **own_user(user),
         "notification_preferences": {preference.event: {"email": preference.email, "in_app": preference.in_app}
                                      for preference in account_settings.preferences_of(user)},
         "low_balance_threshold_cents": user.low_balance_threshold_cents,

@@ -161,6 +161,8 @@ def send_waiting_email() -> dict:
 
 def _compose(delivery: EmailDelivery) -> tuple[EmailMessage | None, str | None]:
     """The message of ``delivery``, or None and why it is no longer to be sent."""
+    if not is_configured():
+        return None, "this server no longer sends email (SMTP_URL is unset)"
     user = db.session.get(User, delivery.user_id)
     if user is None or (user.email or "").lower() != delivery.to_address.lower():
         return None, "the address was changed before the message was sent"

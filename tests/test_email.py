@@ -329,7 +329,7 @@ def test_the_account_page_sets_the_address_resends_the_link_and_saves_preference
     assert refused.status_code == 422 and "amount of dollars" in text(refused)
     assert api.get("/users/me", as_=alice).json["data"]["low_balance_threshold_cents"] == 2500
     bad = post_form(client, "/account/email", {"email": "nope"}, form_page="/account")
-    assert bad.status_code == 422 and "email address like" in text(bad)
+    assert bad.status_code == 422 and "email address like" in text(bad) and 'value="nope"' in text(bad)
     assert api.get("/users/me", as_=alice).json["data"]["email"] == ADDRESS
 
 

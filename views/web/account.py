@@ -18,7 +18,7 @@ def _context(email_errors=(), email_value=None, notification_errors=(), threshol
     threshold = current_user.low_balance_threshold_cents
     return {
         "email_enabled": mail.is_configured(),
-        "email_value": current_user.email or "" if email_value is None else email_value,
+        "email_value": (current_user.email or "") if email_value is None else email_value,
         "email_errors": list(email_errors),
         "preferences": account_settings.preferences_of(current_user),
         "threshold_value": (format_cents(threshold) if threshold is not None else "")

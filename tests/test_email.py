@@ -396,3 +396,12 @@ def test_a_login_tells_the_caller_their_own_address_and_nobody_else_sees_it(api,
                                           "email": "jane@example.com", "email_verified": False}
     pool = api.get(f"/pools/{team.pool_id}", as_=team.owner).json["data"]
     assert {"id", "username", "alias"} == {key for member in pool["members"] for key in member["user"]}
+
+
+def test_the_verify_page_refuses_a_bad_link_and_changes_nothing(app, api, client, alice, mail_server, tick):
+    api.patch("/users/me", as_=alice, json={"email": ADDRESS})
+    page = client.get("/verify-email?token=made-up")
+    assert page.status_code == 200 and "Verify my email address" in text(page)
+    refused = client.post("/verify-email", data={"csrf_token": csrf_from(text(page)), "token": "made-up"})
+    assert refused.status_code == 400 and "not valid or has expired" in text(refused)
+    assert api.get("/users/me", as_=alice).json["data"]["email_verified"] is False

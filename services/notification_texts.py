@@ -1,6 +1,7 @@
 """What each event says to the people it concerns, written in one place per event: the title, the
 message (with the dates and what to do), the link to the page where it is done, and the severity.
-In-app notifications use it, and so does the email of a notification (subject = title).
+In-app notifications use it, and so does the email of a notification (subject = title), which adds
+why it was sent (``reason``) and the events' names of the preferences (``EVENTS``).
 
 A text is a function of the event, registered for its type; it reads only the event's own ``data``
 (written when the event was emitted), so it says what was true then and costs no query:
@@ -24,6 +25,28 @@ SUCCESS = "SUCCESS"
 RENTAL_ENDING_SOON = "rental.ending_soon"
 RENTAL_EXPIRED = "rental.expired"
 RENTAL_ENDED = "rental.ended"
+
+
+# Every event people can be told of, as its preference is named on the account page; the keys are the
+# events a user's notification_preferences may name.
+EVENTS = {
+    RENTAL_ENDING_SOON: "A rental is about to end",
+    RENTAL_EXPIRED: "A rental has expired and is held",
+    RENTAL_ENDED: "A rental ended and its server was released",
+    "rental.auto_renewed": "A rental was renewed automatically",
+    "rental.auto_renew_failed": "An automatic renewal failed",
+    "rental.ready": "A rented server is ready",
+    "rental.provisioning_failed": "A rented server could not be set up",
+    "wallet.low_balance": "The wallet's balance is low",
+    "wallet.credited": "The wallet was credited",
+    "invitation.received": "An invitation to a pool",
+    "pool.role_changed": "Your role in a pool changed",
+    "pool.member_removed": "You were removed from a pool",
+    "spend_request.created": "A spend request in a pool",
+    "spend_request.decided": "A spend request was decided",
+    "security.new_login": "A login from a new address",
+    "security.two_factor_changed": "Two-factor login was turned on or off",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,21 @@ def text_for(event: Event) -> NotificationText:
         # An event nobody has written words for yet still reaches its people, plainly.
         return NotificationText(event.type.replace(".", ": ").replace("_", " ").capitalize(), "", None)
     return writer(event)
+
+
+def reason(event: Event, user_id: str) -> str:
+    """Why ``user_id`` hears of ``event``, for the foot of its email."""
+    if event.user_id == user_id:
+        about = "it is about your account" if event.subject_type != "rental" else "it is about your rental"
+    elif event.subject_type == "rental":
+        about = "you manage the pool this rental is in"
+    else:
+        about = "it concerns you"
+    return f"You are getting this email because {about}, and your preferences send “{label(event.type)}” by email."
+
+
+def label(event_type: str) -> str:
+    return EVENTS.get(event_type, event_type)
 
 
 def has_text(event_type: str) -> bool:

@@ -25,14 +25,6 @@ def root(client, make_user):
     return person
 
 
-@pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
 
 @pytest.fixture
 def failed_job_id(app, tick, clock) -> str:

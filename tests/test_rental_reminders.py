@@ -55,10 +55,12 @@ def extend(api, person, rental_id: str, days: int = 7) -> None:
 
 
 def notifications(app) -> list[dict]:
-    """Every notification, oldest first, as the people it went to would read it."""
+    """Every notification of a rental's life, oldest first, as the people it went to would read it
+    (the invitations and credits that set the scene tell people too)."""
     with app.app_context():
         rows = db.session.execute(
             select(Notification, User.username).join(User, User.id == Notification.user_id)
+            .where(Notification.event.like("rental.%"))
             .order_by(Notification.created_at, Notification.event, User.username)
         ).all()
         db.session.remove()

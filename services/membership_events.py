@@ -22,8 +22,9 @@ def invitation_received(invitation: Membership, pool: Pool, actor: User) -> None
 
 
 def role_changed(member: Membership, pool: Pool, actor: User, role: str) -> None:
-    """``member``'s role is about to become ``role``; nothing to tell when it already is."""
-    if member.role == role:
+    """``member``'s role is about to become ``role``. Nothing to tell when it already is, nor to someone
+    invited who has not joined (their invitation shows the role it offers)."""
+    if member.role == role or not member.is_authorized:
         return
     # Every change of role is a happening of its own: the key only has to be unique.
     events.emit(POOL_ROLE_CHANGED, f"{POOL_ROLE_CHANGED}:{member.id}:{new_id()}", user_id=member.user_id,

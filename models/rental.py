@@ -75,6 +75,8 @@ class Transaction(db.Model):
     __tablename__ = "transactions"
     __table_args__ = (
         Index("ix_transactions_user_created", "user_id", "created_at"),
+        # The wallets that moved lately (services.renewals), whoever's they are.
+        Index("ix_transactions_created_user", "created_at", "user_id"),
         CheckConstraint("amount_cents > 0", name="ck_transactions_amount_positive"),
         CheckConstraint("type IN ('credit', 'rental', 'extension')", name="ck_transactions_type"),
     )

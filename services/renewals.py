@@ -10,9 +10,12 @@ paid from the balance, and ends at the first one the balance cannot pay.
 A user is warned (``wallet.low_balance``, once per user per day, keyed by the date) when the runway
 ends within ``LOW_BALANCE_DAYS`` (the renewals of that many days cost more than the balance), or
 when the balance is under the user's own ``low_balance_threshold_cents``. The periodic check finds
-the candidates through two indexes: the rentals whose end falls within the next ``LOW_BALANCE_DAYS``
-(only their renters can run short in that time), and the users whose balance is under their own
-threshold. Its cost follows those, not the number of users or rentals.
+the candidates through indexes: on a day's first run, the renters of the rentals whose end falls
+within the next ``LOW_BALANCE_DAYS`` (only they can run short in that time); on its later runs that
+day, only the renters whose rentals have come into that window since, and the users whose wallet
+has moved since (a rent, an extension, a credit); and always the users whose balance is under their
+own threshold. Users already warned that day are skipped. Its cost follows those, not the number of
+users or rentals. (A change of a server's prices is seen on the next day's first run.)
 """
 import heapq
 from collections import Counter
@@ -26,7 +29,7 @@ from sqlalchemy import select
 from core import jobs
 from core.extensions import db
 from core.timeutil import isoformat, utcnow
-from models import Event, Rental, User
+from models import Event, PeriodicCheck, Rental, Transaction, User
 from services import events
 from services.atomic import write_transaction
 from services.marketplace import prices_by_server
@@ -36,6 +39,8 @@ from services.notification_texts import WALLET_LOW_BALANCE
 RUNWAY_HORIZON = timedelta(days=90)
 # Users looked at in one transaction by the check: its statements are per batch, not per user.
 CHECK_BATCH = 500
+# How far before the last run's end the next run looks again (see ``_since``).
+RUN_OVERLAP = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -140,16 +145,34 @@ def low_balance_key(user_id: str, now: datetime) -> str:
     return f"{WALLET_LOW_BALANCE}:{user_id}:{now.date().isoformat()}"
 
 
-def _candidates(now: datetime, window: timedelta) -> list[str]:
-    """Who may be short: renters of rentals ending within the window, and users under their threshold."""
-    renters = db.session.scalars(
-        select(Rental.user_id).where(Rental.rental_end > now, Rental.rental_end <= now + window).distinct()
-    ).all()
-    under = db.session.scalars(
+def _since(now: datetime) -> datetime | None:
+    """How far back this run must look, or None to look at every renter due (the first run of a day).
+
+    The last run saw everything up to its start; its end less ``RUN_OVERLAP`` is safely before that
+    for any run shorter than the overlap, and also covers transactions that were still open then.
+    """
+    last = db.session.execute(
+        select(PeriodicCheck.last_finished_at, PeriodicCheck.last_error)
+        .where(PeriodicCheck.name == check_low_balances.__name__)
+    ).first()
+    if last is None or last.last_finished_at is None or last.last_error is not None:
+        return None
+    since = last.last_finished_at - RUN_OVERLAP
+    return since if since.date() == now.date() else None
+
+
+def _candidates(now: datetime, window: timedelta, since: datetime | None) -> list[str]:
+    """Who may be short. Every renter of a rental ending within the window, on a day's first run;
+    later that day only those whose rentals came into the window or whose wallet moved since the last
+    run. And always the users under their own threshold."""
+    ends = Rental.rental_end > (now if since is None else since + window)
+    found = set(db.session.scalars(select(Rental.user_id).where(ends, Rental.rental_end <= now + window).distinct()))
+    if since is not None:
+        found.update(db.session.scalars(select(Transaction.user_id).where(Transaction.created_at > since).distinct()))
+    found.update(db.session.scalars(
         select(User.id).where(User.low_balance_threshold_cents.is_not(None),
-                              (User.balance_cents - User.low_balance_threshold_cents) < 0)
-    ).all()
-    return sorted({*renters, *under})
+                              (User.balance_cents - User.low_balance_threshold_cents) < 0)))
+    return sorted(found)
 
 
 @jobs.periodic(minutes=15)
@@ -160,7 +183,7 @@ def check_low_balances() -> dict:
     now = utcnow()
     window = timedelta(days=current_app.config["LOW_BALANCE_DAYS"])
     counts = Counter()
-    candidates = _candidates(now, window)
+    candidates = _candidates(now, window, _since(now))
     db.session.rollback()
     for start in range(0, len(candidates), CHECK_BATCH):
         batch = candidates[start:start + CHECK_BATCH]

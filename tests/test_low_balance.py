@@ -174,3 +174,26 @@ def test_a_renter_in_a_shared_pool_is_warned_alone(app, api, tick, team, servers
     tick()
 
     assert [warning["to"] for warning in warnings(app)] == ["joe_user"]
+
+
+def test_a_wallet_that_moves_later_in_the_day_is_looked_at_again(app, api, clock, tick, make_user, servers):
+    daily = make_servers(app, [server_record("node-daily", prices={"1": "100.00"})])["node-daily"]
+    alice = make_user("alice", balance_cents=220_00)
+    rent(api, alice, servers["node-weekly"], 7)  # $150 left: the renewal ($70) is paid
+    tick()
+    assert warnings(app) == []
+
+    clock.advance(hours=1)
+    refused = api.post(f"/servers/{servers['node-monthly']}/rent", as_=alice, json={"rental_days": 30})
+    assert refused.status_code == 402
+    tick()
+    assert warnings(app) == []  # the wallet did not move
+
+    clock.advance(hours=1)
+    rent(api, alice, daily, 1)  # $50 left, and tomorrow's renewal of it costs $100
+    clock.advance(minutes=1)
+    tick()
+
+    [warning] = warnings(app)
+    assert warning["to"] == "alice" and warning["data"]["balance_cents"] == 50_00
+    assert warning["data"]["runs_out_at"] == "2025-01-23T00:00:00.000Z"

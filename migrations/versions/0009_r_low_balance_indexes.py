@@ -1,4 +1,4 @@
-"""Indexes that find the low balances: rentals by their end, users under their own threshold
+"""Indexes that find the low balances: rentals by their end, transactions by their time, users under their own threshold
 
 Revision ID: 0009
 Revises: 0008
@@ -18,6 +18,7 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_rentals_end_user', 'rentals', ['rental_end', 'user_id'], unique=False)
+    op.create_index('ix_transactions_created_user', 'transactions', ['created_at', 'user_id'], unique=False)
     # Created in place (no batch): on SQLite a batch operation would rebuild the users table.
     op.create_index('ix_users_under_threshold', 'users', [sa.text('(balance_cents - low_balance_threshold_cents)')],
                     unique=False, sqlite_where=sa.text('low_balance_threshold_cents IS NOT NULL'),
@@ -26,4 +27,5 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_users_under_threshold', table_name='users')
+    op.drop_index('ix_transactions_created_user', table_name='transactions')
     op.drop_index('ix_rentals_end_user', table_name='rentals')

@@ -168,7 +168,8 @@ def _candidates(now: datetime, window: timedelta, since: datetime | None) -> lis
     ends = Rental.rental_end > (now if since is None else since + window)
     found = set(db.session.scalars(select(Rental.user_id).where(ends, Rental.rental_end <= now + window).distinct()))
     if since is not None:
-        found.update(db.session.scalars(select(Transaction.user_id).where(Transaction.created_at > since).distinct()))
+        # Not DISTINCT: SQLite would walk the (user_id, created_at) index whole for it, rather than a range of this one.
+        found.update(db.session.scalars(select(Transaction.user_id).where(Transaction.created_at > since)))
     found.update(db.session.scalars(
         select(User.id).where(User.low_balance_threshold_cents.is_not(None),
                               (User.balance_cents - User.low_balance_threshold_cents) < 0)))

@@ -197,3 +197,40 @@ def test_a_wallet_that_moves_later_in_the_day_is_looked_at_again(app, api, clock
     [warning] = warnings(app)
     assert warning["to"] == "alice" and warning["data"]["balance_cents"] == 50_00
     assert warning["data"]["runs_out_at"] == "2025-01-23T00:00:00.000Z"
+
+
+# --- Its cost -------------------------------------------------------------------------------------
+
+def _plan(app, statement: str, parameters) -> str:
+    with app.app_context(), db.engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()
+        if connection.dialect.name == "sqlite":
+            return "\n".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        cursor.execute("SET enable_seqscan = off")  # priced as on tables of real size
+        cursor.execute(f"EXPLAIN {statement}", parameters)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("later_in_the_day", [False, True], ids=["first run of a day", "later run"])
+def test_the_check_finds_whom_to_look_at_through_indexes(app, api, clock, tick, make_user, servers,
+                                                         later_in_the_day):
+    from tests.statements import statements_sent
+
+    alice = make_user("alice", balance_cents=500_00)
+    set_threshold(app, alice.id, 10_00)
+    rent(api, alice, servers["node-weekly"], 7)
+    if later_in_the_day:
+        tick()
+        clock.advance(minutes=30)
+    with statements_sent(app) as sent:
+        tick()
+
+    finding = [(statement, parameters) for statement, parameters in sent
+               if statement.lstrip().startswith("SELECT") and ("DISTINCT" in statement
+                                                               or "transactions.created_at >" in statement
+                                                               or "low_balance_threshold_cents <" in statement)]
+    assert len(finding) == (3 if later_in_the_day else 2), [statement for statement, _ in finding]
+    for statement, parameters in finding:
+        plan = _plan(app, statement, parameters)
+        assert "Seq Scan" not in plan, plan
+        assert not any(line.strip().startswith("SCAN") for line in plan.splitlines()), plan

@@ -13,6 +13,9 @@ events already dispatched, with bulk inserts, then measures:
    recipients: the renter, the pool's owner and an admin), the rest in the renters' default pools.
    One tick makes every event and notification; prints the time, the statements, and the
    statements per reminder, which stay the same whatever the number due (the work is batched).
+3. The low-balance check (``check_low_balances``) on the first run of a day, when it looks at every
+   renter with a rental ending within LOW_BALANCE_DAYS: with every balance sufficient (nobody
+   warned), then with every balance empty (every one of them warned, and notified).
 """
 import argparse
 import os
@@ -38,14 +41,17 @@ from app import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
 from core.timeutil import truncate_to_milliseconds, utcnow  # noqa: E402
-from models import Event, Membership, Notification, Pool, Rental, User  # noqa: E402
-from services import demo, inventory  # noqa: E402
+from models import Event, Membership, Notification, PeriodicCheck, Pool, Rental, User  # noqa: E402
+from cli import demo_data  # noqa: E402
+from services import inventory  # noqa: E402
+from services.renewals import check_low_balances  # noqa: E402
 from services.rental_lifecycle import next_event_at  # noqa: E402
 
 USERS = 2_000
 SERVERS = 1_000
 SHARED_POOLS = 100
 CHUNK = 5_000
+RICH = 10_000_00  # pays every renewal of a user's 50 rentals: nobody is short until a test says so
 
 
 def reset_postgresql(url: str) -> None:
@@ -66,7 +72,7 @@ def build(rentals: int) -> dict:
     mark is days away, and as many events already dispatched."""
     started = time.perf_counter()
     now = truncate_to_milliseconds(utcnow())
-    users = [{"id": new_id(), "username": f"bench_{i}", "alias": "", "password_hash": "x", "balance_cents": 0,
+    users = [{"id": new_id(), "username": f"bench_{i}", "alias": "", "password_hash": "x", "balance_cents": RICH,
               "is_admin": False, "created_at": now} for i in range(USERS)]
     bulk(User, users)
     default_pools = [{"id": new_id(), "owner_id": user["id"], "name": "Default", "description": "",
@@ -83,7 +89,7 @@ def build(rentals: int) -> dict:
             memberships.append({"id": new_id(), "pool_id": pool["id"], "user_id": users[offset + i]["id"], "role": role,
                                 "is_authorized": True, "invited_at": now, "joined_at": now})
     bulk(Membership, memberships)
-    servers = [inventory.build_server(record) for record in demo.demo_records(SERVERS)]
+    servers = [inventory.build_server(record) for record in demo_data.demo_records(SERVERS)]
     db.session.add_all(servers)
     db.session.flush()
     server_ids = [server.id for server in servers]
@@ -210,6 +216,30 @@ def reminders_due(app, world: dict, how_many: int) -> None:
           f"= {counter.count / how_many:.3f} per reminder ({jobs_run} jobs run after the checks)")
 
 
+def low_balances(app, balance_cents: int, label: str) -> None:
+    """One first-of-the-day run of the low-balance check with every balance at ``balance_cents``."""
+    with app.app_context():
+        db.session.execute(update(User).values(balance_cents=balance_cents))
+        db.session.execute(update(PeriodicCheck).where(PeriodicCheck.name == "check_low_balances")
+                           .values(last_finished_at=None))  # so it looks at every renter due, as each day's first run
+        notifications_before = db.session.scalar(select(func.count()).select_from(Notification))
+        db.session.commit()
+        started = time.perf_counter()
+        with StatementCounter(db.engine) as counter:
+            counts = check_low_balances()
+            db.session.commit()
+            dispatched = app.extensions["jobs"].tick()  # the warnings' notifications
+        elapsed = time.perf_counter() - started
+        notified = db.session.scalar(select(func.count()).select_from(Notification)) - notifications_before
+        db.session.execute(delete(Notification).where(Notification.event == "wallet.low_balance"))
+        db.session.execute(delete(Event).where(Event.type == "wallet.low_balance"))
+        db.session.execute(update(User).values(balance_cents=RICH))
+        db.session.commit()
+    assert not any(outcome.error for outcome in dispatched)
+    print(f"   {label}: {counts.get('users', 0)} users looked at, {counts.get('wallet.low_balance', 0)} warned, "
+          f"{notified} notified in {elapsed:.2f} s (check and dispatch), {counter.count} SQL statements")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL to EMPTY and use; SQLite in a temporary folder otherwise")
@@ -231,6 +261,9 @@ def main() -> None:
     print("\n2. Reminders due at once (one tick: the rental check, then the dispatch to notifications):")
     for how_many in sorted({min(1_000, args.due), args.due}):
         reminders_due(app, world, how_many)
+    print("\n3. The low-balance check, first run of a day (every renter with a rental ending within 7 days):")
+    low_balances(app, RICH, "every balance sufficient")
+    low_balances(app, 0, "every balance empty")
 
 
 if __name__ == "__main__":

@@ -4,22 +4,12 @@ action writes none), reaches the person concerned only, and once, however often 
 
 The work runs as cron would run it, with ``flask jobs tick``.
 """
-import pytest
 from sqlalchemy import select
 
 from core.extensions import db
 from models import Event, LoginAddress, Notification, User
-from tests.web_helpers import post_form
 from tests.users import PASSWORD
-
-
-@pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
+from tests.web_helpers import post_form
 
 
 def notifications(app, event: str | None = None) -> list[dict]:

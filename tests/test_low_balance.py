@@ -18,24 +18,9 @@ START = datetime(2025, 1, 21, 22, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
-
-@pytest.fixture
 def servers(app):
     return make_servers(app, [server_record("node-weekly", prices={"1": "12.00", "7": "70.00"}),
                               server_record("node-monthly", prices={"30": "250.00"})])
-
-
-def rent(api, person, server_id, days: int) -> str:
-    response = api.post(f"/servers/{server_id}/rent", as_=person, json={"rental_days": days})
-    assert response.status_code == 201, response.json
-    return response.json["data"]["rental"]["id"]
 
 
 def warnings(app) -> list[dict]:
@@ -86,7 +71,7 @@ def test_the_runway_plays_renewals_forward_until_one_cannot_be_paid():
 
 def test_a_balance_that_will_not_pay_the_next_renewal_is_warned_once_a_day(app, api, clock, tick, make_user, servers):
     alice = make_user("alice", balance_cents=100_00)
-    rent(api, alice, servers["node-weekly"], 7)  # $30 left; renewing it on the 28th costs $70
+    api.rent(alice, servers["node-weekly"], 7)  # $30 left; renewing it on the 28th costs $70
 
     tick()
     tick()  # a second run the same day says nothing more
@@ -110,7 +95,7 @@ def test_a_balance_that_will_not_pay_the_next_renewal_is_warned_once_a_day(app, 
 
 def test_a_balance_that_pays_the_renewals_is_not_warned(app, api, clock, runner, tick, make_user, servers):
     alice = make_user("alice", balance_cents=140_00)
-    rent(api, alice, servers["node-weekly"], 7)  # $70 left: exactly the renewal
+    api.rent(alice, servers["node-weekly"], 7)  # $70 left: exactly the renewal
     tick()
     assert warnings(app) == []
 
@@ -122,7 +107,7 @@ def test_a_balance_that_pays_the_renewals_is_not_warned(app, api, clock, runner,
 
 def test_renewals_beyond_the_window_are_not_warned_of_until_they_come_near(app, api, clock, tick, make_user, servers):
     alice = make_user("alice", balance_cents=260_00)
-    rent(api, alice, servers["node-monthly"], 30)  # $10 left; the renewal ($250) is 30 days away
+    api.rent(alice, servers["node-monthly"], 30)  # $10 left; the renewal ($250) is 30 days away
     tick()
     assert warnings(app) == []
 
@@ -138,7 +123,7 @@ def test_renewals_beyond_the_window_are_not_warned_of_until_they_come_near(app, 
 def test_the_window_comes_from_the_setting(app, api, clock, tick, make_user, servers):
     app.config["LOW_BALANCE_DAYS"] = 3
     alice = make_user("alice", balance_cents=100_00)
-    rent(api, alice, servers["node-weekly"], 7)
+    api.rent(alice, servers["node-weekly"], 7)
 
     clock.set(START + timedelta(days=4, seconds=-1))
     tick()
@@ -179,7 +164,7 @@ def test_a_renter_in_a_shared_pool_is_warned_alone(app, api, tick, team, servers
 def test_a_wallet_that_moves_later_in_the_day_is_looked_at_again(app, api, clock, tick, make_user, servers):
     daily = make_servers(app, [server_record("node-daily", prices={"1": "100.00"})])["node-daily"]
     alice = make_user("alice", balance_cents=220_00)
-    rent(api, alice, servers["node-weekly"], 7)  # $150 left: the renewal ($70) is paid
+    api.rent(alice, servers["node-weekly"], 7)  # $150 left: the renewal ($70) is paid
     tick()
     assert warnings(app) == []
 
@@ -190,7 +175,7 @@ def test_a_wallet_that_moves_later_in_the_day_is_looked_at_again(app, api, clock
     assert warnings(app) == []  # the wallet did not move
 
     clock.advance(hours=1)
-    rent(api, alice, daily, 1)  # $50 left, and tomorrow's renewal of it costs $100
+    api.rent(alice, daily, 1)  # $50 left, and tomorrow's renewal of it costs $100
     clock.advance(minutes=1)
     tick()
 
@@ -218,7 +203,7 @@ def test_the_check_finds_whom_to_look_at_through_indexes(app, api, clock, tick, 
 
     alice = make_user("alice", balance_cents=500_00)
     set_threshold(app, alice.id, 10_00)
-    rent(api, alice, servers["node-weekly"], 7)
+    api.rent(alice, servers["node-weekly"], 7)
     if later_in_the_day:
         tick()
         clock.advance(minutes=30)

@@ -23,21 +23,6 @@ def servers(app):
                               server_record("node-monthly", prices={"30": "250.00"})])
 
 
-@pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
-
-def rent(api, person, server_id, days: int) -> str:
-    response = api.post(f"/servers/{server_id}/rent", as_=person, json={"rental_days": days})
-    assert response.status_code == 201, response.json
-    return response.json["data"]["rental"]["id"]
-
-
 def overview(client, headers=None):
     response = client.get("/", headers=headers or {})
     assert response.status_code == 200
@@ -46,8 +31,8 @@ def overview(client, headers=None):
 
 def test_the_rentals_ending_within_a_week_come_with_their_extend_forms(client, api, clock, make_user, servers):
     alice = make_user("alice", balance_cents=400_00)
-    weekly = rent(api, alice, servers["node-weekly"], 7)
-    rent(api, alice, servers["node-monthly"], 30)
+    weekly = api.rent(alice, servers["node-weekly"], 7)
+    api.rent(alice, servers["node-monthly"], 30)
     log_in(client, "alice")
 
     page = parse(text(overview(client)))
@@ -63,7 +48,7 @@ def test_the_rentals_ending_within_a_week_come_with_their_extend_forms(client, a
 
 def test_extending_from_the_overview_comes_back_to_it(app, client, api, clock, make_user, servers):
     alice = make_user("alice", balance_cents=400_00)
-    weekly = rent(api, alice, servers["node-weekly"], 7)
+    weekly = api.rent(alice, servers["node-weekly"], 7)
     log_in(client, "alice")
     body = text(overview(client))
 
@@ -79,8 +64,8 @@ def test_extending_from_the_overview_comes_back_to_it(app, client, api, clock, m
 
 def test_the_balance_lasts_until_the_first_renewal_it_cannot_pay(client, api, clock, make_user, servers):
     alice = make_user("alice", balance_cents=400_00)
-    rent(api, alice, servers["node-weekly"], 7)
-    rent(api, alice, servers["node-monthly"], 30)  # $80 left: the weekly renewal on the 28th, not the next
+    api.rent(alice, servers["node-weekly"], 7)
+    api.rent(alice, servers["node-monthly"], 30)  # $80 left: the weekly renewal on the 28th, not the next
     log_in(client, "alice")
 
     runway = parse(text(overview(client))).by_id("runway")
@@ -102,7 +87,7 @@ def test_with_nothing_to_renew_the_overview_says_so(client, clock, make_user):
 
 def test_the_latest_unread_notifications_with_their_links(app, client, api, clock, tick, runner, make_user, servers):
     alice = make_user("alice", balance_cents=100_00)
-    weekly = rent(api, alice, servers["node-weekly"], 7)
+    weekly = api.rent(alice, servers["node-weekly"], 7)
     tick()  # $30 will not pay the renewal on the 28th: a low balance
     runner.invoke(args=["wallet", "credit", "alice", "50"])  # now it will
     tick()
@@ -124,7 +109,7 @@ def test_the_latest_unread_notifications_with_their_links(app, client, api, cloc
 
 def test_the_dashboard_alone_for_htmx_and_the_whole_page_otherwise(client, api, clock, make_user, servers):
     alice = make_user("alice", balance_cents=400_00)
-    rent(api, alice, servers["node-weekly"], 7)
+    api.rent(alice, servers["node-weekly"], 7)
     log_in(client, "alice")
 
     whole = overview(client)
@@ -142,11 +127,11 @@ def test_the_overview_costs_the_same_few_queries_however_much_there_is(app, clie
     names = [f"node-{index}" for index in range(12)]
     ids = make_servers(app, [server_record(name, prices={"7": "70.00"}) for name in names])
 
-    rent(api, alice, ids[names[0]], 7)
+    api.rent(alice, ids[names[0]], 7)
     with statements_sent(app) as few:
         overview(client)
     for name in names[1:]:
-        rent(api, alice, ids[name], 7)
+        api.rent(alice, ids[name], 7)
     with statements_sent(app) as many:
         overview(client)
 

@@ -51,7 +51,7 @@ USERS = 2_000
 SERVERS = 1_000
 SHARED_POOLS = 100
 CHUNK = 5_000
-RICH = 10_000_00  # pays every renewal of a user's 50 rentals: nobody is short until a test says so
+RICH = 1_000_000_00  # pays every renewal of a user's 50 rentals for months: nobody is short until a test says so
 
 
 def reset_postgresql(url: str) -> None:

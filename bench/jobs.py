@@ -97,7 +97,8 @@ def build(rentals: int) -> dict:
     rental_rows = []
     for i in range(rentals):
         start = now - timedelta(days=1)
-        end = now + timedelta(days=5 + i % 20)  # the next mark is at least two days away
+        # The next mark is at least two days away, and no end comes within LOW_BALANCE_DAYS during the run.
+        end = now + timedelta(days=5 + i % 20, hours=1)
         hold_until = end + timedelta(days=2)
         rental_rows.append({"id": new_id(), "user_id": users[i % USERS]["id"], "server_id": server_ids[i % SERVERS],
                             "pool_id": default_pools[i % USERS]["id"], "rental_start": start, "rental_end": end,

@@ -114,17 +114,24 @@ def runway(balance_cents: int, rentals: Sequence[RenewingRental], now: datetime,
     return Runway(balance_cents, len(rentals), daily, runs_out_at, until, due)
 
 
-def _active_rentals(user_ids: Sequence[str], now: datetime):
-    """Every rental of these renters still running, through the index on (user_id, hold_until)."""
-    return db.session.execute(
+def _running_rentals(user_ids: Sequence[str], now: datetime, ending_by: datetime | None):
+    """The rentals of these renters still running (and ending by ``ending_by``), through the index on
+    (user_id, hold_until)."""
+    statement = (
         select(Rental.id, Rental.user_id, Rental.server_id, Rental.rental_start, Rental.rental_end)
         .where(Rental.user_id.in_(user_ids), Rental.hold_until > now, Rental.rental_end > now)
-    ).all()
+    )
+    if ending_by is not None:
+        statement = statement.where(Rental.rental_end <= ending_by)
+    return db.session.execute(statement).all()
 
 
-def runways(balances: dict[str, int], now: datetime, horizon: timedelta) -> dict[str, Runway]:
-    """The runway of each user in ``balances`` ({user id: balance}), in two queries."""
-    rows = _active_rentals(list(balances), now)
+def runways(balances: dict[str, int], now: datetime, horizon: timedelta,
+            only_renewing_within: bool = False) -> dict[str, Runway]:
+    """The runway of each user in ``balances`` ({user id: balance}), in two queries.
+    ``only_renewing_within`` leaves out the rentals that do not renew before the horizon: they change
+    neither when the balance runs out nor what is due, only the average a day."""
+    rows = _running_rentals(list(balances), now, now + horizon if only_renewing_within else None)
     prices = prices_by_server(sorted({row.server_id for row in rows}))
     by_user: dict[str, list] = {user_id: [] for user_id in balances}
     for row in rows:
@@ -197,7 +204,7 @@ def check_low_balances() -> dict:
             ).all()
             if not users:
                 continue
-            found = runways({user.id: user.balance_cents for user in users}, now, window)
+            found = runways({user.id: user.balance_cents for user in users}, now, window, only_renewing_within=True)
             rows = []
             for user in users:
                 ahead = found[user.id]

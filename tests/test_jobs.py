@@ -19,15 +19,6 @@ from tests.factories import make_servers, server_record
 
 
 @pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
-
-@pytest.fixture
 def status(runner):
     def run() -> str:
         result = runner.invoke(args=["jobs", "status"])

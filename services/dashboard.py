@@ -28,6 +28,7 @@ class Dashboard:
     unread: list[Notification]  # the latest first
     unread_count: int
     runway: renewals.Runway
+    runs_short: bool  # the balance runs out within LOW_BALANCE_DAYS, as the warning says
     pools: list[pools.PoolSummary]
     pool_total: int
     invitation_count: int
@@ -48,12 +49,14 @@ def dashboard(user: User, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     unread, unread_count = unread_notifications(user, UNREAD_SHOWN)
     summaries, pool_total = pools.list_pools(user, Page(limit=POOLS_SHOWN), now)
+    runway = renewals.runway_of(user, now)
     return Dashboard(
         now=now,
         ending_soon=rental_views.rows_ending_between(user, now, now + ENDING_WITHIN, ENDING_SHOWN),
         unread=unread,
         unread_count=unread_count,
-        runway=renewals.runway_of(user, now),
+        runway=runway,
+        runs_short=runway.runs_out_at is not None and runway.runs_out_at <= now + renewals.low_balance_window(),
         pools=summaries,
         pool_total=pool_total,
         invitation_count=pools.pending_invitation_count(user),

@@ -148,6 +148,10 @@ def runway_of(user: User, now: datetime | None = None) -> Runway:
 
 # --- The warning ----------------------------------------------------------------------------------
 
+def low_balance_window() -> timedelta:
+    return timedelta(days=current_app.config["LOW_BALANCE_DAYS"])
+
+
 def low_balance_key(user_id: str, now: datetime) -> str:
     return f"{WALLET_LOW_BALANCE}:{user_id}:{now.date().isoformat()}"
 
@@ -189,7 +193,7 @@ def check_low_balances() -> dict:
     """Warn each user whose balance will not pay the next ``LOW_BALANCE_DAYS`` of renewals or is under
     their own threshold, once a day."""
     now = utcnow()
-    window = timedelta(days=current_app.config["LOW_BALANCE_DAYS"])
+    window = low_balance_window()
     counts = Counter()
     candidates = _candidates(now, window, _since(now))
     db.session.rollback()

@@ -72,6 +72,19 @@ def test_the_balance_lasts_until_the_first_renewal_it_cannot_pay(client, api, cl
 
     assert runway.text() == ("Balance lasts 14 days Renewals at today's prices ($18.33 a day) until "
                              "04 Feb 2025, 22:00 UTC")
+    assert "stat-attention" not in runway.classes  # beyond LOW_BALANCE_DAYS
+
+
+def test_a_balance_that_runs_out_within_the_warning_window_stands_out(client, api, clock, make_user, servers):
+    alice = make_user("alice", balance_cents=100_00)
+    api.rent(alice, servers["node-weekly"], 7)  # $30 left, the renewal on the 28th costs $70
+    log_in(client, "alice")
+
+    runway = parse(text(overview(client))).by_id("runway")
+
+    assert runway.text() == ("Balance lasts 7 days Renewals at today's prices ($10.00 a day) until "
+                             "28 Jan 2025, 22:00 UTC")
+    assert "stat-attention" in runway.classes
 
 
 def test_with_nothing_to_renew_the_overview_says_so(client, clock, make_user):

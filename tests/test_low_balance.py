@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.extensions import db
-from models import Event, Notification, User
+from models import Event, Notification, PeriodicCheck, User
 from services.renewals import RenewingRental, renewal_days, runway
 from tests.factories import make_servers, server_record
 
@@ -219,3 +219,19 @@ def test_the_check_finds_whom_to_look_at_through_indexes(app, api, clock, tick, 
         plan = _plan(app, statement, parameters)
         assert "Seq Scan" not in plan, plan
         assert not any(line.strip().startswith("SCAN") for line in plan.splitlines()), plan
+
+
+def test_a_second_worker_looking_at_everyone_again_warns_nobody_twice(app, api, clock, tick, make_user, servers):
+    alice = make_user("alice", balance_cents=100_00)
+    api.rent(alice, servers["node-weekly"], 7)
+    tick()
+    with app.app_context():  # as a worker that did not see the first run: every renter due again
+        db.session.execute(update(PeriodicCheck).values(last_finished_at=None))
+        db.session.commit()
+
+    tick()
+
+    assert len(warnings(app)) == 1
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Event)
+                                 .where(Event.type == "wallet.low_balance")) == 1

@@ -149,3 +149,19 @@ def test_the_overview_costs_the_same_few_queries_however_much_there_is(app, clie
         overview(client)
 
     assert len(many) == len(few)
+
+
+def test_extending_in_place_on_the_overview_answers_the_row(client, api, clock, make_user, servers):
+    alice = make_user("alice", balance_cents=400_00)
+    weekly = api.rent(alice, servers["node-weekly"], 7)
+    log_in(client, "alice")
+    body = text(overview(client))
+
+    response = client.post(f"/rentals/{weekly}/extend?next=/",
+                           data={"additional_days": "7", "csrf_token": csrf_from(body)},
+                           headers={**HTMX, "HX-Target": f"rental-{weekly}"})
+
+    assert response.status_code == 200
+    row = parse(text(response)).by_id(f"rental-{weekly}")
+    assert "Extended by 7 days for $70.00." in row.text()
+    assert parse(text(response)).by_id("balance").text() == "Balance $260.00"  # the header's balance, out of band

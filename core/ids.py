@@ -1,9 +1,15 @@
-"""Ids are 24 lowercase hex characters: a 4-byte timestamp and 8 random bytes, as ObjectIds."""
+"""Ids are 24 lowercase hex characters: a 4-byte timestamp and 8 random bytes, as ObjectIds.
+
+The one home of their pattern: ids are made and shown in lower case (``CANONICAL_ID``), and
+accepted in any case (``ID_PATTERN``), then normalized.
+"""
 import re
 import secrets
 import time
 
-ID_PATTERN = re.compile(r"^[0-9a-fA-F]{24}$")
+CANONICAL_ID = "[0-9a-f]{24}"  # an id as made and shown, for use inside a larger pattern
+CANONICAL_ID_PATTERN = f"^{CANONICAL_ID}$"
+ID_PATTERN = re.compile(r"^[0-9a-fA-F]{24}$")  # an id as accepted
 
 
 def new_id() -> str:

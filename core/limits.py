@@ -34,6 +34,28 @@ RAM_TYPES = ("DDR3", "DDR4", "DDR5", "ECC DDR3", "ECC DDR4", "ECC DDR5")
 DISK_TYPES = ("HDD", "SAS", "SSD", "NVMe")
 SERVER_NAME_MAX = 100
 DURATION_DAYS_MAX = 3650  # a rental duration (a price key) is 1..3650 days
+
+# The server import format (docs/inventory-format.md); they keep every value inside its column.
+PRICE_CENTS_MAX = 1_000_000_000       # $10,000,000 for one duration
+PRICES_MAX = 50                       # durations per server
+DISK_CONFIGS_MAX = 12                 # entries in specs.disks.config
+DISK_COUNT_MAX = 1000                 # disks in one entry
+DISK_CAPACITY_GB_MAX = 1_000_000      # 1 PB per disk
+INT_COLUMN_MAX = 2**31 - 1            # 32-bit INTEGER columns
+BIGINT_COLUMN_MAX = 2**63 - 1         # 64-bit BIGINT columns
+TRAFFIC_TB_MAX = 1_000_000.0
+REGION_MAX = 64
+CITY_MAX = 100
+DATACENTER_MAX = 100
+MODEL_MAX = 200                       # the machine's model and the CPU's
+DISK_INTERFACE_MAX = 50
+DISK_SUMMARY_MAX = 300
+# servers.durations_key: "|" and up to PRICES_MAX durations of at most 4 digits, each followed by "|"
+DURATIONS_KEY_MAX = 300
+CATEGORY_MAX = 16                     # the longest of SERVER_CATEGORIES, with room to grow
+CPU_SCORE_TYPE_MAX = 32
+RAM_TYPE_MAX = 16
+DISK_TYPE_MAX = 16
 IDEMPOTENCY_KEY_MAX = 200
 
 TRANSACTION_TYPES = ("credit", "rental", "extension")

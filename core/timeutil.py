@@ -3,6 +3,7 @@
 Everything asks ``utcnow()`` for the time so that tests can move the clock
 (``set_clock``) instead of sleeping.
 """
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -47,12 +48,19 @@ def truncate_to_milliseconds(value: datetime) -> datetime:
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
+# What an ISO 8601 time is written with. ``datetime.fromisoformat`` takes any character between the
+# date and the time and ignores some after it (a NUL, for one); a time is only these.
+_TIMESTAMP_CHARACTERS = re.compile(r"[0-9Tt :.,+\-Zz]+")
+
+
 def parse_timestamp(value: str) -> datetime:
     """``2025-01-28T22:00:00.000Z`` (or any ISO 8601 time with an offset) -> an aware UTC datetime.
 
     Raises ``ValueError`` for anything else, including a time without an offset.
     """
     try:
+        if not _TIMESTAMP_CHARACTERS.fullmatch(value):
+            raise ValueError(value)
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError("must be an ISO 8601 time such as 2025-01-28T22:00:00.000Z") from None

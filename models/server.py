@@ -4,11 +4,21 @@ from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.limits import SERVER_NAME_MAX
+from core.limits import (
+    CATEGORY_MAX,
+    CITY_MAX,
+    CPU_SCORE_TYPE_MAX,
+    DATACENTER_MAX,
+    DISK_SUMMARY_MAX,
+    DISK_TYPE_MAX,
+    DURATIONS_KEY_MAX,
+    MODEL_MAX,
+    RAM_TYPE_MAX,
+    REGION_MAX,
+    SERVER_NAME_MAX,
+)
 from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
-
-DURATIONS_KEY_MAX = 300  # "|" and up to 50 durations of at most 4 digits, each followed by "|"
 
 
 class Server(db.Model):
@@ -22,27 +32,27 @@ class Server(db.Model):
     id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(SERVER_NAME_MAX))
     country: Mapped[str] = mapped_column(String(2))
-    region: Mapped[str] = mapped_column(String(64))
-    city: Mapped[str] = mapped_column(String(100))
-    datacenter: Mapped[str] = mapped_column(String(100))
-    model: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(REGION_MAX))
+    city: Mapped[str] = mapped_column(String(CITY_MAX))
+    datacenter: Mapped[str] = mapped_column(String(DATACENTER_MAX))
+    model: Mapped[str] = mapped_column(String(MODEL_MAX))
     is_vm: Mapped[bool] = mapped_column(Boolean, default=False)
-    category: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(CATEGORY_MAX))
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     popularity_rank: Mapped[int] = mapped_column(Integer)
     setup_time_minutes: Mapped[int] = mapped_column(Integer)
 
-    cpu_model: Mapped[str] = mapped_column(String(200))
+    cpu_model: Mapped[str] = mapped_column(String(MODEL_MAX))
     cpu_cores: Mapped[int] = mapped_column(Integer)
     cpu_threads: Mapped[int] = mapped_column(Integer)
     cpu_score: Mapped[int] = mapped_column(Integer)
-    cpu_score_type: Mapped[str] = mapped_column(String(32))
+    cpu_score_type: Mapped[str] = mapped_column(String(CPU_SCORE_TYPE_MAX))
     ram_gb: Mapped[int] = mapped_column(Integer)
-    ram_type: Mapped[str] = mapped_column(String(16))
+    ram_type: Mapped[str] = mapped_column(String(RAM_TYPE_MAX))
     ram_speed_mhz: Mapped[int] = mapped_column(Integer)
     disks: Mapped[list] = mapped_column(JSON)
     total_storage_gb: Mapped[int] = mapped_column(BigInteger)
-    disk_summary: Mapped[str] = mapped_column(String(300))
+    disk_summary: Mapped[str] = mapped_column(String(DISK_SUMMARY_MAX))
     bandwidth_mbps: Mapped[int] = mapped_column(Integer)
     traffic_tb: Mapped[float | None] = mapped_column(Float)
     traffic_unlimited: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -53,10 +63,14 @@ class Server(db.Model):
     min_price_per_day_millicents: Mapped[int] = mapped_column(BigInteger)
     # End of the current rental's hold; the server is in the marketplace when this is past.
     reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # One bit per disk type the server has (services.inventory.DISK_TYPE_BITS), for the any-of filter.
+    # One bit per disk type the server has (services.inventory.importing.DISK_TYPE_BITS), for the any-of filter.
     disk_type_bits: Mapped[int] = mapped_column(Integer, server_default="0")
     # The durations of its prices as "|1|7|30|", for the offers-any-of-these-durations filter.
     durations_key: Mapped[str] = mapped_column(String(DURATIONS_KEY_MAX), server_default="")
+    # The browse object's "pricing" (prices in dollars and their tiers, services.inventory.pricing),
+    # written with the prices: they change only when an administrator edits them, and a marketplace
+    # page would otherwise format hundreds of amounts.
+    pricing: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -105,4 +119,4 @@ class ServerDiskType(db.Model):
     __tablename__ = "server_disk_types"
 
     server_id: Mapped[str] = mapped_column(ForeignKey("servers.id", ondelete="CASCADE"), primary_key=True)
-    disk_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    disk_type: Mapped[str] = mapped_column(String(DISK_TYPE_MAX), primary_key=True)

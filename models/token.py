@@ -33,4 +33,9 @@ class ApiToken(db.Model):
     user = relationship("User")
 
     def is_usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return is_usable(self.revoked_at, self.expires_at, now)
+
+
+def is_usable(revoked_at: datetime | None, expires_at: datetime | None, now: datetime) -> bool:
+    """A token works until it is revoked or expires."""
+    return revoked_at is None and (expires_at is None or expires_at > now)

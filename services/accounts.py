@@ -1,5 +1,4 @@
 """Users, passwords, logging in, and accounts an administrator disables."""
-import re
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -7,43 +6,15 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.extensions import db
-from core.limits import (
-    ALIAS_MAX,
-    DEFAULT_POOL_NAME,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    ROLE_OWNER,
-    USERNAME_MAX,
-    USERNAME_PATTERN,
-    USERNAME_RULE,
-)
+from core.limits import DEFAULT_POOL_NAME, ROLE_OWNER, USERNAME_MAX
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
-from services import audit, login_addresses, sessions
+from services import audit, inputs, login_addresses, sessions
 from services.atomic import write_transaction
-from services.errors import NAME_TAKEN, AccountDisabled, BadRequest, Conflict
+from services.errors import NAME_TAKEN, AccountDisabled, Conflict
 
-_USERNAME_RE = re.compile(USERNAME_PATTERN)
 # Checked against when a username is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH: dict[str, str] = {}
-
-
-def username_problem(username: str) -> str | None:
-    if not username:
-        return "is required"
-    if len(username) > USERNAME_MAX:
-        return f"must be at most {USERNAME_MAX} characters"
-    if not _USERNAME_RE.match(username):
-        return USERNAME_RULE
-    return None
-
-
-def password_problem(password: str) -> str | None:
-    if len(password) < PASSWORD_MIN:
-        return f"must be at least {PASSWORD_MIN} characters"
-    if len(password) > PASSWORD_MAX:
-        return f"must be at most {PASSWORD_MAX} characters"
-    return None
 
 
 def _hash_password(password: str) -> str:
@@ -56,7 +27,7 @@ def named(username: str):
 
 
 def find_user(username: str) -> User | None:
-    if not isinstance(username, str) or username_problem(username):
+    if not inputs.is_valid(inputs.Username, username):
         return None
     return db.session.scalar(select(User).where(named(username)))
 
@@ -74,17 +45,8 @@ def create_user(
     balance_cents: int = 0,
 ) -> User:
     """A new user with their default pool and, for an opening balance, its credit transaction."""
-    details = []
-    if problem := username_problem(username):
-        details.append({"field": "username", "message": problem})
-    if problem := password_problem(password):
-        details.append({"field": "password", "message": problem})
-    if len(alias) > ALIAS_MAX:
-        details.append({"field": "alias", "message": f"must be at most {ALIAS_MAX} characters"})
-    if balance_cents < 0:
-        details.append({"field": "balance", "message": "must not be negative"})
-    if details:
-        raise BadRequest.for_fields(details)
+    inputs.checked(username=(inputs.Username, username), password=(inputs.Password, password),
+                   alias=(inputs.Alias, alias), balance=(inputs.Cents, balance_cents))
     if find_user(username) is not None:
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN)
 

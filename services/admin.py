@@ -11,7 +11,7 @@ from core.extensions import db
 from core.ids import normalize_id
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice, User
-from services import accounts, inventory, rentals, wallet
+from services import accounts, inputs, inventory, rentals, wallet
 from services.errors import NAME_TAKEN, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
@@ -39,7 +39,7 @@ def search_servers(actor: User, query: str, page: Page) -> tuple[list[Server], i
     """Servers whose name contains ``query`` (any case), or whose id it is; all of them for no query."""
     require_admin(actor)
     statement = select(Server).order_by(Server.name, Server.id)
-    query = (query or "").strip()
+    [query] = inputs.checked(q=(inputs.SearchText, (query or "").strip()))
     if query:
         condition = _contains(Server.name, query)
         server_id = normalize_id(query)
@@ -60,7 +60,7 @@ def get_server(actor: User, server_id: str) -> Server:
 
 def server_record(actor: User, server_id: str) -> dict:
     """A server in the import format, as an edit form starts from it."""
-    return inventory.server_to_dict(get_server(actor, server_id))
+    return inventory.server_record(get_server(actor, server_id))
 
 
 def create_server(actor: User, record: dict) -> Server:
@@ -99,7 +99,7 @@ def search_users(actor: User, query: str, page: Page) -> tuple[list[User], int]:
     """Users whose username or alias contains ``query`` (any case), or whose id it is; all for no query."""
     require_admin(actor)
     statement = select(User).order_by(func.lower(User.username), User.id)
-    query = (query or "").strip()
+    [query] = inputs.checked(q=(inputs.SearchText, (query or "").strip()))
     if query:
         condition = or_(_contains(User.username, query), _contains(User.alias, query))
         if user_id := normalize_id(query):

@@ -96,6 +96,10 @@ class NotFound(ServiceError):
     code = NOT_FOUND
 
 
+class PoolNotFound(NotFound):
+    """A pool that does not exist, or one the caller has not joined (which is the same to them)."""
+
+
 class Conflict(ServiceError):
     status = 409
     code = CONFLICT

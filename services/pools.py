@@ -11,8 +11,6 @@ removing a member locks that membership exclusively. Whoever comes second waits,
 the first did: a pool or membership that is gone is a 404, and a rental made first is moved out
 with the others. SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
 """
-import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,14 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from core.extensions import db
 from core.limits import (
     INVITABLE_ROLES,
-    POOL_SETTINGS_MAX_BYTES,
     ROLE_ADMIN,
     ROLE_OWNER,
     ROLE_USER,
 )
 from core.timeutil import utcnow
 from models import AuditEvent, Membership, Pool, Rental, Server, User
-from services import accounts, audit, membership_events
+from services import accounts, audit, inputs, membership_events
 from services.atomic import write_transaction
 from services.errors import (
     ALREADY_MEMBER,
@@ -39,7 +36,9 @@ from services.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    PoolNotFound,
 )
+from services.inputs import Maybe
 from services.paging import Page, paginate
 
 POOL_NOT_FOUND = "Pool not found"
@@ -158,7 +157,7 @@ def _access(user: User, pool_id: str, hold_membership: bool = False) -> tuple[Po
         statement = statement.with_for_update(read=True, of=Membership)
     row = db.session.execute(statement).first()
     if row is None:
-        raise NotFound(POOL_NOT_FOUND)
+        raise PoolNotFound(POOL_NOT_FOUND)
     return row.Pool, row.Membership
 
 
@@ -240,7 +239,7 @@ def audit_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent]
     """A pool's audit events, newest first: for its owner; 403 for other members, 404 for everyone else."""
     role = role_in_pool(user, pool_id)
     if role is None:
-        raise NotFound(POOL_NOT_FOUND)
+        raise PoolNotFound(POOL_NOT_FOUND)
     if not may_view_audit(role):
         raise Forbidden("Only the pool owner can see the pool's audit log")
     statement = (
@@ -254,38 +253,15 @@ def audit_events(user: User, pool_id: str, page: Page) -> tuple[list[AuditEvent]
 
 # --- Changing pools -----------------------------------------------------------------------------
 
-# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def check_text(**fields: str | None) -> None:
-    """Refuse text no database column can hold, naming each such field; the API and the pages both
-    come through here."""
-    details = []
-    for field, value in fields.items():
-        found = _UNSTORABLE.search(value or "")
-        if found is not None:
-            problem = "NUL characters" if found.group() == "\x00" else "lone surrogates"
-            details.append({"field": field, "message": f"must not contain {problem}"})
-    if details:
-        raise BadRequest.for_fields(details)
-
-
-def check_settings(settings: dict) -> None:
-    size = len(json.dumps(settings, separators=(",", ":")).encode("utf-8"))
-    if size > POOL_SETTINGS_MAX_BYTES:
-        problem = f"must be at most {POOL_SETTINGS_MAX_BYTES} bytes as JSON"
-        raise BadRequest.for_field("settings", problem)
-
-
 def _name_taken(name: str) -> Conflict:
     return Conflict(f"You already have a pool named {name}", code=NAME_TAKEN)
 
 
 def create_pool(user: User, name: str, description: str | None = None, settings: dict | None = None) -> Pool:
-    check_text(name=name, description=description)
+    name, description, settings = inputs.checked(name=(inputs.PoolName, name),
+                                                 description=(Maybe(inputs.PoolDescription), description),
+                                                 settings=(Maybe(inputs.PoolSettings), settings))
     settings = settings or {}
-    check_settings(settings)
     try:
         with write_transaction():
             if db.session.scalar(select(Pool.id).where(Pool.owner_id == user.id, Pool.name == name)):
@@ -305,14 +281,14 @@ def create_pool(user: User, name: str, description: str | None = None, settings:
 
 def update_pool(user: User, pool_id: str, changes: dict) -> Pool:
     """Apply ``description`` and/or ``settings``; nothing else of a pool changes after it is made."""
+    inputs.checked(description=(Maybe(inputs.PoolDescription), changes.get("description")),
+                   settings=(Maybe(inputs.PoolSettings), changes.get("settings")))
     with write_transaction():
         _lock_pool(pool_id, exclusive=True)
         pool, membership = _access(user, pool_id)
         if not may_update_pool(membership.role):
             raise Forbidden("Only the pool owner can update the pool")
-        check_text(description=changes.get("description"))
         if "settings" in changes:
-            check_settings(changes["settings"])
             pool.settings = changes["settings"]
         if "description" in changes:
             pool.description = changes["description"] or ""
@@ -356,6 +332,7 @@ def delete_pool(user: User, pool_id: str) -> None:
 # --- Members and invitations --------------------------------------------------------------------
 
 def invite_member(user: User, pool_id: str, username: str, role: str) -> Membership:
+    inputs.checked(username=(inputs.Username, username), role=(inputs.InvitableRole, role))
     try:
         with write_transaction():
             return _invite(user, pool_id, username, role)
@@ -372,7 +349,7 @@ def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
     if role not in allowed:
         raise Forbidden("Only the pool owner can invite admins")
     # The invitee and their membership come in one query, so an unknown username (404) costs what a known one does.
-    row = None if accounts.username_problem(username) else db.session.execute(
+    row = db.session.execute(
         select(User, Membership)
         .outerjoin(Membership, and_(Membership.user_id == User.id, Membership.pool_id == pool.id))
         .where(accounts.named(username))
@@ -450,6 +427,7 @@ def _username(user_id: str) -> str | None:
 
 
 def change_member_role(user: User, pool_id: str, member_user_id: str, role: str) -> Membership:
+    inputs.checked(role=(inputs.InvitableRole, role))
     with write_transaction():
         _lock_pool(pool_id)
         pool, membership = _access(user, pool_id)

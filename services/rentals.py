@@ -23,7 +23,7 @@ from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, marketplace, pools, rental_lifecycle, wallet
+from services import audit, inputs, marketplace, pools, rental_lifecycle, wallet
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -35,6 +35,7 @@ from services.errors import (
     PriceChanged,
     ServerUnavailable,
 )
+from services.inputs import Maybe
 from services.paging import Page, paginate
 
 RENTAL_NOT_FOUND = "Rental not found"
@@ -148,6 +149,9 @@ def _reserve(server_id: str, until: datetime, now: datetime) -> None:
 
 def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | None = None,
                 max_charge_cents: int | None = None) -> Charge:
+    rental_days, pool_id, max_charge_cents = inputs.checked(
+        rental_days=(inputs.Days, rental_days), pool_id=(Maybe(inputs.ObjectId), pool_id),
+        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
     with write_transaction():
         if db.session.scalar(select(Server.id).where(Server.id == server_id)) is None:
             raise NotFound(SERVER_NOT_FOUND)
@@ -192,6 +196,10 @@ def may_extend(user: User, rental: Rental, role_in_pool: str | None) -> bool:
 def extend_rental(user: User, rental_id: str, additional_days: int, expected_rental_end: datetime | None = None,
                   max_charge_cents: int | None = None) -> Charge:
     """Move ``rental_end`` by ``additional_days``; the caller pays (``may_extend`` says who may)."""
+    additional_days, expected_rental_end, max_charge_cents = inputs.checked(
+        additional_days=(inputs.Days, additional_days),
+        expected_rental_end=(Maybe(inputs.Moment), expected_rental_end),
+        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
     with write_transaction():
         rental = _rental_for_update(user, rental_id)
         if not may_extend(user, rental, pools.role_in_pool(user, rental.pool_id)):

@@ -21,6 +21,8 @@ def describe(error: dict) -> str:
         return "is required"
     if kind == "string_type":
         return "must be a string"
+    if kind == "string_unicode":  # a lone surrogate, which no encoding can carry
+        return "must not contain lone surrogates"
     if kind == "string_too_short":
         minimum = ctx.get("min_length", 1)
         return "must not be empty" if minimum == 1 else f"must be at least {minimum} characters"

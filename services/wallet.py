@@ -8,12 +8,11 @@ from sqlalchemy import select, update
 
 from core.extensions import db
 from core.ids import new_id
-from core.limits import CREDIT_MAX_CENTS
 from core.money import format_dollars
 from models import Transaction, User
-from services import accounts, events
+from services import accounts, events, inputs
 from services.atomic import write_transaction
-from services.errors import BadRequest, NotFound, PaymentRequired
+from services.errors import NotFound, PaymentRequired
 from services.notification_texts import WALLET_CREDITED
 from services.paging import Page, paginate
 
@@ -25,10 +24,7 @@ ADMINISTRATORS_NAMED = 3  # a sentence, not a directory
 
 def credit(username: str, cents: int, note: str = "Credit") -> User:
     """Add money to a wallet and record it, in one transaction."""
-    if cents <= 0:
-        raise BadRequest.for_field("amount", "must be greater than zero")
-    if cents > CREDIT_MAX_CENTS:
-        raise BadRequest.for_field("amount", f"must be at most {format_dollars(CREDIT_MAX_CENTS)}")
+    inputs.checked(username=(inputs.Username, username), amount=(inputs.CreditCents, cents))
     user = accounts.find_user(username)
     if user is None:
         raise NotFound(f"No user named {username}")

@@ -384,12 +384,13 @@ SERVER_TABLES = re.compile(r"\b(servers|server_prices|server_disk_types)\b")
     [("limit", "500")],
     [("available_durations", "1,30"), ("disk_types", "NVMe,SSD"), ("max_price_per_day", "50")],
 ], ids=["small-page", "large-page", "filtered"])
-def test_a_page_costs_three_statements_whatever_its_size(app, api, buyer, inventory, params):
+def test_a_page_costs_two_statements_whatever_its_size(app, api, buyer, inventory, params):
+    """The count and the page: each server's prices are stored with it, ready to show."""
     with statements_sent(app) as sent:
         response = browse(api, buyer, params)
     statements = [statement for statement, _ in sent if SERVER_TABLES.search(statement)]
     assert response.json["data"], "the page must hold servers for the count to mean something"
-    assert len(statements) == 3, statements
+    assert len(statements) == 2, statements
     assert all(server["pricing"]["prices"] for server in response.json["data"])
 
 
@@ -603,3 +604,52 @@ def test_unlimited_traffic_shows_null_traffic(app, api, buyer):
     make_servers(app, [server_record("open-pipe", traffic_tb=None)])
     network = api.get("/servers/available", as_=buyer).json["data"][0]["specs"]["network"]
     assert network["traffic_tb"] is None and network["traffic_unlimited"] is True
+
+
+# --- Upgrading ------------------------------------------------------------------------------------
+
+
+def test_servers_stored_before_their_pricing_was_show_the_same_prices_after_the_upgrade(tmp_path):
+    """Migration 0009 fills ``servers.pricing`` from the price rows of the servers already there."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import MIGRATIONS_DIR, create_app
+    from services import accounts, tokens
+
+    old = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "AUTO_MIGRATE": False,
+                      "TESTING": True, "SECRET_KEY": "test-secret", "JOBS_DB": str(tmp_path / "jobs.sqlite3")})
+    now = utcnow().replace(tzinfo=None)
+    with old.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="0008")
+        db.session.execute(text(
+            "INSERT INTO servers (id, name, country, region, city, datacenter, model, is_vm, category, featured, "
+            "popularity_rank, setup_time_minutes, cpu_model, cpu_cores, cpu_threads, cpu_score, cpu_score_type, "
+            "ram_gb, ram_type, ram_speed_mhz, disks, total_storage_gb, disk_summary, bandwidth_mbps, "
+            "traffic_unlimited, ipv4_count, ipv6_enabled, min_price_per_day_millicents, disk_type_bits, "
+            "durations_key, created_at, updated_at) "
+            "VALUES ('5f0000000000000000000001', 'old-1', 'US', 'r', 'c', 'd', 'm', 0, 'compute', 0, 1, 1, 'c', 1, "
+            "1, 1, 'passmark', 1, 'DDR4', 1, '[]', 1, '', 1, 1, 1, 1, 800000, 0, '|1|7|30|', :now, :now)"),
+            {"now": now})
+        for days, cents in ((30, 24000), (1, 1200), (7, 7000)):
+            db.session.execute(text(
+                "INSERT INTO server_prices (server_id, days, price_cents, price_per_day_millicents) "
+                "VALUES ('5f0000000000000000000001', :days, :cents, :per_day)"),
+                {"days": days, "cents": cents, "per_day": -(-cents * 1000 // days)})
+        db.session.commit()
+
+        upgrade(directory=MIGRATIONS_DIR)
+
+        _, plain = tokens.create_token(accounts.create_user("upgrader", "correct-horse-battery"), "t", None)
+    response = old.test_client().get("/api/v1/servers/available",
+                                      headers={"Authorization": f"Bearer {plain}"})
+    with old.app_context():
+        db.engine.dispose()
+    assert response.get_json()["data"][0]["pricing"] == {
+        "prices": {"1": "12.00", "7": "70.00", "30": "240.00"},
+        "price_tiers": {
+            "1": {"days": 1, "price": "12.00", "price_per_day": "12.00", "discount_percent": 0},
+            "7": {"days": 7, "price": "70.00", "price_per_day": "10.00", "discount_percent": 16.67},
+            "30": {"days": 30, "price": "240.00", "price_per_day": "8.00", "discount_percent": 33.33},
+        },
+    }

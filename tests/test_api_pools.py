@@ -3,11 +3,12 @@ import re
 
 import pytest
 
+from core.ids import CANONICAL_ID_PATTERN
 from tests.factories import make_rental, make_server, rental_pool
 from tests.snapshots import database_unchanged
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-HEX24 = re.compile(r"^[0-9a-f]{24}$")
+HEX24 = re.compile(CANONICAL_ID_PATTERN)
 SUCCESS = {"success": True}
 
 

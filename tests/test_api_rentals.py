@@ -4,6 +4,7 @@ import re
 import pytest
 
 from core.extensions import db
+from core.ids import CANONICAL_ID_PATTERN
 from tests.factories import add_server
 from tests.ledger import assert_books_balance, balance_of
 from tests.records import SEED_SERVER
@@ -11,7 +12,7 @@ from tests.snapshots import database_snapshot, database_unchanged
 from tests.statements import statements_sent
 
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-HEX24 = re.compile(r"^[0-9a-f]{24}$")
+HEX24 = re.compile(CANONICAL_ID_PATTERN)
 
 # The ``server`` object of a rental, as in the published rental examples: the browse object without
 # its marketplace fields and prices.

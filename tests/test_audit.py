@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
+from core.ids import CANONICAL_ID
 from models import AuditEvent
 from tests.factories import make_server
 from tests.snapshots import database_unchanged
@@ -210,7 +211,7 @@ def test_the_owner_reads_the_log_newest_first(app, api, crew):
     assert [e["action"] for e in data] == ["pool.updated", "invitation.accepted", "invitation.sent", "pool.created"]
     newest = data[0]
     assert list(newest) == ["id", "action", "actor", "target_type", "target_id", "details", "ip", "created_at"]
-    assert re.fullmatch(r"[0-9a-f]{24}", newest["id"])
+    assert re.fullmatch(CANONICAL_ID, newest["id"])
     assert newest["actor"] == {"id": owner.id, "username": "olivia_owner"}
     assert newest["target_type"] == "pool" and newest["target_id"] == pool_id
     assert newest["details"] == {"changed": ["description"]}

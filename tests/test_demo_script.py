@@ -67,6 +67,11 @@ class Demo:
                        "INSTANCE_PATH": str(instance), "APP_ENV": "development", "LOG_LEVEL": "WARNING"}
         self.pid, self.terminal = pty.fork()
         if self.pid == 0:  # the child: the script, in the terminal
+            # As from a person's shell: whatever this test process ignores or blocks (a library may),
+            # the script must receive Ctrl-C, since a shell cannot trap a signal ignored on entry.
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT):
+                signal.signal(number, signal.SIG_DFL)
             os.chdir(ROOT)
             os.execvpe("scripts/demo", ["scripts/demo", "--port", str(self.port)], environment)
         self.output = b""

@@ -1,4 +1,5 @@
-"""services.inventory: what a valid server record is, the rows it becomes, and the browse object."""
+"""services.inventory: what a valid server record is, the rows it becomes, and the browse object
+(views.api.serializers) they are shown as."""
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from models import Server, ServerDiskType, ServerPrice
 from services import inventory
 from services.errors import BadRequest
 from tests.records import DELETE, SAMPLE_FILE, SEED_SERVER, record
+from views.api.serializers import marketplace_server
 
 
 def fields(errors: list[dict], index: int) -> dict[str, str]:
@@ -20,15 +22,15 @@ def fields(errors: list[dict], index: int) -> dict[str, str]:
 
 def test_round_trip_of_the_seed_example():
     server = inventory.build_server(SEED_SERVER)
-    assert inventory.server_to_dict(server) == SEED_SERVER
+    assert marketplace_server(server) == SEED_SERVER
     # The order of the fields is the seed's too, all the way down.
-    as_json = json.dumps(inventory.server_to_dict(server))
+    as_json = json.dumps(marketplace_server(server))
     assert as_json == json.dumps(SEED_SERVER)
 
 
 def test_round_trip_is_stable_for_any_valid_record():
-    shown = inventory.server_to_dict(inventory.build_server(record()))
-    again = inventory.server_to_dict(inventory.build_server(shown))
+    shown = marketplace_server(inventory.build_server(record()))
+    again = marketplace_server(inventory.build_server(shown))
     assert again == shown
 
 
@@ -41,7 +43,7 @@ def test_computed_fields_are_filled_in():
     assert {(p.days, p.price_cents, p.price_per_day_millicents) for p in server.prices} == {
         (1, 1200, 1_200_000), (7, 7000, 1_000_000), (30, 24000, 800_000)}
     assert [d.disk_type for d in server.disk_types] == ["NVMe"]
-    shown = inventory.server_to_dict(server)
+    shown = marketplace_server(server)
     assert shown["specs"]["disks"]["total_gb"] == 92000
     assert shown["specs"]["network"]["bandwidth_formatted"] == "10 Gbps"
     assert list(shown["pricing"]["price_tiers"]) == ["1", "7", "30"]
@@ -80,7 +82,7 @@ def test_disk_summary_units():
 
 
 def test_unlimited_traffic_is_null_tb():
-    shown = inventory.server_to_dict(inventory.build_server(
+    shown = marketplace_server(inventory.build_server(
         record(specs__network={"bandwidth_mbps": 500, "traffic_tb": None, "traffic_unlimited": True})))
     assert shown["specs"]["network"] == {"bandwidth_mbps": 500, "bandwidth_formatted": "500 Mbps",
                                          "traffic_tb": None, "traffic_unlimited": True}
@@ -88,7 +90,7 @@ def test_unlimited_traffic_is_null_tb():
     assert inventory.build_server(record(specs__network__traffic_tb=DELETE,
                                          specs__network__traffic_unlimited=True)).traffic_tb is None
     half = inventory.build_server(record(specs__network__traffic_tb=0.5))
-    assert inventory.server_to_dict(half)["specs"]["network"]["traffic_tb"] == 0.5
+    assert marketplace_server(half)["specs"]["network"]["traffic_tb"] == 0.5
 
 
 def test_normalized_records():
@@ -274,7 +276,7 @@ def test_import_inserts_servers_with_every_column(app):
         assert count(ServerDiskType) == 3
         db.session.expunge_all()
         seeded = db.session.get(Server, SEED_SERVER["id"])
-        assert inventory.server_to_dict(seeded) == SEED_SERVER
+        assert marketplace_server(seeded) == SEED_SERVER
         assert seeded.created_at is not None and seeded.reserved_until is None
         frankfurt = db.session.scalar(select(Server).where(Server.name == "node-de-fra-1"))
         assert frankfurt.country == "DE"

@@ -8,10 +8,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
+from core.limits import (
+    CPU_SCORE_TYPES,
+    DISK_TYPES,
+    DURATION_DAYS_MAX,
+    PRICE_CENTS_MAX,
+    PRICES_MAX,
+    RAM_TYPES,
+    SERVER_CATEGORIES,
+)
 from core.money import InvalidAmount, cents_to_number, format_cents, parse_dollars
 from services.errors import BadRequest
-from services.inventory import PRICE_CENTS_MAX, PRICES_MAX, price_tiers
+from services.inventory import price_tiers
 from services.marketplace import ERROR_PREFIX, SORTS, MarketplaceFilters, parse_filters
 from services.paging import Page, parse_page
 from tests.factories import make_servers, server_record

@@ -72,7 +72,7 @@ def test_register_with_a_taken_username_case_insensitively_is_422(client, app, m
 @pytest.mark.parametrize(("username", "password", "confirm", "message"), [
     ("bad name!", NEW_PASSWORD, None, "May contain only letters, digits, underscore and dash"),
     ("x" * 101, NEW_PASSWORD, None, "Must be at most 100 characters"),
-    ("", NEW_PASSWORD, None, "This field is required"),
+    ("", NEW_PASSWORD, None, "Must not be empty"),
     ("carol", "short", None, "Must be at least 8 characters"),
     ("carol", "p" * 201, None, "Must be at most 200 characters"),
     ("carol", NEW_PASSWORD, "something-else", "Passwords do not match"),

@@ -304,7 +304,7 @@ BAD_CREDITS = [
     ({"username": "nobody", "amount": "10"}, "username", "No user named nobody"),
     ({"username": "bad name", "amount": "10"}, "username", "May contain only letters, digits, underscore and dash"),
     ({"username": "u" * 101, "amount": "10"}, "username", "Must be at most 100 characters"),
-    ({"username": "", "amount": "10"}, "username", "This field is required"),
+    ({"username": "", "amount": "10"}, "username", "Must not be empty"),
     ({"username": "bob", "amount": ""}, "amount", "This field is required"),
     ({"username": "bob", "amount": "ten"}, "amount",
      "Must be an amount of dollars with at most 2 decimals, such as 250 or 99.50"),

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from core.extensions import db
+from core.ids import CANONICAL_ID
 from core.timeutil import utcnow
 from models import Server
 from tests.factories import make_servers, server_record
@@ -29,7 +30,7 @@ SERVERS = [
          prices={"1": "25.00", "7": "140.00"}, cpu_cores=96, cpu_score=61000, ram_gb=384, ram_type="ECC DDR5",
          disks=[(2, 1000, "NVMe"), (4, 4000, "SAS")], bandwidth_mbps=10000, traffic_tb=30),
 ]
-OFFER = re.compile(r'<h3 class="offer-name"><a href="/marketplace/([0-9a-f]{24})">([^<]+)</a>')
+OFFER = re.compile(rf'<h3 class="offer-name"><a href="/marketplace/({CANONICAL_ID})">([^<]+)</a>')
 
 
 @pytest.fixture

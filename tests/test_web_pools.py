@@ -121,11 +121,11 @@ def test_create_through_htmx_returns_the_section_with_the_new_pool(client, api, 
 
 
 BAD_POOLS = [
-    ({"name": ""}, "name", "This field is required"),
-    ({"name": "   "}, "name", "This field is required"),
+    ({"name": ""}, "name", "Must not be empty"),
+    ({"name": "   "}, "name", "Must not be empty"),
     ({"name": "n" * 101}, "name", "Must be at most 100 characters"),
     ({"name": "ok", "description": "d" * 501}, "description", "Must be at most 500 characters"),
-    ({}, "name", "This field is required"),
+    ({}, "name", "Must not be empty"),
     # What the API refuses the pages refuse too: NUL is text no PostgreSQL column can hold.
     ({"name": "Nul\x00inside"}, "name", "Must not contain NUL characters"),
     ({"name": "\x00"}, "name", "Must not contain NUL characters"),
@@ -286,7 +286,7 @@ INVITE_REFUSALS = {
         ({"username": "u" * 101, "role": "user"}, "username", "Must be at most 100 characters"),
         ({"username": "bad name!", "role": "user"}, "username",
          "May contain only letters, digits, underscore and dash"),
-        ({"username": "", "role": "user"}, "username", "This field is required"),
+        ({"username": "", "role": "user"}, "username", "Must not be empty"),
     ],
     "admin": [
         ({"username": "sam_stranger", "role": "admin"}, "role", "Only the pool owner can invite admins"),

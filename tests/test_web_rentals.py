@@ -4,6 +4,7 @@ import re
 import pytest
 
 from core.extensions import db
+from core.ids import CANONICAL_ID
 from models import User
 from services import admin as admin_service
 from services import wallet
@@ -12,7 +13,7 @@ from tests.snapshots import database_unchanged
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 PRICES = {"7": "70.00", "30": "250.00"}
-ROW = re.compile(r'<tr id="rental-([0-9a-f]{24})"')
+ROW = re.compile(f'<tr id="rental-({CANONICAL_ID})"')
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_the_rent_form_shows_each_price_and_the_pools_to_rent_into(client, team,
     body = unescape(text(client.get(f"/marketplace/{server_id}")))
     assert re.findall(r"<option[^>]*>([^<]+)</option>", field_html(body, "rental_days")) == [
         "7 days · $70.00 ($10.00/day)", "30 days · $250.00 ($8.33/day)"]
-    pools = re.findall(r'<option[^>]*value="([0-9a-f]{24})"[^>]*>([^<]+)</option>', field_html(body, "pool_id"))
+    pools = re.findall(rf'<option[^>]*value="({CANONICAL_ID})"[^>]*>([^<]+)</option>', field_html(body, "pool_id"))
     assert pools == [(team.user.default_pool_id, "Default (default)"),
                      (team.pool_id, "Development Team (Team Lead's)")]
     assert 'name="csrf_token"' in body and '<label for="rental_days">' in body and '<label for="pool_id">' in body

@@ -4,12 +4,13 @@ import re
 import pytest
 
 from core.extensions import db
+from core.ids import CANONICAL_ID
 from models import ApiToken
 from tests.users import PASSWORD
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 
 SECRET = re.compile(r'<code class="secret" id="new-token-value">([^<]+)</code>')
-ROW_ID = re.compile(r'<tr id="token-([0-9a-f]{24})"')
+ROW_ID = re.compile(f'<tr id="token-({CANONICAL_ID})"')
 
 
 @pytest.fixture
@@ -123,13 +124,13 @@ def test_token_lifetime_is_the_one_chosen(client, app, alice):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"name": "", "lifetime": "30"}, "This field is required"),
-    ({"name": "   ", "lifetime": "30"}, "This field is required"),
+    ({"name": "", "lifetime": "30"}, "Must not be empty"),
+    ({"name": "   ", "lifetime": "30"}, "Must not be empty"),
     ({"name": "n" * 101, "lifetime": "30"}, "Must be at most 100 characters"),
     ({"name": "ok", "lifetime": "12"}, "Not a valid choice"),
     ({"name": "ok", "lifetime": "soon"}, "could not coerce"),
-    ({"lifetime": "30"}, "This field is required"),
-    ({}, "This field is required"),
+    ({"lifetime": "30"}, "Must not be empty"),
+    ({}, "Must not be empty"),
 ])
 def test_create_refuses_bad_input_with_422_and_makes_nothing(client, app, alice, data, message):
     response = post_form(client, "/tokens", data)
@@ -144,7 +145,7 @@ def test_create_errors_come_back_as_a_fragment_for_htmx(client, alice):
     response = create(client, "", headers=HTMX)
     assert response.status_code == 422
     assert "<html" not in text(response)
-    assert "This field is required" in text(response)
+    assert "Must not be empty" in text(response)
 
 
 def test_create_without_csrf_token_is_refused(client, app, alice):

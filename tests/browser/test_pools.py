@@ -3,6 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
+from core.ids import CANONICAL_ID
 from tests.browser.pages import go_to, log_in, screenshot
 from tests.factories import make_rental, make_server
 from tests.users import PASSWORD
@@ -18,7 +19,7 @@ def create_pool(page, name: str) -> str:
     page.get_by_role("button", name="Create pool").click()
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
-    return re.search(r"/pools/([0-9a-f]{24})", page.url).group(1)
+    return re.search(f"/pools/({CANONICAL_ID})", page.url).group(1)
 
 
 def invite(page, username: str, role: str = "User") -> None:

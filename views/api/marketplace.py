@@ -2,12 +2,12 @@
 from flask import request
 
 from services import marketplace
-from services.inventory import server_to_dict
 from services.paging import parse_page
 from views.api import api
 from views.api import examples as ex
 from views.api.operations import operation
 from views.api.response_schemas import MarketplaceServer
+from views.api.serializers import marketplace_server
 
 
 @api.get("/servers/available")
@@ -23,4 +23,4 @@ from views.api.response_schemas import MarketplaceServer
 def available_servers():
     filters = marketplace.parse_filters(request.args)
     servers, total = marketplace.browse(filters, parse_page(request.args))
-    return [server_to_dict(server, prices) for server, prices in servers], total
+    return [marketplace_server(server) for server in servers], total

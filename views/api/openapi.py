@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from werkzeug.http import HTTP_STATUS_CODES
 
+from core.ids import ID_PATTERN
 from core.limits import (
     CPU_SCORE_TYPES,
     DISK_TYPES,
@@ -62,7 +63,6 @@ API_PREFIX = "/api/v1"
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
 SECURITY_SCHEME = "bearerAuth"
-PATH_ID_PATTERN = r"^[0-9a-fA-F]{24}$"
 METHOD_ORDER = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 
@@ -381,7 +381,7 @@ def _operation(endpoint: str, op: Operation, method: str, path_parameters: list[
         document["description"] = op.description
     parameters = [
         {"name": name_, "in": "path", "required": True, "description": PATH_PARAMETERS[name_],
-         "schema": {"type": "string", "pattern": PATH_ID_PATTERN}}
+         "schema": {"type": "string", "pattern": ID_PATTERN.pattern}}
         for name_ in path_parameters
     ]
     if op.query is not None:

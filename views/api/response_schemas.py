@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.ids import CANONICAL_ID_PATTERN
 from core.limits import (
     ALL_ROLES,
     CPU_SCORE_TYPES,
@@ -20,11 +21,10 @@ from core.limits import (
 )
 from models.rental import STATUS_ACTIVE, STATUS_ENDED, STATUS_EXPIRED
 
-ID_PATTERN = r"^[0-9a-f]{24}$"
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
 DOLLARS_PATTERN = r"^\d+\.\d{2}$"
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, examples=["507f1f77bcf86cd799439300"])]
+Id = Annotated[str, Field(pattern=CANONICAL_ID_PATTERN, examples=["507f1f77bcf86cd799439300"])]
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, json_schema_extra={"format": "date-time"},
                                  examples=["2025-01-21T22:00:00.000Z"])]
 Dollars = Annotated[str, Field(pattern=DOLLARS_PATTERN, description="Dollars with 2 decimals",

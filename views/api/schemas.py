@@ -1,20 +1,10 @@
-"""Request bodies of the API: types and limits, all taken from ``core.limits``."""
-from typing import Annotated, Any, Literal
+"""Request bodies of the API, built from the input types the services check (``services.inputs``)."""
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from core.ids import ID_PATTERN, normalize_id
-from core.limits import (
-    DURATION_DAYS_MAX,
-    INVITABLE_ROLES,
-    PASSWORD_MAX,
-    POOL_DESCRIPTION_MAX,
-    POOL_NAME_MAX,
-    POOL_SETTINGS_MAX_BYTES,
-    USERNAME_MAX,
-    USERNAME_PATTERN,
-)
-from core.timeutil import parse_timestamp
+from core.limits import PASSWORD_MAX, POOL_SETTINGS_MAX_BYTES, USERNAME_MAX
+from services.inputs import Cents, Days, InvitableRole, ObjectId, PoolDescription, PoolName, Timestamp, Username
 
 
 class Body(BaseModel):
@@ -22,53 +12,7 @@ class Body(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
-def _storable(value: str) -> str:
-    # PostgreSQL cannot store NUL in a text column.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=POOL_NAME_MAX),
-                     AfterValidator(_storable)]
-PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX), AfterValidator(_storable)]
-Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
-InvitableRole = Literal[INVITABLE_ROLES]
 SETTINGS_RULE = f"Any JSON object of at most {POOL_SETTINGS_MAX_BYTES} bytes as compact JSON"
-
-
-def _integral_float_as_int(value: Any) -> Any:
-    # JSON Schema counts 7.0 as an integer, and a client may well send a computed 7 as 7.0: both are 7.
-    # Anything else goes on to the strict check unchanged: 1.5, "7" and true stay errors.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def integer(**limits: Any) -> Any:
-    """The type of every integer field of a request body, with its ``Field`` limits (``ge``, ``le``).
-
-    The limits go inside the conversion so that the JSON Schema keeps them as ``minimum``/``maximum``.
-    """
-    return Annotated[int, Field(**limits), BeforeValidator(_integral_float_as_int)]
-
-
-Days = integer(ge=1, le=DURATION_DAYS_MAX)
-Cents = integer(ge=0)
-
-
-def _object_id(value: str) -> str:
-    canonical = normalize_id(value)
-    if canonical is None:
-        raise ValueError("must be a 24-character hexadecimal string")
-    return canonical
-
-
-# The JSON Schema (for the OpenAPI document) says what the validators check.
-ObjectId = Annotated[str, AfterValidator(_object_id),
-                     Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
-Timestamp = Annotated[str, AfterValidator(parse_timestamp),
-                      Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
 
 
 class LoginBody(Body):

@@ -2,7 +2,8 @@
 from core.limits import CURRENCY
 from core.money import cents_to_number, format_cents
 from core.timeutil import isoformat, utcnow
-from services.inventory import rental_server_to_dict
+from services.inventory import format_bandwidth
+from services.inventory.display import traffic_tb
 from services.pools import Invitation, PoolDetail, PoolSummary
 from services.rentals import Charge, RentalDetail
 
@@ -108,7 +109,7 @@ def rental_summary(rental, server, now) -> dict:
         "remaining_days": rental.remaining_days_at(now),
         "server_id": rental.server_id,
         "pool_id": rental.pool_id,
-        "server": rental_server_to_dict(server),
+        "server": rental_server(server),
     }
 
 
@@ -125,7 +126,7 @@ def rental_detail(detail: RentalDetail, now) -> dict:
         "usage_days": rental.usage_days_at(now),
         "server_id": rental.server_id,
         "pool_id": rental.pool_id,
-        "server": rental_server_to_dict(detail.server),
+        "server": rental_server(detail.server),
         "transaction": _charge_with_time(transaction) if transaction else None,
     }
 
@@ -184,3 +185,69 @@ def wallet_transaction(transaction) -> dict:
 
 
 SUCCESS = {"success": True}
+
+
+# --- Servers --------------------------------------------------------------------------------------
+# Each takes a ``Server`` or a row of the servers table (``marketplace.browse``): the same names.
+
+
+def server_specs(server) -> dict:
+    """The ``specs`` object of a server."""
+    return {
+        "cpu": {
+            "model": server.cpu_model,
+            "cores": server.cpu_cores,
+            "threads": server.cpu_threads,
+            "score": server.cpu_score,
+            "score_type": server.cpu_score_type,
+        },
+        "ram": {"capacity_gb": server.ram_gb, "type": server.ram_type, "speed_mhz": server.ram_speed_mhz},
+        "disks": {
+            "config": [
+                {"count": d["count"], "capacity_gb": d["capacity_gb"], "type": d["type"], "interface": d["interface"]}
+                for d in server.disks
+            ],
+            "total_gb": server.total_storage_gb,
+            "summary": server.disk_summary,
+        },
+        "network": {
+            "bandwidth_mbps": server.bandwidth_mbps,
+            "bandwidth_formatted": format_bandwidth(server.bandwidth_mbps),
+            "traffic_tb": traffic_tb(server.traffic_tb),
+            "traffic_unlimited": server.traffic_unlimited,
+        },
+        "additional": {"ipv4_count": server.ipv4_count, "ipv6_enabled": server.ipv6_enabled},
+    }
+
+
+def _identity(server) -> dict:
+    return {
+        "id": server.id,
+        "name": server.name,
+        "country": server.country,
+        "region": server.region,
+        "city": server.city,
+        "datacenter": server.datacenter,
+        "model": server.model,
+        "is_vm": server.is_vm,
+    }
+
+
+def rental_server(server) -> dict:
+    """The ``server`` object of a rental: the browse object without marketplace fields and prices."""
+    return {**_identity(server), "specs": server_specs(server)}
+
+
+def marketplace_server(server) -> dict:
+    """The marketplace's browse object, field for field as the seed's example. ``pricing`` is stored
+    with the server (``services.inventory.pricing``), computed when its prices were written."""
+    data = _identity(server)
+    data.update({
+        "category": server.category,
+        "featured": server.featured,
+        "popularity_rank": server.popularity_rank,
+        "setup_time_minutes": server.setup_time_minutes,
+        "pricing": server.pricing,
+        "specs": server_specs(server),
+    })
+    return data

@@ -1,8 +1,13 @@
-"""The browser forms. Every limit comes from ``core.limits``, the same numbers the API enforces."""
+"""The browser forms: labels, HTML attributes (limits from ``core.limits``) and converting what was typed.
+
+Whether a value is acceptable is the service's to say (``services.inputs``): a refusal comes back as
+a ``ServiceError`` whose complaints ``add_service_errors`` puts beside their fields, in the words the
+API uses.
+"""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired
 
 from core.limits import (
     ALIAS_MAX,
@@ -14,7 +19,6 @@ from core.limits import (
     TOKEN_NAME_MAX,
     USERNAME_MAX,
     USERNAME_PATTERN,
-    USERNAME_RULE,
 )
 from services.errors import ServiceError
 
@@ -22,13 +26,14 @@ REQUIRED = "This field is required"
 NEVER_EXPIRES = 0
 
 
+def _text(value):
+    # A field the browser did not send is empty text: the service names what is missing.
+    return "" if value is None else value
+
+
 def _strip(value):
-    # Text fields are stripped so DataRequired refuses blanks; passwords keep their spaces.
-    return value.strip() if isinstance(value, str) else value
-
-
-def _at_most(limit: int) -> Length:
-    return Length(max=limit, message=f"Must be at most {limit} characters")
+    # Text fields are stripped as the API strips them; passwords keep their spaces (``_text``).
+    return value.strip() if isinstance(value, str) else _text(value)
 
 
 def _browser_pattern(pattern: str) -> str:
@@ -38,33 +43,31 @@ def _browser_pattern(pattern: str) -> str:
 
 
 class RegisterForm(FlaskForm):
+    # The account service checks the username, display name and password; typing it twice is the form's.
     username = StringField(
         "Username",
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(USERNAME_MAX),
-                    Regexp(USERNAME_PATTERN, message=USERNAME_RULE[0].upper() + USERNAME_RULE[1:])],
-        render_kw={"maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
+        render_kw={"required": True, "maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
                    "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     alias = StringField(
         "Display name",
         filters=[_strip],
-        validators=[Optional(), _at_most(ALIAS_MAX)],
         render_kw={"maxlength": ALIAS_MAX, "autocomplete": "name"},
         description="Shown to your teammates; defaults to your username.",
     )
     password = PasswordField(
         "Password",
-        validators=[InputRequired(REQUIRED),
-                    Length(min=PASSWORD_MIN, message=f"Must be at least {PASSWORD_MIN} characters"),
-                    _at_most(PASSWORD_MAX)],
-        render_kw={"minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX, "autocomplete": "new-password"},
+        filters=[_text],
+        render_kw={"required": True, "minlength": PASSWORD_MIN, "maxlength": PASSWORD_MAX,
+                   "autocomplete": "new-password"},
         description=f"At least {PASSWORD_MIN} characters.",
     )
     confirm = PasswordField(
         "Confirm password",
-        validators=[InputRequired(REQUIRED), EqualTo("password", message="Passwords do not match")],
-        render_kw={"autocomplete": "new-password"},
+        filters=[_text],
+        validators=[EqualTo("password", message="Passwords do not match")],
+        render_kw={"required": True, "autocomplete": "new-password"},
     )
 
 
@@ -86,8 +89,8 @@ class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(TOKEN_NAME_MAX)],
-        render_kw={"maxlength": TOKEN_NAME_MAX, "placeholder": "e.g. CI deploy", "autocomplete": "off"},
+        render_kw={"required": True, "maxlength": TOKEN_NAME_MAX, "placeholder": "e.g. CI deploy",
+                   "autocomplete": "off"},
     )
     lifetime = SelectField(
         "Expires after",

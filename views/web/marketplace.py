@@ -7,12 +7,11 @@ from flask_login import current_user, login_required
 from core.ids import normalize_id
 from core.money import format_dollars
 from services import marketplace as market
-from services import pools as pool_service
 from services import rental_views, rentals
 from services import wallet as wallet_service
-from services.errors import BadRequest, Conflict, NotFound, PaymentRequired
-from services.inventory import price_tiers, server_to_dict
+from services.errors import BadRequest, Conflict, PaymentRequired, PoolNotFound, PriceChanged
 from services.paging import parse_page
+from views.api.serializers import marketplace_server
 from views.web import htmx, web
 from views.web.forms import add_service_errors
 from views.web.pager import pager, query_pairs, url_with
@@ -21,14 +20,15 @@ from views.web.rental_forms import (
     MarketplaceFilterForm,
     RentForm,
     days_label,
+    price_changed,
 )
 
 PAGE_SIZE = 24
 
 
-def cheapest_tier(prices: dict[int, int]) -> dict | None:
-    """The price tier with the lowest price per day (the shortest of equals)."""
-    tiers = price_tiers(prices).values()
+def cheapest_tier(pricing: dict) -> dict | None:
+    """The price tier with the lowest price per day (the shortest of equals), of a browse object's ``pricing``."""
+    tiers = pricing["price_tiers"].values()
     return min(tiers, key=lambda tier: (Decimal(tier["price_per_day"]), tier["days"]), default=None)
 
 
@@ -60,7 +60,7 @@ def marketplace():
         form.add_problems(problems)
     else:
         servers, total = market.browse(filters, page)
-        offers = [(server_to_dict(server, prices), cheapest_tier(prices)) for server, prices in servers]
+        offers = [(marketplace_server(server), cheapest_tier(server.pricing)) for server in servers]
         paging = pager(page, total, len(offers), "web.marketplace")
 
     response = htmx.render("marketplace/index.html", "marketplace/_results.html", status=422 if problems else 200,
@@ -89,7 +89,7 @@ def _detail_context(offer: rental_views.ServerOffer, form: RentForm | None) -> d
     total = None
     if form is not None and form.rental_days.data in offer.prices:
         total = offer.prices[form.rental_days.data]
-    return {"offer": offer, "server": server_to_dict(offer.server, offer.prices), "form": form,
+    return {"offer": offer, "server": marketplace_server(offer.server), "form": form,
             "total_cents": total, "days": form.rental_days.data if form is not None else None}
 
 
@@ -122,18 +122,16 @@ def rent_server(server_id: str):
     if form.validate_on_submit():
         days = form.rental_days.data
         try:
-            if problem := form.price_raised(days, offer.prices):
-                raise Conflict(problem)
             charge = rentals.rent_server(current_user, offer.server.id, days, form.pool_id.data,
                                          max_charge_cents=form.quoted_price(days))
-        except NotFound as error:
-            if error.message != pool_service.POOL_NOT_FOUND:
-                raise
+        except PoolNotFound:
             form.pool_id.errors.append(CHOOSE_POOL)
         except BadRequest as error:
             add_service_errors(form, error)
         except PaymentRequired as error:
             form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        except PriceChanged as error:
+            form.form_errors.append(price_changed(days, error))
         except Conflict as error:
             form.form_errors.append(error.message)
         else:

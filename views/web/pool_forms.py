@@ -1,5 +1,6 @@
 """Forms of the pools, invitations and admin pages. Limits come from ``core.limits`` and, for
-servers, from the import format's rules in ``services.inventory``, which also validates them."""
+servers, from the import format's rules in ``services.inventory``, which also validates them. The
+pool and member services check what these forms carry; the forms convert it and show the refusals."""
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -14,26 +15,32 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.limits import (
+    CITY_MAX,
     CPU_SCORE_TYPES,
     CREDIT_MAX_CENTS,
+    DATACENTER_MAX,
+    DISK_CONFIGS_MAX,
+    DISK_INTERFACE_MAX,
     DISK_TYPES,
     INVITABLE_ROLES,
+    MODEL_MAX,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
+    PRICES_MAX,
     RAM_TYPES,
+    REGION_MAX,
     SERVER_CATEGORIES,
     SERVER_NAME_MAX,
     USERNAME_MAX,
     USERNAME_PATTERN,
-    USERNAME_RULE,
 )
 from core.money import InvalidAmount, format_cents, parse_dollars
 from services import inventory
-from services.errors import ServiceError
-from views.web.forms import REQUIRED, _at_most, _browser_pattern, _strip, add_service_errors
+from services.errors import BadRequest, Conflict, NotFound, ServiceError
+from views.web.forms import REQUIRED, _browser_pattern, _strip, add_service_errors
 
 ROLE_LABELS = {"owner": "Owner", "admin": "Admin", "user": "User"}
 
@@ -46,9 +53,7 @@ def _username_field(label: str = "Username") -> StringField:
     return StringField(
         label,
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(USERNAME_MAX),
-                    Regexp(USERNAME_PATTERN, message=USERNAME_RULE[0].upper() + USERNAME_RULE[1:])],
-        render_kw={"maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
+        render_kw={"required": True, "maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
                    "autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
 
@@ -57,7 +62,6 @@ def _description_field() -> TextAreaField:
     return TextAreaField(
         "Description",
         filters=[_strip],
-        validators=[Optional(), _at_most(POOL_DESCRIPTION_MAX)],
         render_kw={"maxlength": POOL_DESCRIPTION_MAX, "rows": 3},
         description=f"Up to {POOL_DESCRIPTION_MAX} characters.",
     )
@@ -69,8 +73,8 @@ class PoolForm(FlaskForm):
     name = StringField(
         "Pool name",
         filters=[_strip],
-        validators=[DataRequired(REQUIRED), _at_most(POOL_NAME_MAX)],
-        render_kw={"maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production", "autocomplete": "off"},
+        render_kw={"required": True, "maxlength": POOL_NAME_MAX, "placeholder": "e.g. Production",
+                   "autocomplete": "off"},
     )
     description = _description_field()
 
@@ -97,9 +101,12 @@ class RoleForm(FlaskForm):
 
 
 def add_invite_errors(form: InviteForm, error: ServiceError) -> None:
-    """An unknown or unwelcome invitee is the username's problem; any other refusal is the form's."""
-    if error.status in (404, 409):
+    """An unknown or unwelcome invitee is the username's problem; a bad field is its own; any other
+    refusal is the form's."""
+    if isinstance(error, NotFound | Conflict):
         form.username.errors = [*form.username.errors, error.message]
+    elif isinstance(error, BadRequest):
+        add_service_errors(form, error)
     else:
         form.form_errors = [*form.form_errors, error.message]
 
@@ -124,7 +131,7 @@ class CreditForm(FlaskForm):
                 "Must be an amount of dollars with at most 2 decimals, such as 250 or 99.50") from None
 
     def add_credit_errors(self, error: ServiceError) -> None:
-        if error.status == 404:
+        if isinstance(error, NotFound):
             self.username.errors = [*self.username.errors, error.message]
         else:
             add_service_errors(self, error)
@@ -134,6 +141,10 @@ class CreditForm(FlaskForm):
 
 DISK_ROWS = 4
 PRICE_ROWS = 6
+
+
+def _at_most(limit: int) -> Length:
+    return Length(max=limit, message=f"Must be at most {limit} characters")
 
 
 def _text(label: str, limit: int, **render) -> StringField:
@@ -156,7 +167,7 @@ class DiskForm(Form):
     type = SelectField("Type", default="",
                        choices=[SelectChoice("", "—")] + [SelectChoice(value, value) for value in DISK_TYPES])
     interface = StringField("Interface", filters=[_strip],
-                            render_kw={"maxlength": inventory.DISK_INTERFACE_MAX, "placeholder": "e.g. PCIe 4.0"})
+                            render_kw={"maxlength": DISK_INTERFACE_MAX, "placeholder": "e.g. PCIe 4.0"})
 
     def is_blank(self) -> bool:
         return self.count.data is None and self.capacity_gb.data is None and not self.type.data \
@@ -175,17 +186,17 @@ class PriceForm(Form):
 class ServerForm(FlaskForm):
     name = _text("Name", SERVER_NAME_MAX, placeholder="e.g. node-us-nyc-1", autocomplete="off")
     country = _text("Country code", 2, placeholder="US", autocapitalize="characters")
-    region = _text("Region", inventory.REGION_MAX, placeholder="e.g. us-east")
-    city = _text("City", inventory.CITY_MAX)
-    datacenter = _text("Datacenter", inventory.DATACENTER_MAX)
-    model = _text("Machine model", inventory.MODEL_MAX, placeholder="e.g. Dell PowerEdge R750")
+    region = _text("Region", REGION_MAX, placeholder="e.g. us-east")
+    city = _text("City", CITY_MAX)
+    datacenter = _text("Datacenter", DATACENTER_MAX)
+    model = _text("Machine model", MODEL_MAX, placeholder="e.g. Dell PowerEdge R750")
     is_vm = BooleanField("Virtual machine")
     category = _choice("Category", SERVER_CATEGORIES)
     featured = BooleanField("Featured in the marketplace")
     popularity_rank = _number("Popularity rank", min=1)
     setup_time_minutes = _number("Setup time (minutes)", min=0)
 
-    cpu_model = _text("CPU model", inventory.MODEL_MAX, placeholder="e.g. AMD EPYC 7763")
+    cpu_model = _text("CPU model", MODEL_MAX, placeholder="e.g. AMD EPYC 7763")
     cpu_cores = _number("Cores", min=1)
     cpu_threads = _number("Threads", min=1)
     cpu_score = _number("Benchmark score", min=0)
@@ -195,7 +206,7 @@ class ServerForm(FlaskForm):
     ram_type = _choice("RAM type", RAM_TYPES)
     ram_speed_mhz = _number("RAM speed (MHz)", min=0)
 
-    disks = FieldList(FormField(DiskForm), min_entries=DISK_ROWS, max_entries=inventory.DISK_CONFIGS_MAX)
+    disks = FieldList(FormField(DiskForm), min_entries=DISK_ROWS, max_entries=DISK_CONFIGS_MAX)
 
     bandwidth_mbps = _number("Bandwidth (Mbps)", min=1)
     traffic_unlimited = BooleanField("Unlimited traffic")
@@ -204,7 +215,7 @@ class ServerForm(FlaskForm):
     ipv4_count = _number("IPv4 addresses", min=0)
     ipv6_enabled = BooleanField("IPv6")
 
-    prices = FieldList(FormField(PriceForm), min_entries=PRICE_ROWS, max_entries=inventory.PRICES_MAX)
+    prices = FieldList(FormField(PriceForm), min_entries=PRICE_ROWS, max_entries=PRICES_MAX)
 
     # Form field -> the import format's field, for the record and for its errors.
     PATHS = {

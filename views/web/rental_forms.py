@@ -7,10 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from core.ids import ID_PATTERN
-from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, SERVER_CATEGORIES
+from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, REGION_MAX, SERVER_CATEGORIES
 from core.money import format_dollars
 from core.timeutil import isoformat, parse_timestamp
-from services.inventory import REGION_MAX, price_tiers
+from services.errors import PriceChanged
+from services.inventory import price_tiers
 from services.marketplace import DEFAULT_CPU_SCORE_TYPE, SORTS
 
 CHOOSE_DURATION = "Choose one of the durations offered"
@@ -65,7 +66,7 @@ def _days_field(label: str) -> SelectField:
 
 class QuotedPricesForm(FlaskForm):
     """A form that charges for a duration and carries the prices the reader was shown ("days:cents,..."),
-    so that a price raised meanwhile is refused, never charged."""
+    so that a price raised meanwhile is refused (``PriceChanged``), never charged."""
 
     quoted_prices = HiddenField()
 
@@ -80,13 +81,12 @@ class QuotedPricesForm(FlaskForm):
                 return int(cents)
         return None
 
-    def price_raised(self, days: int, prices: dict[int, int]) -> str | None:
-        """Why not to charge: the price of ``days`` is now above the one shown; None when it is not."""
-        quoted = self.quoted_price(days)
-        if quoted is None or days not in prices or prices[days] <= quoted:
-            return None
-        return (f"The price for {days_label(days)} is now {format_dollars(prices[days])}, not "
-                f"{format_dollars(quoted)}; nothing was charged. Check the new total and try again.")
+
+
+def price_changed(days: int, error: PriceChanged) -> str:
+    """Why nothing was charged, for a page: the price of ``days`` went up since the page showed it."""
+    return (f"The price for {days_label(days)} is now {format_dollars(error.price_cents)}, not "
+            f"{format_dollars(error.quoted_cents)}; nothing was charged. Check the new total and try again.")
 
 
 class RentForm(QuotedPricesForm):

@@ -8,13 +8,13 @@ from core.timeutil import utcnow
 from services import rental_views
 from services import rentals as rental_service
 from services import wallet as wallet_service
-from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired
+from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired, PriceChanged
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.auth import safe_next
 from views.web.forms import add_service_errors
 from views.web.pager import pager
-from views.web.rental_forms import ExtendForm, days_label
+from views.web.rental_forms import ExtendForm, days_label, price_changed
 
 PAGE_SIZE = 20
 DETAIL_TARGET = "rental-detail"  # the id htmx names in HX-Target when the rental's own page extends
@@ -57,14 +57,14 @@ def extend_rental(rental_id: str):
     if form.validate_on_submit():
         days = form.additional_days.data
         try:
-            if problem := form.price_raised(days, row.prices):
-                raise Conflict(problem)
             charge = rental_service.extend_rental(current_user, row.rental.id, days, form.expected_end,
                                                   max_charge_cents=form.quoted_price(days))
         except BadRequest as error:
             add_service_errors(form, error)
         except PaymentRequired as error:
             form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        except PriceChanged as error:
+            form.form_errors.append(price_changed(days, error))
         except (Forbidden, Conflict) as error:
             form.form_errors.append(error.message)
         else:

@@ -1,0 +1,178 @@
+"""The rule for each input a person or a client gives: one type per input, checked by the service
+action that takes it.
+
+The API's request bodies are built from these types too (``views.api.schemas``), and the pages'
+forms only convert what was typed and show what the service refused, so a value is refused in the
+same words wherever it comes from. Limits come from ``core.limits``.
+"""
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+
+from core.ids import ID_PATTERN, normalize_id
+from core.limits import (
+    ALIAS_MAX,
+    CREDIT_MAX_CENTS,
+    DURATION_DAYS_MAX,
+    INVITABLE_ROLES,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    POOL_DESCRIPTION_MAX,
+    POOL_NAME_MAX,
+    POOL_SETTINGS_MAX_BYTES,
+    TOKEN_NAME_MAX,
+    USERNAME_MAX,
+    USERNAME_PATTERN,
+)
+from core.money import format_dollars
+from core.timeutil import parse_timestamp
+from services.errors import BadRequest
+from services.validation import describe, field_name
+
+# NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    found = _UNSTORABLE.search(value)
+    if found is not None:
+        raise ValueError("must not contain " + ("NUL characters" if found.group() == "\x00" else "lone surrogates"))
+    return value
+
+
+def _encodable(value: str) -> str:
+    # A password is hashed, never stored as text: only what UTF-8 cannot encode is refused.
+    if _SURROGATE.search(value):
+        raise ValueError("must not contain lone surrogates")
+    return value
+
+
+PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=POOL_NAME_MAX),
+                     AfterValidator(_storable)]
+PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX), AfterValidator(_storable)]
+Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
+Alias = Annotated[str, StringConstraints(max_length=ALIAS_MAX), AfterValidator(_storable)]
+Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX),
+                     AfterValidator(_encodable)]
+TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_NAME_MAX),
+                      AfterValidator(_storable)]
+InvitableRole = Literal[INVITABLE_ROLES]
+SearchText = Annotated[str, AfterValidator(_storable)]  # compared with stored text, so it must be storable
+
+
+def _settings_size(settings: dict) -> dict:
+    if len(json.dumps(settings, separators=(",", ":")).encode("utf-8")) > POOL_SETTINGS_MAX_BYTES:
+        raise ValueError(f"must be at most {POOL_SETTINGS_MAX_BYTES} bytes as JSON")
+    return settings
+
+
+PoolSettings = Annotated[dict[str, Any], AfterValidator(_settings_size)]
+
+
+def _integral_float_as_int(value: Any) -> Any:
+    # JSON Schema counts 7.0 as an integer, and a client may well send a computed 7 as 7.0: both are 7.
+    # Anything else goes on to the strict check unchanged: 1.5, "7" and true stay errors.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def integer(**limits: Any) -> Any:
+    """The type of every integer input, with its ``Field`` limits (``ge``, ``le``).
+
+    The limits go inside the conversion so that the JSON Schema keeps them as ``minimum``/``maximum``.
+    """
+    return Annotated[int, Field(**limits), BeforeValidator(_integral_float_as_int)]
+
+
+Days = integer(ge=1, le=DURATION_DAYS_MAX)
+Cents = integer(ge=0)
+
+
+def _credit_limits(cents: int) -> int:
+    if cents <= 0:
+        raise ValueError("must be greater than zero")
+    if cents > CREDIT_MAX_CENTS:
+        raise ValueError(f"must be at most {format_dollars(CREDIT_MAX_CENTS)}")
+    return cents
+
+
+CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+
+
+def _object_id(value: str) -> str:
+    canonical = normalize_id(value)
+    if canonical is None:
+        raise ValueError("must be a 24-character hexadecimal string")
+    return canonical
+
+
+# The JSON Schema (for the OpenAPI document) says what the validators check.
+ObjectId = Annotated[str, AfterValidator(_object_id),
+                     Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
+Timestamp = Annotated[str, AfterValidator(parse_timestamp),
+                      Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
+Moment = AwareDatetime  # a time an action compares with stored times: one with its time zone
+
+
+@dataclass(frozen=True)
+class Maybe:
+    """An input an action can do without: ``None`` passes, anything else must be a ``kind``."""
+
+    kind: Any
+
+
+_ADAPTERS: dict[int, tuple[Any, TypeAdapter]] = {}
+
+
+def _adapter(kind: Any) -> TypeAdapter:
+    # Keyed by identity: the types are module constants; the entry keeps ``kind`` alive with its adapter.
+    if id(kind) not in _ADAPTERS:
+        _ADAPTERS[id(kind)] = (kind, TypeAdapter(kind, config=ConfigDict(strict=True)))
+    return _ADAPTERS[id(kind)][1]
+
+
+def checked(**fields: tuple[Any, Any]) -> list:
+    """``checked(name=(PoolName, name), ...)`` -> the values as their types make them (a pool name
+    trimmed, an id in canonical form), in the order given. One 400 names every field that breaks its
+    type's rule, in the words the API uses; ``None`` is missing unless the type is a ``Maybe``."""
+    values, details = [], []
+    for field, (kind, value) in fields.items():
+        if value is None:
+            if not isinstance(kind, Maybe):
+                details.append({"field": field, "message": "is required"})
+            values.append(None)
+            continue
+        if isinstance(kind, Maybe):
+            kind = kind.kind
+        try:
+            values.append(_adapter(kind).validate_python(value))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                error["loc"] = (field, *error["loc"])
+                details.append({"field": field_name(error["loc"]), "message": describe(error)})
+    if details:
+        raise BadRequest.for_fields(details)
+    return values
+
+
+def is_valid(kind: Any, value: Any) -> bool:
+    """Whether ``value`` passes ``kind``'s rule (for lookups, where a bad value simply finds nothing)."""
+    try:
+        _adapter(kind).validate_python(value)
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,116 @@
+"""Values an input must refuse wherever it is given, with the message the API gives for each.
+
+One table per input (``services.inputs`` holds the rule). ``form`` is False for a value an HTML form
+cannot carry: a number or a list is text by the time a form sends it, and a browser encodes no lone
+surrogate (the server would read U+FFFD). ``page_message`` is what a page says where its form
+converts the value before the service sees it (text is trimmed; a duration is picked from a list).
+"""
+from dataclasses import dataclass
+
+from core.limits import (
+    ALIAS_MAX,
+    DURATION_DAYS_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    POOL_DESCRIPTION_MAX,
+    POOL_NAME_MAX,
+    USERNAME_MAX,
+)
+
+NUL = "must not contain NUL characters"
+SURROGATE = "must not contain lone surrogates"
+NOT_A_STRING = "must be a string"
+USERNAME_RULE = "may contain only letters, digits, underscore and dash"
+CHOOSE_DURATION = "Choose one of the durations offered"
+NOT_A_TIME = "must be an ISO 8601 time such as 2025-01-28T22:00:00.000Z"
+OUT_OF_DATE = "This form is out of date: reload the page and try again"
+
+
+@dataclass(frozen=True)
+class Bad:
+    label: str
+    value: object
+    message: str  # the API's, beside the field's name in its details
+    form: bool = True
+    page_message: str | None = None  # where the page's conversion changes the value first
+
+    @property
+    def on_page(self) -> str:
+        """The message beside the field on a page: the API's, with a capital letter, unless converted."""
+        return self.page_message or self.message[0].upper() + self.message[1:]
+
+
+def _text(limit: int, required: bool) -> list[Bad]:
+    bad = [
+        Bad("over long", "x" * (limit + 1), f"must be at most {limit} characters"),
+        Bad("NUL", "a\x00b", NUL),
+        Bad("only NUL", "\x00", NUL),
+        Bad("lone surrogate", "a\ud800b", SURROGATE, form=False),
+        Bad("number", 7, NOT_A_STRING, form=False),
+        Bad("list", ["x"], NOT_A_STRING, form=False),
+    ]
+    if required:
+        bad += [Bad("empty", "", "must not be empty"), Bad("spaces only", "   ", "must not be empty")]
+    return bad
+
+
+POOL_NAME = _text(POOL_NAME_MAX, required=True)
+POOL_DESCRIPTION = _text(POOL_DESCRIPTION_MAX, required=False)
+ALIAS = _text(ALIAS_MAX, required=False)
+
+USERNAME = [
+    Bad("empty", "", "must not be empty"),
+    Bad("spaces only", "   ", USERNAME_RULE, page_message="Must not be empty"),
+    Bad("over long", "u" * (USERNAME_MAX + 1), f"must be at most {USERNAME_MAX} characters"),
+    Bad("inner space", "bad name", USERNAME_RULE),
+    Bad("NUL", "bob\x00", USERNAME_RULE),
+    Bad("lone surrogate", "bob\ud800", SURROGATE, form=False),
+    Bad("quote", "x'; DROP TABLE users;--", USERNAME_RULE),
+    Bad("number", 7, NOT_A_STRING, form=False),
+]
+
+PASSWORD = [
+    Bad("empty", "", f"must be at least {PASSWORD_MIN} characters"),
+    Bad("too short", "p" * (PASSWORD_MIN - 1), f"must be at least {PASSWORD_MIN} characters"),
+    Bad("over long", "p" * (PASSWORD_MAX + 1), f"must be at most {PASSWORD_MAX} characters"),
+]
+
+DAYS = [
+    Bad("zero", 0, "must be at least 1", page_message=CHOOSE_DURATION),
+    Bad("negative", -7, "must be at least 1", page_message=CHOOSE_DURATION),
+    Bad("out of range", DURATION_DAYS_MAX + 1, f"must be at most {DURATION_DAYS_MAX}",
+        page_message=CHOOSE_DURATION),
+    Bad("huge", 10**20, f"must be at most {DURATION_DAYS_MAX}", page_message=CHOOSE_DURATION),
+    Bad("fraction", 1.5, "must be an integer", page_message=CHOOSE_DURATION),
+    Bad("text", "seven", "must be an integer", page_message=CHOOSE_DURATION),
+    Bad("empty", "", "must be an integer", page_message=CHOOSE_DURATION),
+    Bad("NUL", "7\x00", "must be an integer", page_message=CHOOSE_DURATION),
+    Bad("boolean", True, "must be an integer", form=False),
+]
+
+# A page carries the time it showed in a hidden field: a bad one means the page is out of date.
+TIME = [
+    Bad("NUL inside", "2025-01-28T22:00:00\x00Z", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("NUL after", "2025-01-28T22:00:00.000Z\x00", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("NUL between date and time", "2025-01-28\x0022:00:00+00:00", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("no time zone", "2025-01-28T22:00:00", "must include a time zone, e.g. 2025-01-28T22:00:00.000Z",
+        page_message=OUT_OF_DATE),
+    Bad("words", "tomorrow", NOT_A_TIME, page_message=OUT_OF_DATE),
+    Bad("empty", "", NOT_A_TIME, form=False),  # a page that sends no time is judged without one
+    Bad("number", 7, NOT_A_STRING, form=False),
+]
+
+# The most a client agrees to pay; a page sends the prices it showed instead, so only the API takes it.
+CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("fraction", 70.5, "must be an integer", form=False),
+    Bad("text", "7000", "must be an integer", form=False),
+    Bad("boolean", False, "must be an integer", form=False),
+]
+
+# A wallet credit, typed in dollars on the admin page (which converts them to cents).
+CREDIT_DOLLARS = [
+    Bad("zero", "0", "must be greater than zero"),
+    Bad("zero with decimals", "0.00", "must be greater than zero"),
+    Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
+]

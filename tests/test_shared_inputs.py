@@ -1,0 +1,150 @@
+"""One rule per input: the same bad value is refused by the API and by every page that takes it, in
+the same words, beside the same field, and nothing is stored (tables in tests/bad_values.py)."""
+import pytest
+
+from tests import bad_values
+from tests.bad_values import Bad
+from tests.factories import make_rental, make_servers, server_record
+from tests.html_tree import parse
+from tests.snapshots import database_unchanged
+from tests.users import PASSWORD
+from tests.web_helpers import HTMX, log_in, post_form
+
+PRICES = {"7": "70.00", "30": "250.00"}
+
+
+def cases(table: list[Bad]):
+    return pytest.mark.parametrize("bad", table, ids=[bad.label for bad in table])
+
+
+def form_cases(table: list[Bad]):
+    """For an input only a page takes: the values a form can carry."""
+    return cases([bad for bad in table if bad.form])
+
+
+def error_beside(response, field: str) -> str:
+    """The message shown for ``field`` (the element ``<field>-error`` a field's ``aria-describedby`` names)."""
+    return parse(response.get_data(as_text=True)).by_id(f"{field}-error").text()
+
+
+@pytest.fixture
+def alice(app, client, make_user):
+    person = make_user("alice", balance_cents=100_000, is_admin=True)
+    log_in(client, "alice")
+    return person
+
+
+@pytest.fixture
+def server_id(app) -> str:
+    return make_servers(app, [server_record("nyc-1", prices=PRICES)])["nyc-1"]
+
+
+def api_refuses(app, api, method: str, path: str, person, body: dict, field: str, bad: Bad) -> None:
+    with database_unchanged(app):
+        response = api.call(method, path, as_=person, json=body)
+    assert response.status_code == 400, response.json
+    assert response.json["code"] == "VALIDATION_FAILED"
+    assert {"field": field, "message": bad.message} in response.json["details"], response.json
+
+
+def page_refuses(app, client, path: str, data: dict, field: str, bad: Bad, form_page: str | None = None) -> None:
+    """Refused as a page and as an htmx fragment, with the message beside ``field`` (the id of the
+    element the message describes)."""
+    if not bad.form:
+        return
+    for headers in ({}, HTMX):
+        with database_unchanged(app):
+            response = post_form(client, path, data, form_page=form_page, headers=headers)
+        assert response.status_code == 422, (path, headers)
+        assert error_beside(response, field) == bad.on_page, (path, headers)
+
+
+@cases(bad_values.POOL_NAME)
+def test_a_pool_name(app, api, client, alice, bad):
+    api_refuses(app, api, "POST", "/pools", alice, {"name": bad.value}, "name", bad)
+    page_refuses(app, client, "/pools", {"name": bad.value}, "name", bad)
+
+
+@cases(bad_values.POOL_DESCRIPTION)
+def test_a_pool_description(app, api, client, alice, bad):
+    pool = api.post("/pools", as_=alice, json={"name": "Ops"}).json["data"]["id"]
+    api_refuses(app, api, "POST", "/pools", alice, {"name": "New", "description": bad.value}, "description", bad)
+    api_refuses(app, api, "PATCH", f"/pools/{pool}", alice, {"description": bad.value}, "description", bad)
+    page_refuses(app, client, "/pools", {"name": "New", "description": bad.value}, "description", bad)
+    page_refuses(app, client, f"/pools/{pool}/description", {"description": bad.value}, "description", bad,
+                 form_page=f"/pools/{pool}")
+
+
+@cases(bad_values.USERNAME)
+def test_a_username(app, api, client, make_user, alice, bad):
+    pool = alice.default_pool_id
+    api_refuses(app, api, "POST", f"/pools/{pool}/members", alice, {"username": bad.value, "role": "user"},
+                "username", bad)
+    page_refuses(app, client, f"/pools/{pool}/members", {"username": bad.value, "role": "user"}, "username", bad,
+                 form_page=f"/pools/{pool}")
+    page_refuses(app, client, "/admin/credit", {"username": bad.value, "amount": "10"}, "username", bad,
+                 form_page="/admin")
+    newcomer = app.test_client()
+    page_refuses(app, newcomer, "/register", {"username": bad.value, "password": PASSWORD, "confirm": PASSWORD},
+                 "username", bad)
+
+
+@form_cases(bad_values.ALIAS)
+def test_a_display_name(app, bad):
+    newcomer = app.test_client()
+    page_refuses(app, newcomer, "/register",
+                 {"username": "newcomer", "alias": bad.value, "password": PASSWORD, "confirm": PASSWORD},
+                 "alias", bad)
+
+
+@form_cases(bad_values.PASSWORD)
+def test_a_new_password(app, bad):
+    newcomer = app.test_client()
+    page_refuses(app, newcomer, "/register", {"username": "newcomer", "password": bad.value, "confirm": bad.value},
+                 "password", bad)
+
+
+@cases(bad_values.DAYS)
+def test_a_duration(app, api, client, alice, server_id, bad):
+    api_refuses(app, api, "POST", f"/servers/{server_id}/rent", alice, {"rental_days": bad.value}, "rental_days",
+                bad)
+    page_refuses(app, client, f"/marketplace/{server_id}/rent",
+                 {"rental_days": bad.value, "pool_id": alice.default_pool_id}, "rental_days", bad,
+                 form_page=f"/marketplace/{server_id}")
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice, {"additional_days": bad.value},
+                "additional_days", bad)
+    # A rental's row has no room beside each field: its complaints go under the whole form.
+    page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": bad.value}, f"extend-{rental}", bad,
+                 form_page=f"/rentals/{rental}")
+
+
+@cases(bad_values.TIME)
+def test_the_end_a_rental_was_seen_with(app, api, client, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice,
+                {"additional_days": 7, "expected_rental_end": bad.value}, "expected_rental_end", bad)
+    page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": "7", "expected_rental_end": bad.value},
+                 f"extend-{rental}", bad, form_page=f"/rentals/{rental}")
+
+
+@cases(bad_values.CENTS)
+def test_the_most_a_client_agrees_to_pay(app, api, alice, server_id, bad):
+    api_refuses(app, api, "POST", f"/servers/{server_id}/rent", alice,
+                {"rental_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice,
+                {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+
+
+@form_cases(bad_values.CREDIT_DOLLARS)
+def test_a_wallet_credit(app, client, alice, bad):
+    page_refuses(app, client, "/admin/credit", {"username": "alice", "amount": bad.value}, "amount", bad,
+                 form_page="/admin")
+
+
+@pytest.mark.parametrize("path", ["/admin", "/admin/users"])
+def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path):
+    response = client.get(path, query_string={"q": "node\x00"})
+    assert response.status_code == 400
+    assert "q must not contain NUL characters" in parse(response.get_data(as_text=True)).text()

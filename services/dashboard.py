@@ -7,12 +7,9 @@ Reads only, in a fixed number of queries whatever the account holds.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
-from core.extensions import db
 from core.timeutil import utcnow
 from models import Notification, User
-from services import pools, rental_views, renewals
+from services import inbox, pools, rental_views, renewals
 from services.paging import Page
 
 ENDING_WITHIN = timedelta(days=7)
@@ -25,7 +22,7 @@ POOLS_SHOWN = 10
 class Dashboard:
     now: datetime
     ending_soon: list[rental_views.RentalRow]  # the soonest first
-    unread: list[Notification]  # the latest first
+    unread: list[Notification]  # the latest first, announcements not yet read included
     unread_count: int
     runway: renewals.Runway
     runs_short: bool  # the balance runs out within LOW_BALANCE_DAYS, as the warning says
@@ -34,26 +31,15 @@ class Dashboard:
     invitation_count: int
 
 
-def unread_notifications(user: User, limit: int) -> tuple[list[Notification], int]:
-    """The user's latest unread notifications and how many there are, through (user_id, read_at)."""
-    unread = (Notification.user_id == user.id, Notification.read_at.is_(None))
-    latest = list(db.session.scalars(
-        select(Notification).where(*unread).order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)))
-    count = len(latest) if len(latest) < limit else \
-        db.session.scalar(select(func.count()).select_from(Notification).where(*unread))
-    return latest, count
-
-
 def dashboard(user: User, now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
-    unread, unread_count = unread_notifications(user, UNREAD_SHOWN)
+    unread, unread_count = inbox.list_for(user, Page(limit=UNREAD_SHOWN), inbox.NotificationFilters(unread=True))
     summaries, pool_total = pools.list_pools(user, Page(limit=POOLS_SHOWN), now)
     runway = renewals.runway_of(user, now)
     return Dashboard(
         now=now,
         ending_soon=rental_views.rows_ending_between(user, now, now + ENDING_WITHIN, ENDING_SHOWN),
-        unread=unread,
+        unread=[seen.notification for seen in unread],
         unread_count=unread_count,
         runway=runway,
         runs_short=runway.runs_out_at is not None and runway.runs_out_at <= now + renewals.low_balance_window(),

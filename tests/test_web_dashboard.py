@@ -120,6 +120,19 @@ def test_the_latest_unread_notifications_with_their_links(app, client, api, cloc
                      ("Your balance is low: $30.00", "/wallet")]
 
 
+def test_an_announcement_not_yet_read_is_among_the_unread_until_read(client, api, make_user):
+    alice = make_user("alice")
+    administrator = make_user("site_admin", is_admin=True)
+    announced = api.post("/admin/notifications", administrator, json={"title": "Maintenance tonight"})
+    assert announced.status_code == 201
+    log_in(client, "alice")
+
+    assert "Maintenance tonight" in parse(text(overview(client))).by_id("unread").text()
+
+    assert api.put(f"/notifications/{announced.json['data']['id']}/read", alice).status_code == 200
+    assert "Maintenance tonight" not in parse(text(overview(client))).by_id("unread").text()
+
+
 def test_the_dashboard_alone_for_htmx_and_the_whole_page_otherwise(client, api, clock, make_user, servers):
     alice = make_user("alice", balance_cents=400_00)
     api.rent(alice, servers["node-weekly"], 7)

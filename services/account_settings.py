@@ -87,8 +87,9 @@ def update_settings(user: User, changes: dict) -> User:
 
     A new address is unverified, and a link that verifies it is emailed when the install sends email
     (unless ``VERIFY_EMAILS_PER_HOUR`` links went out in the last hour: then the address is saved and
-    ``resend_verification`` says when to ask again); the same address in another case changes nothing. ``email`` null removes the address. Preferences
-    are merged into the stored ones: an event or channel not named keeps its setting.
+    ``resend_verification`` says when to ask again); the same address in another case changes nothing.
+    ``email`` null removes the address. Preferences are merged into the stored ones: an event or
+    channel not named keeps its setting.
     """
     changes = _checked(changes)
     try:

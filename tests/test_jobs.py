@@ -80,6 +80,7 @@ def test_tick_runs_every_check_then_the_jobs_due_and_says_what_each_did(app, tic
         "check dispatch_events: nothing to do",
         "check send_waiting_email: nothing to do",
         "check check_rentals: nothing to do",
+        "check check_low_balances: nothing to do",
         "job tests.job_helpers.charge_card: charged",
         "Ran 4 job(s) and check(s); 0 failed",
     ]

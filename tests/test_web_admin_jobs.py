@@ -25,7 +25,6 @@ def root(client, make_user):
     return person
 
 
-
 @pytest.fixture
 def failed_job_id(app, tick, clock) -> str:
     """charge_card("order-7") failed three times: on its first run and both retries."""

@@ -100,4 +100,5 @@ NOTIFICATION_CHANNELS = ("email", "in_app")
 # An address as the account settings take it: one @, something on each side, a dot in the domain, no
 # spaces (the mail server judges the rest).
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+EMAIL_RULE = "must be an email address like name@example.com"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

@@ -4,7 +4,6 @@ by a link), which events reach them by email or in the app, and when a low balan
 The account page and ``/api/v1/users/me`` both change settings through ``update_settings``, so both
 check the same rules and give the same refusals. A change is all or nothing.
 """
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,31 +11,22 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
-from core.limits import (
-    ALIAS_MAX,
-    EMAIL_MAX,
-    EMAIL_PATTERN,
-    LOW_BALANCE_THRESHOLD_MAX_CENTS,
-    NOTIFICATION_CHANNELS,
-    VERIFY_EMAILS_PER_HOUR,
-)
+from core.limits import VERIFY_EMAILS_PER_HOUR
 from core.timeutil import utcnow
 from models import EmailDelivery, User
 from models.email import KIND_VERIFY_EMAIL
-from services import mail, verification
+from services import inputs, mail, verification
 from services.atomic import write_transaction
 from services.errors import (
     EMAIL_ALREADY_VERIFIED,
     EMAIL_NOT_CONFIGURED,
     EMAIL_TAKEN,
-    BadRequest,
     Conflict,
     TooManyRequests,
     Unauthenticated,
 )
 from services.notification_texts import EVENTS
 
-_EMAIL_RE = re.compile(EMAIL_PATTERN)
 INVALID_LINK = "This link is not valid or has expired: ask for a new one on your account page"
 
 
@@ -54,59 +44,6 @@ def preferences_of(user: User) -> list[Preference]:
     return [Preference(event, label, (stored.get(event) or {}).get("email", True) is not False,
                        (stored.get(event) or {}).get("in_app", True) is not False)
             for event, label in EVENTS.items()]
-
-
-def email_problem(address) -> str | None:
-    if not isinstance(address, str):
-        return "must be a string or null"
-    if len(address) > EMAIL_MAX:
-        return f"must be at most {EMAIL_MAX} characters"
-    if not _EMAIL_RE.match(address) or "\x00" in address:
-        return "must be an email address like name@example.com"
-    return None
-
-
-def _preferences_problems(value) -> list[dict]:
-    if not isinstance(value, dict):
-        return [{"field": "notification_preferences",
-                 "message": 'must be an object like {"rental.expired": {"email": false, "in_app": true}}'}]
-    problems = []
-    for event, channels in value.items():
-        field = f"notification_preferences.{event}"
-        if event not in EVENTS:
-            problems.append({"field": field, "message": f"is not an event; the events are {', '.join(EVENTS)}"})
-        elif not isinstance(channels, dict):
-            problems.append({"field": field, "message": 'must be an object like {"email": false, "in_app": true}'})
-        else:
-            for channel, on in channels.items():
-                if channel not in NOTIFICATION_CHANNELS:
-                    problems.append({"field": f"{field}.{channel}",
-                                     "message": f"is not a channel; the channels are {', '.join(NOTIFICATION_CHANNELS)}"})
-                elif not isinstance(on, bool):
-                    problems.append({"field": f"{field}.{channel}", "message": "must be true or false"})
-    return problems
-
-
-def _threshold_problem(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        return "must be a whole number of cents or null"
-    if not 0 <= value <= LOW_BALANCE_THRESHOLD_MAX_CENTS:
-        return f"must be between 0 and {LOW_BALANCE_THRESHOLD_MAX_CENTS}"
-    return None
-
-
-def _alias_problem(value) -> str | None:
-    if not isinstance(value, str):
-        return "must be a string"
-    if not value.strip():
-        return "must not be empty"
-    if "\x00" in value:
-        return "must not contain NUL characters"
-    if len(value.strip()) > ALIAS_MAX:
-        return f"must be at most {ALIAS_MAX} characters"
-    return None
 
 
 def _taken(user: User, address: str) -> bool:
@@ -128,36 +65,39 @@ def _verification_wait(user: User) -> int:
     return max(1, int((sent[-1] - hour_ago).total_seconds()) + 1)
 
 
+# What each setting is (``None`` removes an address or a threshold).
+_SETTINGS = {
+    "alias": inputs.Alias,
+    "email": inputs.Maybe(inputs.Email),
+    "notification_preferences": inputs.NotificationPreferences,
+    "low_balance_threshold_cents": inputs.Maybe(inputs.LowBalanceThreshold),
+}
+
+
+def _checked(changes: dict) -> dict:
+    """The changes as their types make them (an address trimmed), or the 400 naming every bad one."""
+    named = [name for name in _SETTINGS if name in changes]
+    values = inputs.checked(**{name: (_SETTINGS[name], changes[name]) for name in named})
+    return dict(zip(named, values))
+
+
 def update_settings(user: User, changes: dict) -> User:
     """Apply ``changes`` (any of ``alias``, ``email``, ``notification_preferences``,
     ``low_balance_threshold_cents``), all or none.
 
     A new address is unverified, and a link that verifies it is emailed when the install sends email
     (unless ``VERIFY_EMAILS_PER_HOUR`` links went out in the last hour: then the address is saved and
-    ``resend_verification`` says when to ask again); the same address in another case changes nothing. ``email`` null removes the address. Preferences
-    are merged into the stored ones: an event or channel not named keeps its setting.
+    ``resend_verification`` says when to ask again); the same address in another case changes nothing.
+    ``email`` null removes the address. Preferences are merged into the stored ones: an event or
+    channel not named keeps its setting.
     """
-    problems = []
-    if "alias" in changes and (problem := _alias_problem(changes["alias"])):
-        problems.append({"field": "alias", "message": problem})
-    email = changes.get("email")
-    if isinstance(email, str):
-        email = email.strip() or None
-    if email is not None and (problem := email_problem(email)):
-        problems.append({"field": "email", "message": problem})
-    if "notification_preferences" in changes:
-        problems += _preferences_problems(changes["notification_preferences"])
-    if "low_balance_threshold_cents" in changes \
-            and (problem := _threshold_problem(changes["low_balance_threshold_cents"])):
-        problems.append({"field": "low_balance_threshold_cents", "message": problem})
-    if problems:
-        raise BadRequest.for_fields(problems)
-
+    changes = _checked(changes)
     try:
         with write_transaction():
             user = db.session.get(User, user.id, populate_existing=True)
             if "alias" in changes:
-                user.alias = changes["alias"].strip()
+                user.alias = changes["alias"]
+            email = changes.get("email")
             if "email" in changes and (email or "").lower() != (user.email or "").lower():
                 if email is not None and _taken(user, email):
                     raise Conflict("That email address belongs to another account", code=EMAIL_TAKEN)

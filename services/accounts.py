@@ -45,8 +45,10 @@ def create_user(
     balance_cents: int = 0,
 ) -> User:
     """A new user with their default pool and, for an opening balance, its credit transaction."""
-    inputs.checked(username=(inputs.Username, username), password=(inputs.Password, password),
-                   alias=(inputs.Alias, alias), balance=(inputs.Cents, balance_cents))
+    # No display name (an empty one) is the username's.
+    _, _, alias, _ = inputs.checked(username=(inputs.Username, username), password=(inputs.Password, password),
+                                    alias=(inputs.Maybe(inputs.Alias), alias or None),
+                                    balance=(inputs.Cents, balance_cents))
     if find_user(username) is not None:
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN)
 

@@ -26,7 +26,11 @@ from core.limits import (
     ALIAS_MAX,
     CREDIT_MAX_CENTS,
     DURATION_DAYS_MAX,
+    EMAIL_MAX,
+    EMAIL_PATTERN,
     INVITABLE_ROLES,
+    LOW_BALANCE_THRESHOLD_MAX_CENTS,
+    NOTIFICATION_CHANNELS,
     PASSWORD_MAX,
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
@@ -39,6 +43,7 @@ from core.limits import (
 from core.money import format_dollars
 from core.timeutil import parse_timestamp
 from services.errors import BadRequest
+from services.notification_texts import EVENTS
 from services.validation import describe, field_name
 
 # NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
@@ -64,7 +69,11 @@ PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                      AfterValidator(_storable)]
 PoolDescription = Annotated[str, StringConstraints(max_length=POOL_DESCRIPTION_MAX), AfterValidator(_storable)]
 Username = Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX, pattern=USERNAME_PATTERN)]
-Alias = Annotated[str, StringConstraints(max_length=ALIAS_MAX), AfterValidator(_storable)]
+# The name others see. Registering without one (or with only spaces, on a page) takes the username instead.
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ALIAS_MAX),
+                  AfterValidator(_storable)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL_MAX, pattern=EMAIL_PATTERN),
+                  AfterValidator(_storable)]
 Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX),
                      AfterValidator(_encodable)]
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_NAME_MAX),
@@ -111,6 +120,19 @@ def _credit_limits(cents: int) -> int:
 
 
 CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+
+
+def _threshold_limit(cents: int) -> int:
+    # In dollars, as the account page takes it: the same words fit the API's cents.
+    if cents > LOW_BALANCE_THRESHOLD_MAX_CENTS:
+        raise ValueError(f"must be at most {format_dollars(LOW_BALANCE_THRESHOLD_MAX_CENTS)}")
+    return cents
+
+
+LowBalanceThreshold = Annotated[integer(ge=0), AfterValidator(_threshold_limit),
+                                Field(json_schema_extra={"maximum": LOW_BALANCE_THRESHOLD_MAX_CENTS})]
+# Per event, whether it is emailed and shown in the app; an unknown event or channel is named as the field.
+NotificationPreferences = dict[Literal[tuple(EVENTS)], dict[Literal[NOTIFICATION_CHANNELS], bool]]
 
 
 def _object_id(value: str) -> str:

@@ -1,9 +1,10 @@
 """How a pydantic validation error reads, for the API's ``details`` and the import report alike."""
-from core.limits import USERNAME_RULE
+from core.limits import EMAIL_RULE, USERNAME_RULE
 
 # Messages for pattern mismatches, which pydantic can only describe as a regular expression.
 PATTERN_RULES = {
     "username": USERNAME_RULE,
+    "email": EMAIL_RULE,
     "country": "must be a 2-letter country code such as US",
     "id": "must be 24 hexadecimal characters",
 }

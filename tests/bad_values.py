@@ -10,12 +10,18 @@ from dataclasses import dataclass
 from core.limits import (
     ALIAS_MAX,
     DURATION_DAYS_MAX,
+    EMAIL_MAX,
+    EMAIL_RULE,
+    LOW_BALANCE_THRESHOLD_MAX_CENTS,
+    NOTIFICATION_CHANNELS,
     PASSWORD_MAX,
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     USERNAME_MAX,
 )
+from core.money import format_cents, format_dollars
+from services.notification_texts import EVENTS
 
 NUL = "must not contain NUL characters"
 SURROGATE = "must not contain lone surrogates"
@@ -24,6 +30,7 @@ USERNAME_RULE = "may contain only letters, digits, underscore and dash"
 CHOOSE_DURATION = "Choose one of the durations offered"
 NOT_A_TIME = "must be an ISO 8601 time such as 2025-01-28T22:00:00.000Z"
 OUT_OF_DATE = "This form is out of date: reload the page and try again"
+NOT_DOLLARS = "must be an amount of dollars like 25.00"
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Bad:
     message: str  # the API's, beside the field's name in its details
     form: bool = True
     page_message: str | None = None  # where the page's conversion changes the value first
+    within: str = ""  # where inside a structured input the API puts the fault (".rental.expired.email")
 
     @property
     def on_page(self) -> str:
@@ -56,7 +64,61 @@ def _text(limit: int, required: bool) -> list[Bad]:
 
 POOL_NAME = _text(POOL_NAME_MAX, required=True)
 POOL_DESCRIPTION = _text(POOL_DESCRIPTION_MAX, required=False)
-ALIAS = _text(ALIAS_MAX, required=False)
+ALIAS = _text(ALIAS_MAX, required=True)
+# Registering with no display name (on a page, with only spaces) gives the account its username's.
+ALIAS_AT_REGISTRATION = [bad for bad in ALIAS if bad.label not in ("empty", "spaces only")]
+
+EMAIL = [
+    Bad("not an address", "not an address", EMAIL_RULE),
+    Bad("no dot in the domain", "alice@example", EMAIL_RULE),
+    Bad("two @", "alice@home@example.com", EMAIL_RULE),
+    Bad("over long", "a" * (EMAIL_MAX - len("@example.com") + 1) + "@example.com",
+        f"must be at most {EMAIL_MAX} characters"),
+    Bad("NUL", "alice\x00@example.com", NUL),
+    Bad("lone surrogate", "alice\ud800@example.com", SURROGATE, form=False),
+    Bad("number", 7, NOT_A_STRING, form=False),
+    Bad("list", ["alice@example.com"], NOT_A_STRING, form=False),
+    # Through the API null removes the address; on the page an empty field does, so these are no mistake there.
+    Bad("empty", "", EMAIL_RULE, form=False),
+    Bad("spaces only", "   ", EMAIL_RULE, form=False),
+]
+
+# The page's checkboxes name only known events and channels, and say only on or off: only the API takes these.
+NOTIFICATION_PREFERENCES = [
+    Bad("list", ["rental.expired"], "must be an object", form=False),
+    Bad("null", None, "must be an object", form=False),
+    Bad("unknown event", {"rental.exploded": {"email": False}}, f"must be one of: {', '.join(EVENTS)}",
+        form=False, within=".rental.exploded"),
+    Bad("unknown channel", {"rental.expired": {"sms": True}}, f"must be one of: {', '.join(NOTIFICATION_CHANNELS)}",
+        form=False, within=".rental.expired.sms"),
+    Bad("channels not an object", {"rental.expired": True}, "must be an object", form=False,
+        within=".rental.expired"),
+    Bad("text for a switch", {"rental.expired": {"email": "no"}}, "must be true or false", form=False,
+        within=".rental.expired.email"),
+    Bad("number for a switch", {"rental.expired": {"email": 0}}, "must be true or false", form=False,
+        within=".rental.expired.email"),
+]
+
+THRESHOLD_TOO_HIGH = f"must be at most {format_dollars(LOW_BALANCE_THRESHOLD_MAX_CENTS)}"
+
+# The balance under which a person is warned, in cents through the API.
+LOW_BALANCE_THRESHOLD_CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("over the limit", LOW_BALANCE_THRESHOLD_MAX_CENTS + 1, THRESHOLD_TOO_HIGH, form=False),
+    Bad("huge", 10**20, THRESHOLD_TOO_HIGH, form=False),
+    Bad("fraction", 2500.5, "must be an integer", form=False),
+    Bad("text", "2500", "must be an integer", form=False),
+    Bad("boolean", True, "must be an integer", form=False),
+]
+
+# The same, typed in dollars on the account page (which converts them to cents).
+LOW_BALANCE_THRESHOLD_DOLLARS = [
+    Bad("negative", "-1", "must be at least 0"),
+    Bad("over the limit", format_cents(LOW_BALANCE_THRESHOLD_MAX_CENTS + 1), THRESHOLD_TOO_HIGH),
+    Bad("words", "lots", NOT_DOLLARS),
+    Bad("a third decimal", "25.001", NOT_DOLLARS),
+    Bad("NUL", "25\x00", NOT_DOLLARS),
+]
 
 USERNAME = [
     Bad("empty", "", "must not be empty"),

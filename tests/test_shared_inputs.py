@@ -89,12 +89,47 @@ def test_a_username(app, api, client, make_user, alice, bad):
                  "username", bad)
 
 
-@form_cases(bad_values.ALIAS)
-def test_a_display_name(app, bad):
+@cases(bad_values.ALIAS)
+def test_a_display_name(app, api, alice, bad):
+    # The account page has no field for it: the API changes it.
+    api_refuses(app, api, "PATCH", "/users/me", alice, {"alias": bad.value}, "alias", bad)
+
+
+@form_cases(bad_values.ALIAS_AT_REGISTRATION)
+def test_a_display_name_at_registration(app, bad):
     newcomer = app.test_client()
     page_refuses(app, newcomer, "/register",
                  {"username": "newcomer", "alias": bad.value, "password": PASSWORD, "confirm": PASSWORD},
                  "alias", bad)
+
+
+@cases(bad_values.EMAIL)
+def test_an_email_address(app, api, client, alice, bad):
+    api_refuses(app, api, "PATCH", "/users/me", alice, {"email": bad.value}, "email", bad)
+    api_refuses(app, api, "PUT", "/users/me", alice, {"alias": "Alice", "email": bad.value}, "email", bad)
+    page_refuses(app, client, "/account/email", {"email": bad.value}, "email", bad, form_page="/account")
+
+
+@cases(bad_values.NOTIFICATION_PREFERENCES)
+def test_notification_preferences(app, api, alice, bad):
+    api_refuses(app, api, "PATCH", "/users/me", alice,
+                {"notification_preferences": bad.value, "low_balance_threshold_cents": 2500},
+                f"notification_preferences{bad.within}", bad)
+
+
+@cases(bad_values.LOW_BALANCE_THRESHOLD_CENTS)
+def test_a_low_balance_threshold(app, api, alice, bad):
+    preferences = {"rental.expired": {"email": False}}
+    api_refuses(app, api, "PATCH", "/users/me", alice,
+                {"low_balance_threshold_cents": bad.value, "notification_preferences": preferences},
+                "low_balance_threshold_cents", bad)
+
+
+@form_cases(bad_values.LOW_BALANCE_THRESHOLD_DOLLARS)
+def test_a_low_balance_threshold_in_dollars(app, client, alice, bad):
+    # Every checkbox left out turns every notification off: refused, nothing of that is stored either.
+    page_refuses(app, client, "/account/notifications", {"low_balance_threshold": bad.value},
+                 "low_balance_threshold", bad, form_page="/account")
 
 
 @form_cases(bad_values.PASSWORD)

@@ -84,6 +84,9 @@ LOGIN_RATE_PER_IP = "30 per minute"
 TOKEN_CREATE_RATE_PER_USER = "20 per hour"
 TOKEN_CREATE_RATE_PER_IP = "60 per hour"
 
+NOTIFICATION_TYPES = ("MAINTENANCE", "ANNOUNCEMENT", "STATUS_UPDATE")  # the published service's kinds
+SEVERITIES = ("INFO", "WARNING", "ERROR", "SUCCESS")
+NOTIFICATION_TITLE_MAX = 200  # characters of a notification's title
 ANNOUNCEMENT_MESSAGE_MAX = 5000  # characters of an announcement's message
 UNREAD_COUNT_CAP = 100  # the bell counts this far and shows "99+" from here on
 BANNERS_SHOWN = 3  # announcements shown as banners at once, newest first (the rest are in the list)

@@ -9,13 +9,12 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
+from core.limits import NOTIFICATION_TITLE_MAX, NOTIFICATION_TYPES, SEVERITIES  # noqa: F401  (the columns' enums)
 from core.timeutil import utcnow
 from models.event import EVENT_TYPE_MAX
 from models.types import UTCDateTime, id_column
 
-NOTIFICATION_TYPES = ("MAINTENANCE", "ANNOUNCEMENT", "STATUS_UPDATE")
-SEVERITIES = ("INFO", "WARNING", "ERROR", "SUCCESS")
-TITLE_MAX = 200
+TITLE_MAX = NOTIFICATION_TITLE_MAX
 LINK_MAX = 500
 
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import aliased
 from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import normalize_id
-from core.limits import ANNOUNCEMENT_MESSAGE_MAX, BANNERS_SHOWN, PAGE_OFFSET_MAX, UNREAD_COUNT_CAP
+from core.limits import BANNERS_SHOWN, PAGE_OFFSET_MAX, UNREAD_COUNT_CAP
 from core.numbers import trimmed
 from core.timeutil import truncate_to_milliseconds, utcnow
 from models import AnnouncementRead, Notification, User
-from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
+from services import inputs
 from services.admin import require_admin
 from services.atomic import write_transaction
 from services.errors import BadRequest, NotFound
@@ -210,41 +210,21 @@ def public_announcements(page: Page) -> tuple[list[Notification], int]:
 
 # --- Announcements (administrators) --------------------------------------------------------------
 
-def _announcement_problems(title, message, type, severity, is_public, expires_at, now) -> list[dict]:
-    problems = []
-    if not isinstance(title, str) or not title.strip():
-        problems.append({"field": "title", "message": "is required"})
-    elif len(title) > TITLE_MAX:
-        problems.append({"field": "title", "message": f"must be at most {TITLE_MAX} characters"})
-    if not isinstance(message, str) or len(message) > ANNOUNCEMENT_MESSAGE_MAX:
-        problems.append({"field": "message", "message": f"must be text of at most {ANNOUNCEMENT_MESSAGE_MAX} "
-                                                        f"characters"})
-    if type not in NOTIFICATION_TYPES:
-        problems.append({"field": "type", "message": f"must be one of {', '.join(NOTIFICATION_TYPES)}"})
-    if severity not in SEVERITIES:
-        problems.append({"field": "severity", "message": f"must be one of {', '.join(SEVERITIES)}"})
-    if not isinstance(is_public, bool):
-        problems.append({"field": "is_public", "message": "must be true or false"})
-    if expires_at is not None and (not isinstance(expires_at, datetime) or expires_at <= now):
-        problems.append({"field": "expires_at", "message": "must be in the future"})
-    for name, value in (("title", title), ("message", message)):
-        if isinstance(value, str) and "\x00" in value:
-            problems.append({"field": name, "message": "must not contain NUL characters"})  # PostgreSQL cannot
-    return problems
-
-
 def post_announcement(admin: User, title: str, message: str = "", type: str = ANNOUNCEMENT,
                       severity: str = INFO, is_public: bool = False,
                       expires_at: datetime | None = None) -> Notification:
     """An announcement to every user (and, when ``is_public``, to visitors not logged in)."""
     require_admin(admin)
     now = truncate_to_milliseconds(utcnow())
-    problems = _announcement_problems(title, message, type, severity, is_public, expires_at, now)
-    if problems:
-        raise BadRequest.for_fields(problems)
+    title, message, type, severity, is_public, expires_at = inputs.checked(
+        title=(inputs.NotificationTitle, title), message=(inputs.AnnouncementMessage, message),
+        type=(inputs.NotificationType, type), severity=(inputs.Severity, severity), is_public=(bool, is_public),
+        expires_at=(inputs.Maybe(inputs.Moment), expires_at))
+    if expires_at is not None and expires_at <= now:
+        raise BadRequest.for_field("expires_at", "must be in the future")
     with write_transaction():
         note = Notification(
-            user_id=None, event=None, type=type, severity=severity, title=title.strip(), message=message,
+            user_id=None, event=None, type=type, severity=severity, title=title, message=message,
             link=None, data={}, is_public=is_public, is_global=True,
             expires_at=truncate_to_milliseconds(expires_at) if expires_at else None,
             created_at=now, updated_at=now)

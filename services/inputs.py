@@ -29,8 +29,12 @@ from core.limits import (
     EMAIL_MAX,
     EMAIL_PATTERN,
     INVITABLE_ROLES,
+    ANNOUNCEMENT_MESSAGE_MAX,
     LOW_BALANCE_THRESHOLD_MAX_CENTS,
     NOTIFICATION_CHANNELS,
+    NOTIFICATION_TITLE_MAX,
+    NOTIFICATION_TYPES,
+    SEVERITIES,
     PASSWORD_MAX,
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
@@ -132,6 +136,11 @@ def _threshold_limit(cents: int) -> int:
 LowBalanceThreshold = Annotated[integer(ge=0), AfterValidator(_threshold_limit),
                                 Field(json_schema_extra={"maximum": LOW_BALANCE_THRESHOLD_MAX_CENTS})]
 # Per event, whether it is emailed and shown in the app; an unknown event or channel is named as the field.
+NotificationTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                     max_length=NOTIFICATION_TITLE_MAX), AfterValidator(_storable)]
+AnnouncementMessage = Annotated[str, StringConstraints(max_length=ANNOUNCEMENT_MESSAGE_MAX), AfterValidator(_storable)]
+NotificationType = Literal[NOTIFICATION_TYPES]
+Severity = Literal[SEVERITIES]
 NotificationPreferences = dict[Literal[tuple(EVENTS)], dict[Literal[NOTIFICATION_CHANNELS], bool]]
 
 

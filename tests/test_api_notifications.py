@@ -209,7 +209,7 @@ def test_an_expired_announcement_leaves_every_list_and_cannot_be_marked(api, clo
 
 @pytest.mark.parametrize("body, field, problem", [
     ({"message": "No title"}, "title", "is required"),
-    ({"title": "   "}, "title", "is required"),
+    ({"title": "   "}, "title", "must not be empty"),
     ({"title": "x" * 201}, "title", "must be at most 200 characters"),
     ({"title": "Past", "expires_at": "2025-01-21T21:59:59.000Z"}, "expires_at", "must be in the future"),
     ({"title": "Now", "expires_at": "2025-01-21T22:00:00.000Z"}, "expires_at", "must be in the future"),

@@ -223,7 +223,7 @@ def test_an_administrator_posts_an_announcement_from_the_page(api, client, make_
 
 
 @pytest.mark.parametrize("form, field, problem", [
-    ({"title": "", "type": "ANNOUNCEMENT", "severity": "INFO"}, "title", "Is required"),
+    ({"title": "", "type": "ANNOUNCEMENT", "severity": "INFO"}, "title", "Must not be empty"),
     ({"title": "Past", "type": "ANNOUNCEMENT", "severity": "INFO", "expires_at": "2025-01-21T21:00"},
      "expires_at", "Must be in the future"),
 ])

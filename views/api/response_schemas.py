@@ -19,7 +19,7 @@ from core.limits import (
     SERVER_CATEGORIES,
     TRANSACTION_TYPES,
 )
-from models.notification import NOTIFICATION_TYPES, SEVERITIES
+from core.limits import NOTIFICATION_TYPES, SEVERITIES
 from models.rental import STATUS_ACTIVE, STATUS_ENDED, STATUS_EXPIRED
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"

@@ -9,7 +9,7 @@ from core.limits import (
     POOL_SETTINGS_MAX_BYTES,
     USERNAME_MAX,
 )
-from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
+from core.limits import NOTIFICATION_TYPES, SEVERITIES, NOTIFICATION_TITLE_MAX
 from services.inputs import (
     Alias,
     Cents,
@@ -78,9 +78,9 @@ class ExtendBody(Body):
 
 class AnnouncementBody(Body):
     # The rules (a title, an expiry in the future) are the service's; this gives the types and the document.
-    title: str = Field(description=f"Required, not only spaces; at most {TITLE_MAX} characters",
+    title: str = Field(description=f"Required, not only spaces; at most {NOTIFICATION_TITLE_MAX} characters",
                        examples=["Maintenance tonight"],
-                       json_schema_extra={"minLength": 1, "maxLength": TITLE_MAX, "pattern": r"\S"})
+                       json_schema_extra={"minLength": 1, "maxLength": NOTIFICATION_TITLE_MAX, "pattern": r"\S"})
     message: str = Field("", description=f"At most {ANNOUNCEMENT_MESSAGE_MAX} characters",
                          json_schema_extra={"maxLength": ANNOUNCEMENT_MESSAGE_MAX})
     type: Literal[NOTIFICATION_TYPES] = "ANNOUNCEMENT"

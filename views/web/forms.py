@@ -23,7 +23,7 @@ from core.limits import (
     USERNAME_MAX,
     USERNAME_PATTERN,
 )
-from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
+from core.limits import NOTIFICATION_TYPES, SEVERITIES, NOTIFICATION_TITLE_MAX
 from services.errors import ServiceError
 
 REQUIRED = "This field is required"
@@ -122,7 +122,7 @@ def add_service_errors(form: FlaskForm, error: ServiceError) -> None:
 
 class AnnouncementForm(FlaskForm):
     # Converts and displays only: the rules (a title, an expiry in the future) are ``services.inbox``'s.
-    title = StringField("Title", filters=[_strip], render_kw={"maxlength": TITLE_MAX, "required": True})
+    title = StringField("Title", filters=[_strip], render_kw={"maxlength": NOTIFICATION_TITLE_MAX, "required": True})
     message = TextAreaField("Message", render_kw={"maxlength": ANNOUNCEMENT_MESSAGE_MAX, "rows": 3})
     type = SelectField("Kind", choices=[SelectChoice(kind, kind.replace("_", " ").capitalize())
                                         for kind in NOTIFICATION_TYPES], default="ANNOUNCEMENT")

@@ -262,6 +262,11 @@ class ServerForm(FlaskForm):
         data["prices"] = [{"days": days, "price": price} for days, price in record["pricing"]["prices"].items()]
         return cls(formdata=None, data=data)
 
+    def validate(self, extra_validators=None) -> bool:
+        """Valid once the rows make an import record too (``record``), which the inventory then judges."""
+        self.record = self.to_record() if super().validate(extra_validators) else None
+        return self.record is not None
+
     def to_record(self) -> dict | None:
         """The import record these fields describe, or None (with errors beside the fields) if a row
         cannot become part of one. Everything else about the record is checked by the inventory."""

@@ -81,7 +81,7 @@ def admin_credit():
     form = CreditForm()
     return htmx.submit(
         lambda: admin_service.credit_wallet(current_user, form.username.data, form.cents),
-        form=form, complaints=CreditForm.add_credit_errors,
+        form=form, add_errors=CreditForm.add_credit_errors,
         again=lambda: _admin_page(form, status=422, fragment="admin/_credit.html"),
         done=lambda user: htmx.done(
             url_for("web.admin"), f"Credited {format_dollars(form.cents)} to {user.username}; "
@@ -107,7 +107,7 @@ def admin_create_server():
     form = ServerForm()
     return htmx.submit(
         lambda: admin_service.create_server(current_user, form.record),
-        form=form, complaints=ServerForm.add_record_errors, again=lambda: _server_form_page(form, status=422),
+        form=form, add_errors=ServerForm.add_record_errors, again=lambda: _server_form_page(form, status=422),
         done=lambda server: htmx.done(url_for("web.admin_edit_server", server_id=server.id),
                                       f"Server “{server.name}” added to the inventory."))
 
@@ -132,6 +132,6 @@ def admin_update_server(server_id: str):
 
     return htmx.submit(
         lambda: admin_service.update_server(current_user, server_id, form.record),
-        form=form, complaints=ServerForm.add_record_errors, again=lambda: _server_form_page(form, server, status=422),
+        form=form, add_errors=ServerForm.add_record_errors, again=lambda: _server_form_page(form, server, status=422),
         done=lambda server: htmx.done(url_for("web.admin_edit_server", server_id=server_id),
                                       f"Server “{server.name}” saved.", updates=lambda: saved(server)))

@@ -87,15 +87,17 @@ def refuse(error: ServiceError, refused: Callable[[ServiceError], Response] | st
 
 def submit(action: Callable[[], T], *, done: Callable[[T], Response], form: FlaskForm | None = None,
            again: Callable[[], Response] | None = None,
-           complaints: Callable[[FlaskForm, ServiceError], None] = add_service_errors,
+           complaints: type[ServiceError] | tuple[type[ServiceError], ...] = ServiceError,
+           add_errors: Callable[[FlaskForm, ServiceError], None] = add_service_errors,
            refusals: type[ServiceError] | tuple[type[ServiceError], ...] = (),
            refused: Callable[[ServiceError], Response] | str | None = None, badge: bool = False) -> Response:
     """Every web post: convert the form, call the service, answer.
 
-    A ``form`` that does not convert answers ``again()`` (the form with its errors) and the service is
-    not asked. Otherwise ``action()`` calls it: what it returns goes to ``done`` (usually ``done(...)``
-    below). A ``ServiceError`` of ``refusals`` is answered by ``refuse``; any other goes beside the
-    form's fields (``complaints``) and answers ``again()``; without a form it is the error page.
+    A ``form`` that does not convert answers ``again()`` (the form with its errors), and the service is
+    not asked. Otherwise ``action()`` calls it, and what it returns goes to ``done`` (which answers
+    with ``done(...)`` below). A ``ServiceError`` it raises is, in this order: one of ``refusals``,
+    answered by ``refuse``; one of the form's ``complaints``, put beside its fields by ``add_errors``
+    and answered by ``again()``; anything else, the error page.
     """
     if form is not None and not form.validate_on_submit():
         return again()
@@ -104,9 +106,9 @@ def submit(action: Callable[[], T], *, done: Callable[[T], Response], form: Flas
     except ServiceError as error:
         if isinstance(error, refusals):
             return refuse(error, refused, badge=badge)
-        if form is None:
+        if form is None or not isinstance(error, complaints):
             raise
-        complaints(form, error)
+        add_errors(form, error)
         return again()
     return done(result)
 

@@ -13,7 +13,7 @@ from core.limits import INVITABLE_ROLES, ROLE_OWNER
 from core.timeutil import utcnow
 from models import Membership
 from services import pools as pool_service
-from services.errors import Forbidden, NotFound, ServiceError
+from services.errors import BadRequest, Forbidden, NotFound, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
 from views.web.pool_forms import (
@@ -152,7 +152,7 @@ def create_pool():
     form = PoolForm()
     return htmx.submit(
         lambda: pool_service.create_pool(current_user, form.name.data, form.description.data),
-        form=form, complaints=add_pool_errors, again=lambda: _list(form, status=422),
+        form=form, add_errors=add_pool_errors, again=lambda: _list(form, status=422),
         done=lambda pool: htmx.done(
             url_for("web.pools"), f"Pool “{pool.name}” created.",
             updates=lambda: render_template("pools/_list_section.html",
@@ -189,7 +189,7 @@ def invite_member(pool_id: str):
 
     return htmx.submit(
         lambda: pool_service.invite_member(current_user, pool_id, form.username.data, form.role.data),
-        form=form, complaints=add_invite_errors, again=again,
+        form=form, add_errors=add_invite_errors, again=again,
         refusals=() if controls.invitable else Forbidden, refused=_refused(pool_id),
         done=lambda invitation: htmx.done(
             url_for("web.pool_detail", pool_id=pool_id),
@@ -268,8 +268,8 @@ def update_pool(pool_id: str):
 
     return htmx.submit(
         lambda: pool_service.update_pool(current_user, pool_id, {"description": form.description.data or ""}),
-        form=form, again=again,
-        refusals=(Forbidden, NotFound), refused=_refused(pool_id),  # the description's own problems beside it
+        form=form, complaints=BadRequest, again=again,  # the description's own problems, beside it
+        refusals=(Forbidden, NotFound), refused=_refused(pool_id),
         done=lambda _: htmx.done(url_for("web.pool_detail", pool_id=pool_id), "Description saved.", updates=saved))
 
 

@@ -13,6 +13,9 @@ events already dispatched, with bulk inserts, then measures:
    recipients: the renter, the pool's owner and an admin), the rest in the renters' default pools.
    One tick makes every event and notification; prints the time, the statements, and the
    statements per reminder, which stay the same whatever the number due (the work is batched).
+3. The low-balance check (``check_low_balances``) on the first run of a day, when it looks at every
+   renter with a rental ending within LOW_BALANCE_DAYS: with every balance sufficient (nobody
+   warned), then with every balance empty (every one of them warned, and notified).
 """
 import argparse
 import os
@@ -40,13 +43,15 @@ from cli.demo_data import demo_records  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
 from core.timeutil import truncate_to_milliseconds, utcnow  # noqa: E402
-from models import Event, Membership, Notification, Pool, Rental, User  # noqa: E402
+from models import Event, Membership, Notification, PeriodicCheck, Pool, Rental, User  # noqa: E402
 from services import inventory  # noqa: E402
+from services.renewals import check_low_balances  # noqa: E402
 from services.rental_lifecycle import next_event_at  # noqa: E402
 
 USERS = 2_000
 SERVERS = 1_000
 SHARED_POOLS = 100
+RICH = 1_000_000_00  # pays every renewal of a user's 50 rentals for months: nobody is short until a test says so
 
 
 def build(rentals: int) -> dict:
@@ -54,7 +59,7 @@ def build(rentals: int) -> dict:
     mark is days away, and as many events already dispatched."""
     started = time.perf_counter()
     now = truncate_to_milliseconds(utcnow())
-    users = [{"id": new_id(), "username": f"bench_{i}", "alias": "", "password_hash": "x", "balance_cents": 0,
+    users = [{"id": new_id(), "username": f"bench_{i}", "alias": "", "password_hash": "x", "balance_cents": RICH,
               "is_admin": False, "created_at": now} for i in range(USERS)]
     bulk(User, users)
     default_pools = [{"id": new_id(), "owner_id": user["id"], "name": "Default", "description": "",
@@ -79,7 +84,8 @@ def build(rentals: int) -> dict:
     rental_rows = []
     for i in range(rentals):
         start = now - timedelta(days=1)
-        end = now + timedelta(days=5 + i % 20)  # the next mark is at least two days away
+        # The next mark is at least two days away, and no end comes within LOW_BALANCE_DAYS during the run.
+        end = now + timedelta(days=5 + i % 20, hours=1)
         hold_until = end + timedelta(days=2)
         rental_rows.append({"id": new_id(), "user_id": users[i % USERS]["id"], "server_id": server_ids[i % SERVERS],
                             "pool_id": default_pools[i % USERS]["id"], "rental_start": start, "rental_end": end,
@@ -198,6 +204,30 @@ def reminders_due(app, world: dict, how_many: int) -> None:
           f"= {counter.count / how_many:.3f} per reminder ({jobs_run} jobs run after the checks)")
 
 
+def low_balances(app, balance_cents: int, label: str) -> None:
+    """One first-of-the-day run of the low-balance check with every balance at ``balance_cents``."""
+    with app.app_context():
+        db.session.execute(update(User).values(balance_cents=balance_cents))
+        db.session.execute(update(PeriodicCheck).where(PeriodicCheck.name == "check_low_balances")
+                           .values(last_finished_at=None))  # so it looks at every renter due, as each day's first run
+        notifications_before = db.session.scalar(select(func.count()).select_from(Notification))
+        db.session.commit()
+        started = time.perf_counter()
+        with StatementCounter(db.engine) as counter:
+            counts = check_low_balances()
+            db.session.commit()
+            dispatched = app.extensions["jobs"].tick()  # the warnings' notifications
+        elapsed = time.perf_counter() - started
+        notified = db.session.scalar(select(func.count()).select_from(Notification)) - notifications_before
+        db.session.execute(delete(Notification).where(Notification.event == "wallet.low_balance"))
+        db.session.execute(delete(Event).where(Event.type == "wallet.low_balance"))
+        db.session.execute(update(User).values(balance_cents=RICH))
+        db.session.commit()
+    assert not any(outcome.error for outcome in dispatched)
+    print(f"   {label}: {counts.get('users', 0)} users looked at, {counts.get('wallet.low_balance', 0)} warned, "
+          f"{notified} notified in {elapsed:.2f} s (check and dispatch), {counter.count} SQL statements")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="PostgreSQL to EMPTY and use; SQLite in a temporary folder otherwise")
@@ -219,6 +249,9 @@ def main() -> None:
     print("\n2. Reminders due at once (one tick: the rental check, then the dispatch to notifications):")
     for how_many in sorted({min(1_000, args.due), args.due}):
         reminders_due(app, world, how_many)
+    print("\n3. The low-balance check, first run of a day (every renter with a rental ending within 7 days):")
+    low_balances(app, RICH, "every balance sufficient")
+    low_balances(app, 0, "every balance empty")
 
 
 if __name__ == "__main__":

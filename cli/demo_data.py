@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Iterator
 
 from sqlalchemy import select
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, ROLE_ADMIN, ROLE_USER, SERVER_CATEGORIES
 from core.money import format_cents
-from core.timeutil import utcnow
+from core.timeutil import as_of, utcnow
 from models import Membership, Pool, Rental, Server, ServerPrice, User
 from services import accounts, inventory, marketplace, pools, rentals
 
@@ -48,12 +49,15 @@ DEMO_MEMBERSHIPS = (
     ("alice", "Platform Team", "carol", ROLE_USER, True),
     ("alice", "Data Science", "dave", ROLE_USER, False),
 )
-# renter, pool owner and name (None: the renter's default pool), days
+# renter, pool owner and name (None: the renter's default pool), days, how long ago it was rented
 DEMO_RENTALS = (
-    ("alice", ("alice", "Platform Team"), 30),
-    ("bob", ("alice", "Platform Team"), 7),
-    ("bob", ("bob", "Staging"), 14),
-    ("carol", None, 3),
+    ("alice", ("alice", "Platform Team"), 30, timedelta(0)),
+    ("bob", ("alice", "Platform Team"), 7, timedelta(0)),
+    ("bob", ("bob", "Staging"), 14, timedelta(0)),
+    ("carol", None, 3, timedelta(0)),
+    # Ends a minute inside the first REMINDER_HOURS mark (72 hours by default), so the worker's first
+    # run tells alice (its renter and the pool's owner) and bob (the pool's admin) that it ends in 3 days.
+    ("alice", ("alice", "Platform Team"), 7, timedelta(days=4, minutes=1)),
 )
 
 # --- Where servers are ----------------------------------------------------------------------------
@@ -388,10 +392,13 @@ def _seed_rentals(users: dict, report: SeedReport) -> None:
     if db.session.scalar(select(Rental.id).where(Rental.user_id.in_(demo_user_ids)).limit(1)):
         report.existing["rentals"].append("the demo users have rentals")
         return
-    for renter, pool_key, days in DEMO_RENTALS:
+    now = utcnow()
+    for renter, pool_key, days, ago in DEMO_RENTALS:
         pool = _pool(users[pool_key[0]], pool_key[1]) if pool_key else None
         server_id = _free_server_offering(days)
         if server_id is None:
             continue
-        rentals.rent_server(users[renter], server_id, days, pool.id if pool else None)
-        report.created["rentals"].append(f"{renter} for {days} days in {pool_key[1] if pool_key else 'Default'}")
+        with as_of(now - ago):  # rented, paid and scheduled as it would have been then
+            rentals.rent_server(users[renter], server_id, days, pool.id if pool else None)
+        when = f", {ago.days} days ago" if ago else ""
+        report.created["rentals"].append(f"{renter} for {days} days in {pool_key[1] if pool_key else 'Default'}{when}")

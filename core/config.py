@@ -187,6 +187,49 @@ def engine_options(url: str) -> dict:
     }
 
 
+SMTP_SCHEMES = ("smtp", "smtps")
+DEFAULT_MAIL_FROM = "Servermarket <noreply@localhost>"
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+
+
+def smtp_url() -> str | None:
+    """``SMTP_URL`` (``smtp://user:pass@host:port``, ``smtps://`` for TLS from the first byte), or None:
+    then notifications are in the app only."""
+    value = os.environ.get("SMTP_URL", "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    try:
+        parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+        raise ConfigurationError(
+            f"SMTP_URL must look like smtp://user:password@mail.example.com:587 (or smtps://… for TLS), "
+            f"not {without_password(value)!r}")
+    return value
+
+
+def public_url(env: str, smtp: str | None) -> str:
+    """The address people reach the app at, for the links in email: ``PUBLIC_URL``.
+
+    Mail is sent by workers, outside any request, so the app cannot learn it from a request; in
+    production a mail server without it would send links to the wrong place, so it is required then.
+    """
+    value = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if not value:
+        if env == "production" and smtp:
+            raise ConfigurationError(
+                "SMTP_URL is set but PUBLIC_URL is not: set PUBLIC_URL to the address people open the app "
+                "at (https://servers.example.com), which the links in email lead to")
+        return DEFAULT_PUBLIC_URL
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(f"PUBLIC_URL must be an http(s) address like https://servers.example.com, "
+                                 f"not {value!r}")
+    return value
+
+
 def from_environment(instance_path: str) -> dict:
     env = app_env()
     secret_key = os.environ.get("SECRET_KEY")
@@ -224,4 +267,10 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_TOKEN_CREATE_PER_USER": rate_limit("RATELIMIT_TOKEN_CREATE_PER_USER", TOKEN_CREATE_RATE_PER_USER),
         "RATELIMIT_TOKEN_CREATE_PER_IP": rate_limit("RATELIMIT_TOKEN_CREATE_PER_IP", TOKEN_CREATE_RATE_PER_IP),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Email: unset SMTP_URL keeps notifications in the app.
+        "SMTP_URL": smtp_url(),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,
+        "PUBLIC_URL": public_url(env, smtp_url()),
+        # Where the development mail sink (``flask mail sink``) keeps what it receives.
+        "MAIL_SINK_DIR": os.environ.get("MAIL_SINK_DIR") or str(Path(instance_path) / "mail"),
     }

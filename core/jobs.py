@@ -95,6 +95,7 @@ def config_from_environment(instance_path: str) -> dict:
         "HEARTBEAT_SECONDS": _positive_int("HEARTBEAT_SECONDS", 30),
         "WORKER_STALE_SECONDS": _positive_int("WORKER_STALE_SECONDS", 300),
         "REMINDER_HOURS": parse_reminder_hours(os.environ.get("REMINDER_HOURS", DEFAULT_REMINDER_HOURS)),
+        "LOW_BALANCE_DAYS": _positive_int("LOW_BALANCE_DAYS", 7),
     }
 
 

@@ -87,3 +87,17 @@ TOKEN_CREATE_RATE_PER_IP = "60 per hour"
 ANNOUNCEMENT_MESSAGE_MAX = 5000  # characters of an announcement's message
 UNREAD_COUNT_CAP = 100  # the bell counts this far and shows "99+" from here on
 BANNERS_SHOWN = 3  # announcements shown as banners at once, newest first (the rest are in the list)
+
+# Email. A verification link works this long; a worker holds a message this long while it talks to
+# the mail server (longer than SMTP_TIMEOUT_SECONDS, so no second worker takes it meanwhile).
+EMAIL_VERIFY_HOURS = 48
+SMTP_TIMEOUT_SECONDS = 30
+EMAIL_CLAIM_SECONDS = 120
+# Verification links one account may have emailed in an hour: an address typed in (anyone's) is sent
+# a link, so this is what keeps the account page from mailing a stranger again and again.
+VERIFY_EMAILS_PER_HOUR = 5
+NOTIFICATION_CHANNELS = ("email", "in_app")
+# An address as the account settings take it: one @, something on each side, a dot in the domain, no
+# spaces (the mail server judges the rest).
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

@@ -4,8 +4,9 @@ Everything asks ``utcnow()`` for the time so that tests can move the clock
 (``set_clock``) instead of sleeping.
 """
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Callable
 
 _clock: Callable[[], datetime] | None = None
 
@@ -19,6 +20,18 @@ def utcnow() -> datetime:
 def set_clock(clock: Callable[[], datetime] | None) -> None:
     global _clock
     _clock = clock
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[None]:
+    """Do what follows as if it were ``moment`` (the demo's rentals made days ago), then go back to the
+    clock there was. For the command line, not for a server's threads: the clock is the process's."""
+    previous = _clock
+    set_clock(lambda: moment)
+    try:
+        yield
+    finally:
+        set_clock(previous)
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -1,5 +1,6 @@
 """The data model of the whole product, one module per aggregate."""
 from models.audit import AuditEvent
+from models.email import EmailDelivery
 from models.event import Event
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
@@ -14,6 +15,7 @@ __all__ = [
     "AnnouncementRead",
     "AuditEvent",
     "ApiToken",
+    "EmailDelivery",
     "Event",
     "FailedJob",
     "IdempotencyRecord",

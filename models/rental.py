@@ -21,6 +21,8 @@ class Rental(db.Model):
     __table_args__ = (
         Index("ix_rentals_user_hold", "user_id", "hold_until"),
         Index("ix_rentals_pool_hold", "pool_id", "hold_until"),
+        # The renewals coming up (services.renewals): a range of ends, with whose they are.
+        Index("ix_rentals_end_user", "rental_end", "user_id"),
         # Only rentals with something still to come: the ended ones (null) never take space in it.
         Index("ix_rentals_next_event", "next_event_at", sqlite_where=text("next_event_at IS NOT NULL"),
               postgresql_where=text("next_event_at IS NOT NULL")),
@@ -73,6 +75,8 @@ class Transaction(db.Model):
     __tablename__ = "transactions"
     __table_args__ = (
         Index("ix_transactions_user_created", "user_id", "created_at"),
+        # The wallets that moved lately (services.renewals), whoever's they are.
+        Index("ix_transactions_created_user", "created_at", "user_id"),
         CheckConstraint("amount_cents > 0", name="ck_transactions_amount_positive"),
         CheckConstraint("type IN ('credit', 'rental', 'extension')", name="ck_transactions_type"),
     )

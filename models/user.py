@@ -61,6 +61,11 @@ class User(db.Model):
 # Usernames are unique without regard to case, and so are email addresses.
 Index("uq_users_username_lower", func.lower(User.username), unique=True)
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
+# The users under their own low-balance threshold are one range of this index (services.renewals),
+# however many users there are.
+Index("ix_users_under_threshold", (User.balance_cents - User.low_balance_threshold_cents),
+      sqlite_where=User.low_balance_threshold_cents.is_not(None),
+      postgresql_where=User.low_balance_threshold_cents.is_not(None))
 
 
 class LoginAddress(db.Model):

@@ -9,7 +9,7 @@ from core.extensions import db
 from core.limits import DEFAULT_POOL_NAME, ROLE_OWNER, USERNAME_MAX
 from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
-from services import audit, inputs, sessions
+from services import audit, inputs, login_addresses, sessions
 from services.atomic import write_transaction
 from services.errors import NAME_TAKEN, AccountDisabled, Conflict
 
@@ -97,6 +97,7 @@ def authenticate(username: str, password: str) -> User | None:
                      details={"reason": "account disabled"})
     else:
         audit.record(audit.LOGIN_SUCCEEDED, user, target_type="user", target_id=user.id)
+        login_addresses.note_login(user, audit.client_ip())
     db.session.commit()
     if user is not None and user.is_disabled:
         raise AccountDisabled()

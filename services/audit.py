@@ -33,7 +33,7 @@ MEMBER_LEFT = "member.left"
 RENTAL_CREATED = "rental.created"
 RENTAL_EXTENDED = "rental.extended"
 
-def _client_ip() -> str | None:
+def client_ip() -> str | None:
     if not has_request_context() or not request.remote_addr:
         return None
     return request.remote_addr[:IP_MAX]
@@ -49,7 +49,7 @@ def record(action: str, actor: User | None = None, pool_id: str | None = None, t
         target_type=target_type,
         target_id=target_id,
         details=details or {},
-        ip=_client_ip(),
+        ip=client_ip(),
         created_at=utcnow(),
     )
     db.session.add(event)

@@ -23,6 +23,9 @@ IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 NAME_TAKEN = "NAME_TAKEN"
 ALREADY_MEMBER = "ALREADY_MEMBER"
 INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
+EMAIL_TAKEN = "EMAIL_TAKEN"
+EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
+EMAIL_ALREADY_VERIFIED = "EMAIL_ALREADY_VERIFIED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 URI_TOO_LONG = "URI_TOO_LONG"
 RATE_LIMITED = "RATE_LIMITED"
@@ -125,6 +128,17 @@ class PriceChanged(Conflict):
         super().__init__(message)
         self.quoted_cents = quoted_cents
         self.price_cents = price_cents
+
+
+class TooManyRequests(ServiceError):
+    """Too many of something in too short a time; ``retry_after`` says in how many seconds to try again."""
+
+    status = 429
+    code = RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class AccountDisabled(Forbidden):

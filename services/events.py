@@ -126,7 +126,8 @@ def _dispatch_batch(counts: Counter, excluding: Sequence[str] = (), only: str | 
         made = Counter()
         try:
             for name, consume in _consumers.items():
-                made[name.rpartition(".")[2]] += consume(batch) or 0
+                if count := consume(batch) or 0:  # a consumer that made nothing is not worth a mention
+                    made[name.rpartition(".")[2]] += count
         except Exception as error:
             raise ConsumerFailed(ids) from error
         dispatched = db.session.execute(

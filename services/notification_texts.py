@@ -1,6 +1,7 @@
 """What each event says to the people it concerns, written in one place per event: the title, the
 message (with the dates and what to do), the link to the page where it is done, and the severity.
-In-app notifications use it, and so does the email of a notification (subject = title).
+In-app notifications use it, and so does the email of a notification (subject = title), which adds
+why it was sent (``reason``) and the events' names of the preferences (``EVENTS``).
 
 A text is a function of the event, registered for its type; it reads only the event's own ``data``
 (written when the event was emitted), so it says what was true then and costs no query:
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from core.money import format_dollars
 from core.timeutil import parse_timestamp
 from models import Event
 
@@ -24,6 +26,34 @@ SUCCESS = "SUCCESS"
 RENTAL_ENDING_SOON = "rental.ending_soon"
 RENTAL_EXPIRED = "rental.expired"
 RENTAL_ENDED = "rental.ended"
+INVITATION_RECEIVED = "invitation.received"
+POOL_ROLE_CHANGED = "pool.role_changed"
+POOL_MEMBER_REMOVED = "pool.member_removed"
+WALLET_CREDITED = "wallet.credited"
+WALLET_LOW_BALANCE = "wallet.low_balance"
+SECURITY_NEW_LOGIN = "security.new_login"
+
+
+# Every event people can be told of, as its preference is named on the account page; the keys are the
+# events a user's notification_preferences may name.
+EVENTS = {
+    RENTAL_ENDING_SOON: "A rental is about to end",
+    RENTAL_EXPIRED: "A rental has expired and is held",
+    RENTAL_ENDED: "A rental ended and its server was released",
+    "rental.auto_renewed": "A rental was renewed automatically",
+    "rental.auto_renew_failed": "An automatic renewal failed",
+    "rental.ready": "A rented server is ready",
+    "rental.provisioning_failed": "A rented server could not be set up",
+    "wallet.low_balance": "The wallet's balance is low",
+    "wallet.credited": "The wallet was credited",
+    "invitation.received": "An invitation to a pool",
+    "pool.role_changed": "Your role in a pool changed",
+    "pool.member_removed": "You were removed from a pool",
+    "spend_request.created": "A spend request in a pool",
+    "spend_request.decided": "A spend request was decided",
+    "security.new_login": "A login from a new address",
+    "security.two_factor_changed": "Two-factor login was turned on or off",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +81,21 @@ def text_for(event: Event) -> NotificationText:
         # An event nobody has written words for yet still reaches its people, plainly.
         return NotificationText(event.type.replace(".", ": ").replace("_", " ").capitalize(), "", None)
     return writer(event)
+
+
+def reason(event: Event, user_id: str) -> str:
+    """Why ``user_id`` hears of ``event``, for the foot of its email."""
+    if event.user_id == user_id:
+        about = "it is about your account" if event.subject_type != "rental" else "it is about your rental"
+    elif event.subject_type == "rental":
+        about = "you manage the pool this rental is in"
+    else:
+        about = "it concerns you"
+    return f"You are getting this email because {about}, and your preferences send “{label(event.type)}” by email."
+
+
+def label(event_type: str) -> str:
+    return EVENTS.get(event_type, event_type)
 
 
 def has_text(event_type: str) -> bool:
@@ -115,4 +160,95 @@ def _rental_ended(event: Event) -> NotificationText:
         f"still need it.",
         _rental_link(event),
         INFO,
+    )
+
+
+# --- Pools ----------------------------------------------------------------------------------------
+
+def _by(data: dict) -> str:
+    return f" by {data['actor_username']}" if data.get("actor_username") else ""
+
+
+@writes(INVITATION_RECEIVED)
+def _invitation_received(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"You are invited to {data['pool_name']}",
+        f"You were invited{_by(data)} to join the pool {data['pool_name']} as {data['role']}. Accept or decline "
+        f"the invitation on your invitations page.",
+        "/invitations",
+        INFO,
+    )
+
+
+@writes(POOL_ROLE_CHANGED)
+def _pool_role_changed(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"You are now {data['role']} in {data['pool_name']}",
+        f"Your role in the pool {data['pool_name']} was changed{_by(data)} from {data['previous_role']} to "
+        f"{data['role']}.",
+        f"/pools/{data['pool_id']}",
+        INFO,
+    )
+
+
+@writes(POOL_MEMBER_REMOVED)
+def _pool_member_removed(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"You were removed from {data['pool_name']}",
+        f"You were removed{_by(data)} from the pool {data['pool_name']}. Your rentals in it went back to your "
+        f"default pool.",
+        "/pools",
+        WARNING,
+    )
+
+
+# --- Wallet ---------------------------------------------------------------------------------------
+
+@writes(WALLET_CREDITED)
+def _wallet_credited(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{format_dollars(data['amount_cents'])} added to your wallet",
+        f"Your wallet was credited with {format_dollars(data['amount_cents'])} ({data['note']}). Your balance is "
+        f"now {format_dollars(data['balance_cents'])}.",
+        "/wallet",
+        SUCCESS,
+    )
+
+
+@writes(WALLET_LOW_BALANCE)
+def _wallet_low_balance(event: Event) -> NotificationText:
+    data = event.data
+    balance = format_dollars(data["balance_cents"])
+    reasons = []
+    if data.get("renewals_cents"):
+        reasons.append(
+            f"Renewing your rentals over the next {_days(data['days'])} at today's prices costs "
+            f"{format_dollars(data['renewals_cents'])}"
+            + (f"; your balance runs out on {when(data['runs_out_at'])}." if data.get("runs_out_at") else "."))
+    if data.get("threshold_cents") is not None and data["balance_cents"] < data["threshold_cents"]:
+        reasons.append(f"It is under the {format_dollars(data['threshold_cents'])} you asked to be warned at.")
+    return NotificationText(
+        f"Your balance is low: {balance}",
+        " ".join([f"Your wallet holds {balance}.", *reasons, "Add credit to keep your servers running."]),
+        "/wallet",
+        WARNING,
+    )
+
+
+# --- Security -------------------------------------------------------------------------------------
+
+@writes(SECURITY_NEW_LOGIN)
+def _security_new_login(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"New login from {data['ip']}",
+        f"Your account was logged into on {when(data['logged_in_at'])} from {data['ip']}, an address it had not "
+        f"been used from before. If this was not you, end the sessions and tokens you do not know on the "
+        f"tokens page, and tell an administrator.",
+        "/tokens",
+        WARNING,
     )

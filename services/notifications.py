@@ -25,10 +25,11 @@ STATUS_UPDATE = "STATUS_UPDATE"
 def wants(user: User, event_type: str, channel: str) -> bool:
     """Whether ``user`` wants to hear of ``event_type`` through ``channel`` (``in_app`` or ``email``).
 
-    Everyone hears of everything until users have notification preferences; then this is the one
-    place that reads them.
+    The one place that reads ``user.notification_preferences`` (``{"<event>": {"email": bool,
+    "in_app": bool}}``): an event or a channel it does not name is on.
     """
-    return True
+    preference = (user.notification_preferences or {}).get(event_type) or {}
+    return preference.get(channel, True) is not False
 
 
 def recipients(event: Event) -> list[str]:

@@ -26,7 +26,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import AuditEvent, Membership, Pool, Rental, Server, User
-from services import accounts, audit, inputs
+from services import accounts, audit, inputs, membership_events
 from services.atomic import write_transaction
 from services.errors import (
     ALREADY_MEMBER,
@@ -369,6 +369,7 @@ def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
     audit.record(audit.INVITATION_SENT, user, pool.id, "user", invitee.id,
                  {"username": invitee.username, "role": role})
     db.session.flush()
+    membership_events.invitation_received(invitation, pool, user)
     return invitation
 
 
@@ -437,6 +438,7 @@ def change_member_role(user: User, pool_id: str, member_user_id: str, role: str)
             raise BadRequest("The pool owner's role cannot be changed")
         audit.record(audit.MEMBER_ROLE_CHANGED, user, pool.id, "user", member.user_id,
                      {"username": _username(member.user_id), "from": member.role, "to": role})
+        membership_events.role_changed(member, pool, user, role)
         member.role = role
     return member
 
@@ -464,4 +466,6 @@ def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
             action = audit.MEMBER_LEFT if member.user_id == user.id else audit.MEMBER_REMOVED
         audit.record(action, user, pool.id, "user", member.user_id,
                      {"username": _username(member.user_id), "role": member.role})
+        if action == audit.MEMBER_REMOVED:
+            membership_events.member_removed(member, pool, user)
     db.session.expunge_all()

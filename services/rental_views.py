@@ -70,15 +70,24 @@ def rental_rows(user: User, page: Page) -> tuple[list[RentalRow], int]:
     """One page of ``rentals.list_rentals`` with each server's prices, each pool and the reader's
     right to extend, in three more queries whatever the page size."""
     listed, total = rentals.list_rentals(user, page)
+    return _rows(user, listed), total
+
+
+def rows_ending_between(user: User, start: datetime, end: datetime, limit: int) -> list[RentalRow]:
+    """The rentals the user can see that end after ``start`` and by ``end``, the soonest first, as
+    ``rental_rows`` shows them."""
+    return _rows(user, rentals.rentals_ending_between(user, start, end, limit))
+
+
+def _rows(user: User, listed: list[tuple[Rental, Server]]) -> list[RentalRow]:
     prices = market.prices_by_server([server.id for _, server in listed])
     pool_ids = {rental.pool_id for rental, _ in listed}
     pools_by_id = {pool.id: pool for pool in db.session.scalars(select(Pool).where(Pool.id.in_(pool_ids)))} \
         if pool_ids else {}
     roles = _roles(user, pool_ids)
-    rows = [RentalRow(rental, server, pools_by_id[rental.pool_id], prices[server.id],
+    return [RentalRow(rental, server, pools_by_id[rental.pool_id], prices[server.id],
                       rentals.may_extend(user, rental, roles.get(rental.pool_id)))
             for rental, server in listed]
-    return rows, total
 
 
 def rental_row(user: User, rental_id: str) -> RentalRow:
@@ -89,7 +98,6 @@ def rental_row(user: User, rental_id: str) -> RentalRow:
     role = _roles(user, {rental.pool_id}).get(rental.pool_id)
     return RentalRow(rental, server, pool, market.prices_by_server([server.id])[server.id],
                      rentals.may_extend(user, rental, role))
-
 
 
 def reload_balance(user: User) -> None:

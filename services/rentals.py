@@ -76,6 +76,18 @@ def list_rentals(user: User, page: Page) -> tuple[list[tuple[Rental, Server]], i
     return [(rental, server) for rental, server in rows], total
 
 
+def rentals_ending_between(user: User, start: datetime, end: datetime, limit: int) -> list[tuple[Rental, Server]]:
+    """The rentals the user can see whose end is after ``start`` and by ``end``, the soonest first."""
+    return [(rental, server) for rental, server in db.session.execute(
+        select(Rental, Server)
+        .join(Server, Server.id == Rental.server_id)
+        # hold_until > start follows from the end's and lets the (user, hold) and (pool, hold) indexes serve.
+        .where(_visible_to(user), Rental.hold_until > start, Rental.rental_end > start, Rental.rental_end <= end)
+        .order_by(Rental.rental_end, Rental.id)
+        .limit(limit)
+    )]
+
+
 def get_rental(user: User, rental_id: str) -> RentalDetail:
     row = db.session.execute(
         select(Rental, Server)

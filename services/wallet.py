@@ -7,11 +7,13 @@ for the same balance cannot both pass the check.
 from sqlalchemy import select, update
 
 from core.extensions import db
+from core.ids import new_id
 from core.money import format_dollars
 from models import Transaction, User
-from services import accounts, inputs
+from services import accounts, events, inputs
 from services.atomic import write_transaction
 from services.errors import NotFound, PaymentRequired
+from services.notification_texts import WALLET_CREDITED
 from services.paging import Page, paginate
 
 CREDIT = "credit"
@@ -27,10 +29,16 @@ def credit(username: str, cents: int, note: str = "Credit") -> User:
     if user is None:
         raise NotFound(f"No user named {username}")
     with write_transaction():
-        db.session.execute(
+        balance = db.session.scalar(
             update(User).where(User.id == user.id).values(balance_cents=User.balance_cents + cents)
+            .returning(User.balance_cents)
         )
-        db.session.add(Transaction(user_id=user.id, type=CREDIT, amount_cents=cents, note=note))
+        transaction = Transaction(id=new_id(), user_id=user.id, type=CREDIT, amount_cents=cents, note=note)
+        db.session.add(transaction)
+        events.emit(WALLET_CREDITED, f"{WALLET_CREDITED}:{transaction.id}", user_id=user.id,
+                    subject=("transaction", transaction.id),
+                    data={"transaction_id": transaction.id, "amount_cents": cents, "balance_cents": balance,
+                          "note": note})
     db.session.refresh(user)
     return user
 

@@ -84,6 +84,16 @@ def run_jobs(app):
 
 
 @pytest.fixture
+def tick(runner):
+    """``flask jobs tick``, as cron runs it, checked to succeed; returns what it printed."""
+    def run() -> str:
+        result = runner.invoke(args=["jobs", "tick"])
+        assert result.exit_code == 0, result.output
+        return result.output
+    return run
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

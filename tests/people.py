@@ -61,6 +61,13 @@ class ApiClient:
     def delete(self, path, as_=None, **kwargs):
         return self.call("DELETE", path, as_, **kwargs)
 
+    def rent(self, person: Person, server_id: str, days: int = 7, pool_id: str | None = None) -> str:
+        """Rent as ``person``, checked to succeed; the rental's id."""
+        body = {"rental_days": days, **({"pool_id": pool_id} if pool_id else {})}
+        response = self.post(f"/servers/{server_id}/rent", as_=person, json=body)
+        assert response.status_code == 201, response.json
+        return response.json["data"]["rental"]["id"]
+
 
 @dataclass
 class Team:

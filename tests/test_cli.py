@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.limits import DISK_TYPES, RAM_TYPES, SERVER_CATEGORIES
-from models import AuditEvent, Membership, Pool, Rental, Server, ServerDiskType, ServerPrice, Transaction, User
+from models import (AuditEvent, Membership, Notification, Pool, Rental, Server, ServerDiskType, ServerPrice,
+                    Transaction, User)
 from services import accounts
 from tests.records import SAMPLE_FILE, SEED_SERVER, record
 from tests.users import FAST_PASSWORD_HASH, PASSWORD
@@ -259,7 +260,8 @@ def test_seed_demo(app, runner):
             assert user.balance_cents == opening - charged
         rented = {(r.user_id, r.pool.name, r.rental_end - r.rental_start) for r in db.session.scalars(select(Rental))}
         assert rented == {(alice.id, "Platform Team", timedelta(days=30)), (bob.id, "Platform Team", timedelta(days=7)),
-                          (bob.id, "Staging", timedelta(days=14)), (carol.id, "Default", timedelta(days=3))}
+                          (bob.id, "Staging", timedelta(days=14)), (carol.id, "Default", timedelta(days=3)),
+                          (alice.id, "Platform Team", timedelta(days=7))}
         assert accounts.authenticate("carol", "demo-password") is not None
         pools = {(p.owner_id, p.name): p for p in db.session.scalars(select(Pool))}
         platform = pools[(alice.id, "Platform Team")]
@@ -269,6 +271,22 @@ def test_seed_demo(app, runner):
         assert members[(platform.id, bob.id)] == ("admin", True)
         assert members[(platform.id, carol.id)] == ("user", True)
         assert members[(science.id, dave.id)] == ("user", False)
+
+
+def test_the_demo_has_a_rental_whose_first_reminder_comes_with_the_workers_first_run(app, runner):
+    seeded = invoke(runner, "seed-demo", "--servers", "30")
+    assert seeded.exit_code == 0, seeded.output
+
+    result = invoke(runner, "jobs", "tick")
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        told = db.session.execute(
+            select(User.username, Notification.title).join(User, User.id == Notification.user_id)
+            .where(Notification.event == "rental.ending_soon").order_by(User.username)
+        ).all()
+    assert [username for username, _ in told] == ["alice", "bob"]  # the renter (and pool owner), the pool's admin
+    assert {title.rpartition(" ends in ")[2] for _, title in told} == {"3 days"}
 
 
 def test_seed_demo_twice_adds_nothing(app, runner):

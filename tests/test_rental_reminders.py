@@ -32,16 +32,6 @@ def alice(make_user):
     return make_user("alice", balance_cents=1000_00)
 
 
-@pytest.fixture
-def tick(runner):
-    """``flask jobs tick``, checked to succeed; returns what it printed."""
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
-
 def rent(api, person, server_id, days: int = 7, pool_id: str | None = None) -> str:
     body = {"rental_days": days, **({"pool_id": pool_id} if pool_id else {})}
     response = api.post(f"/servers/{server_id}/rent", as_=person, json=body)
@@ -55,10 +45,12 @@ def extend(api, person, rental_id: str, days: int = 7) -> None:
 
 
 def notifications(app) -> list[dict]:
-    """Every notification, oldest first, as the people it went to would read it."""
+    """Every notification of a rental's life, oldest first, as the people it went to would read it
+    (the invitations and credits that set the scene tell people too)."""
     with app.app_context():
         rows = db.session.execute(
             select(Notification, User.username).join(User, User.id == Notification.user_id)
+            .where(Notification.event.like("rental.%"))
             .order_by(Notification.created_at, Notification.event, User.username)
         ).all()
         db.session.remove()

@@ -26,15 +26,6 @@ def root(client, make_user):
 
 
 @pytest.fixture
-def tick(runner):
-    def run() -> str:
-        result = runner.invoke(args=["jobs", "tick"])
-        assert result.exit_code == 0, result.output
-        return result.output
-    return run
-
-
-@pytest.fixture
 def failed_job_id(app, tick, clock) -> str:
     """charge_card("order-7") failed three times: on its first run and both retries."""
     job_helpers.CARD_CALLS.clear()

@@ -82,6 +82,7 @@ SIGNED_IN_PAGES = {
     "tokens": lambda world: "/tokens",
     "notifications": lambda world: "/notifications",
     "notifications, unread": lambda world: "/notifications?unread=true",
+    "account": lambda world: "/account",
     "api docs": lambda world: "/api/docs",
     "error page": lambda world: "/no-such-page",
 }
@@ -91,11 +92,13 @@ ADMIN_PAGES = {
     "admin, one server": lambda world: f"/admin/servers/{world.server_id}",
     "admin, jobs": lambda world: "/admin/jobs",
     "admin, announcements": lambda world: "/admin/announcements",
+    "admin, mail sink": lambda world: "/admin/mail",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",
     "login": lambda world: "/login",
     "register": lambda world: "/register",
+    "verify an email address": lambda world: "/verify-email?token=from-the-link",
     "marketplace": lambda world: "/marketplace",
     "server": lambda world: f"/marketplace/{world.server_id}",
     "error page": lambda world: "/no-such-page",

@@ -7,6 +7,7 @@ from services import accounts, tokens
 from services.errors import ACCOUNT_DISABLED, RATE_LIMITED, UNAUTHENTICATED, Unauthenticated
 from views.api import api
 from views.api import examples as ex
+from views.api import serializers as out
 from views.api.operations import operation
 from views.api.response_schemas import LoginResult
 from views.api.schemas import LoginBody
@@ -29,4 +30,4 @@ def login(body: LoginBody):
     if user is None:
         raise Unauthenticated("Invalid username or password")
     token, plain = tokens.create_login_token(user)
-    return {"token": plain, "expires_at": isoformat(token.expires_at), "user": user.public_dict()}
+    return {"token": plain, "expires_at": isoformat(token.expires_at), "user": out.own_user(user)}

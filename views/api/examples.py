@@ -9,6 +9,9 @@ from services.errors import (
     ACCOUNT_DISABLED,
     ALREADY_MEMBER,
     CONFLICT,
+    EMAIL_ALREADY_VERIFIED,
+    EMAIL_NOT_CONFIGURED,
+    EMAIL_TAKEN,
     FORBIDDEN,
     INSUFFICIENT_BALANCE,
     INVITATION_NOT_PENDING,
@@ -106,7 +109,7 @@ RENTAL_NOT_FOUND = {NOT_FOUND: "Rental not found"}
 
 LOGIN_BODY = {"username": "team_lead", "password": "correct-horse-battery"}
 LOGIN_RESULT = {"token": "srv_Jq3v6QpX0b2kT8sW1mZr4yLd9hC5nE7aUo0iGf2xVtM", "expires_at": "2025-02-20T22:00:00.000Z",
-                "user": SEED_USER}
+                "user": {**SEED_USER, "email": "lead@example.com", "email_verified": True}}
 LOGIN_REFUSALS = {UNAUTHENTICATED: "Invalid username or password"}
 
 # --- Pools, invitations and members ---------------------------------------------------------------
@@ -223,3 +226,20 @@ ERROR_MESSAGES = {
     RATE_LIMITED: "Too many requests. Try again in 42 seconds.",
 }
 VALIDATION_DETAILS = [{"field": "name", "message": "must be at most 100 characters"}]
+
+# --- Your account ---------------------------------------------------------------------------------
+
+ME = {**SEED_USER, "email": "lead@example.com", "email_verified": True,
+      "notification_preferences": {"rental.ending_soon": {"email": True, "in_app": True},
+                                   "rental.expired": {"email": False, "in_app": True}},
+      "low_balance_threshold_cents": 5000, "email_enabled": True}
+UPDATE_ME_BODY = {"email": "lead@example.com", "notification_preferences": {"rental.expired": {"email": False}},
+                  "low_balance_threshold_cents": 5000}
+UPDATE_ME_REFUSALS = {EMAIL_TAKEN: "That email address belongs to another account"}
+VERIFY_EMAIL_BODY = {"token": "eyJ1c2VyIjoiNTA3ZjFmNzdiY2Y4NmNkNzk5NDM5MDExIn0.Z5AcYA.3nq8hV0"}
+VERIFY_EMAIL_REFUSALS = {UNAUTHENTICATED: "This link is not valid or has expired: ask for a new one on your account page"}
+EMAIL_VERIFIED = {"email": "lead@example.com", "email_verified": True}
+VERIFICATION_SENT = {"email": "lead@example.com", "email_verified": False}
+RESEND_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email: notifications are shown in the app only",
+                   EMAIL_ALREADY_VERIFIED: "lead@example.com is verified already",
+                   RATE_LIMITED: "5 links were sent in the last hour: try again in 12 minutes"}

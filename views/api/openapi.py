@@ -39,6 +39,9 @@ from services.errors import (
     ALREADY_MEMBER,
     CHARGE_EXCEEDS_MAX,
     CONFLICT,
+    EMAIL_ALREADY_VERIFIED,
+    EMAIL_NOT_CONFIGURED,
+    EMAIL_TAKEN,
     EXTENSION_ALREADY_APPLIED,
     FORBIDDEN,
     IDEMPOTENCY_KEY_REUSED,
@@ -182,6 +185,8 @@ PATH_PARAMETERS = {
 TAGS = (
     ("Authentication", "Tokens for the API. Every endpoint but login and this document needs "
                        "`Authorization: Bearer <token>`; a token of a disabled account gets 403."),
+    ("Account", "Your account: the email address notifications go to, which events reach you how, and "
+                "when a low balance warns you."),
     ("Pools", "Pools let teams share the servers they rent."),
     ("Pool Invitations", "Review, accept and reject invitations to pools."),
     ("Pool Members", "Invite members, change their roles, remove them."),
@@ -224,6 +229,9 @@ CODES = {
     CHARGE_EXCEEDS_MAX: (409, "the price is above `max_charge_cents`"),
     EXTENSION_ALREADY_APPLIED: (409, "`expected_rental_end` is no longer the rental's end"),
     RENTAL_ENDED: (409, "the rental has ended"),
+    EMAIL_TAKEN: (409, "the email address belongs to another account"),
+    EMAIL_NOT_CONFIGURED: (409, "this server sends no email (no SMTP_URL)"),
+    EMAIL_ALREADY_VERIFIED: (409, "the address is verified already"),
     IDEMPOTENCY_KEY_REUSED: (409, "the Idempotency-Key was sent with a different request"),
     PAYLOAD_TOO_LARGE: (413, "the body is over the limit"),
     URI_TOO_LONG: (414, "the URL is over the limit"),

@@ -52,10 +52,17 @@ class UserRef(Out):
     alias: str
 
 
+class OwnUser(UserRef):
+    """The caller themself: others see only ``UserRef``, never the email address."""
+
+    email: str | None
+    email_verified: bool = Field(description="Notifications are emailed only to a verified address")
+
+
 class LoginResult(Out):
     token: str = Field(description="The bearer token; send it as `Authorization: Bearer <token>`")
     expires_at: Timestamp
-    user: UserRef
+    user: OwnUser
 
 
 class Account(UserRef):
@@ -65,6 +72,30 @@ class Account(UserRef):
     is_disabled: bool = Field(description="Disabled accounts cannot log in; their tokens and sessions get 403")
     disabled_at: Timestamp | None
     created_at: Timestamp
+
+
+class ChannelPreference(Out):
+    email: bool
+    in_app: bool
+
+
+class Me(OwnUser):
+    """The caller's own account and settings."""
+
+    notification_preferences: dict[str, ChannelPreference] = Field(
+        description="Every event people can be told of, with whether it is emailed and shown in the app")
+    low_balance_threshold_cents: int | None
+    email_enabled: bool = Field(description="Whether this server sends email at all (false: in the app only)")
+
+
+class EmailVerified(Out):
+    email: str
+    email_verified: Literal[True]
+
+
+class VerificationSent(Out):
+    email: str
+    email_verified: Literal[False]
 
 
 # --- Pools ----------------------------------------------------------------------------------------

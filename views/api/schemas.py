@@ -1,11 +1,23 @@
 """Request bodies of the API, built from the input types the services check (``services.inputs``)."""
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from core.limits import ANNOUNCEMENT_MESSAGE_MAX, PASSWORD_MAX, POOL_SETTINGS_MAX_BYTES, USERNAME_MAX
+from core.limits import (
+    ALIAS_MAX,
+    ANNOUNCEMENT_MESSAGE_MAX,
+    EMAIL_MAX,
+    EMAIL_PATTERN,
+    LOW_BALANCE_THRESHOLD_MAX_CENTS,
+    NOTIFICATION_CHANNELS,
+    PASSWORD_MAX,
+    POOL_SETTINGS_MAX_BYTES,
+    USERNAME_MAX,
+)
 from models.notification import NOTIFICATION_TYPES, SEVERITIES, TITLE_MAX
+from services.inputs import _storable, integer
 from services.inputs import Cents, Days, InvitableRole, ObjectId, PoolDescription, PoolName, Timestamp, Username
+from services.notification_texts import EVENTS
 
 
 class Body(BaseModel):
@@ -69,3 +81,35 @@ class AnnouncementBody(Body):
     severity: Literal[SEVERITIES] = "INFO"
     is_public: bool = Field(False, description="Also shown, without login, by GET /notifications/public")
     expires_at: Timestamp | None = Field(None, description="In the future; null: shown until expired by hand")
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)  # absent is "unchanged", which no value in the document could say
+
+
+class UpdateMeBody(Body):
+    """Only the fields sent change; the account service checks every rule (known events included)."""
+
+    # Absent means unchanged; null is no value for these two (the defaults are never validated or sent on).
+    alias: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ALIAS_MAX),
+                     AfterValidator(_storable)] = Field(
+        None, description="The name others see; not empty", json_schema_extra=_no_default)
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL_MAX, pattern=EMAIL_PATTERN),
+                     AfterValidator(_storable)] | None = Field(
+        None, description="Where notifications are emailed once verified; a new address is unverified and is "
+                          "sent a link that verifies it; null removes it")
+    notification_preferences: dict[Literal[tuple(EVENTS)], dict[Literal[NOTIFICATION_CHANNELS], bool]] = Field(
+        None, description="Per event, whether it is emailed and shown in the app; merged into the stored "
+                          "preferences (an event or channel left out keeps its setting, and is on by default)",
+        json_schema_extra=_no_default)
+    low_balance_threshold_cents: integer(ge=0, le=LOW_BALANCE_THRESHOLD_MAX_CENTS) | None = Field(
+        None, description="Warn (wallet.low_balance) when the balance falls under this; null: no threshold")
+
+    def changes(self) -> dict:
+        """Only the fields the client sent."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class VerifyEmailBody(Body):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="The token of the link emailed to the address")

@@ -4,6 +4,7 @@ from core.money import cents_to_number, format_cents
 from core.timeutil import isoformat, utcnow
 from services.inventory import format_bandwidth
 from services.inventory.display import traffic_tb
+from services import account_settings
 from services.pools import Invitation, PoolDetail, PoolSummary
 from services.rentals import Charge, RentalDetail
 
@@ -15,6 +16,21 @@ def account(user) -> dict:
         "is_disabled": user.is_disabled,
         "disabled_at": isoformat(user.disabled_at),
         "created_at": isoformat(user.created_at),
+    }
+
+
+def own_user(user) -> dict:
+    """The caller themself: their email address beside what everyone sees."""
+    return {**user.public_dict(), "email": user.email, "email_verified": user.email_verified_at is not None}
+
+
+def me(user, email_enabled: bool) -> dict:
+    return {
+        **own_user(user),
+        "notification_preferences": {preference.event: {"email": preference.email, "in_app": preference.in_app}
+                                     for preference in account_settings.preferences_of(user)},
+        "low_balance_threshold_cents": user.low_balance_threshold_cents,
+        "email_enabled": email_enabled,
     }
 
 

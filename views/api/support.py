@@ -43,7 +43,8 @@ def error_response(status: int, message: str, details: list[dict] | None = None,
 
 
 def service_error_response(error: ServiceError):
-    return error_response(error.status, error.message, error.details, code=error.code)
+    headers = [("Retry-After", str(error.retry_after))] if getattr(error, "retry_after", None) else None
+    return error_response(error.status, error.message, error.details, headers=headers, code=error.code)
 
 
 TOO_DEEP = f"Malformed JSON in the request body: arrays and objects nested more than {JSON_DEPTH_MAX} levels deep"

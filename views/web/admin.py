@@ -53,10 +53,10 @@ def admin_users():
     return _admin_page(CreditForm(formdata=None), fragment="admin/_users.html", user_args=request.args)
 
 
-def _account_change(change, user_id: str, done: str):
+def _account_change(change, user_id: str, message: str):
     return htmx.submit(
         lambda: change(current_user, user_id), refusals=Conflict, refused=url_for("web.admin_users"),
-        done=lambda user: htmx.done(url_for("web.admin_users", q=user.username), done.format(username=user.username),
+        done=lambda user: htmx.done(url_for("web.admin_users", q=user.username), message.format(username=user.username),
                                     updates=lambda: render_template("admin/_user_row.html", user=user)))
 
 

@@ -1,7 +1,7 @@
 """The account page: the email address notifications go to (and its verification), which events reach
 you by email or in the app, and the balance under which you are warned. Also the page a verification
 link opens. The same service functions as ``/api/v1/users/me`` do every change."""
-from flask import flash, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.money import InvalidAmount, format_cents, parse_dollars
@@ -33,10 +33,7 @@ def _section(fragment: str, status: int = 200, **context):
 
 def _done(fragment: str, message: str):
     """After a change: the section again for htmx (with the flash), the page again otherwise (303)."""
-    flash(message, "success")
-    if htmx.is_htmx():
-        return htmx.with_updates(render_template(fragment, **_context()))
-    return htmx.redirect(url_for("web.account"))
+    return htmx.done(url_for("web.account"), message, updates=lambda: render_template(fragment, **_context()))
 
 
 def _messages(error: ServiceError) -> list[str]:
@@ -71,14 +68,9 @@ def account_email():
 @web.post("/account/verification")
 @login_required
 def account_resend_verification():
-    try:
-        user = account_settings.resend_verification(current_user)
-    except ServiceError as error:
-        if htmx.is_htmx():
-            return htmx.refusal(error.message)
-        flash(error.message, "error")
-        return htmx.redirect(url_for("web.account"))
-    return _done(EMAIL_SECTION, f"We sent a new link to {user.email}.")
+    return htmx.submit(lambda: account_settings.resend_verification(current_user),
+                       refusals=ServiceError, refused=url_for("web.account"),
+                       done=lambda user: _done(EMAIL_SECTION, f"We sent a new link to {user.email}."))
 
 
 @web.post("/account/notifications")

@@ -1,13 +1,13 @@
 """The admin pages: add and edit inventory servers, credit wallets, and disable and enable accounts.
 Administrators only (``services.admin`` refuses everyone else, which the error handler shows as the
 403 page)."""
-from flask import flash, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import ImmutableMultiDict
 
 from core.money import format_dollars
 from services import admin as admin_service
-from services.errors import BadRequest, Conflict, ServiceError
+from services.errors import Conflict
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.pool_forms import CreditForm, ServerForm
@@ -53,18 +53,11 @@ def admin_users():
     return _admin_page(CreditForm(formdata=None), fragment="admin/_users.html", user_args=request.args)
 
 
-def _account_change(change, user_id: str, done: str):
-    try:
-        user = change(current_user, user_id)
-    except Conflict as error:
-        if htmx.is_htmx():
-            return htmx.refusal(error.message)
-        flash(error.message, "error")
-        return htmx.redirect(url_for("web.admin_users"))
-    flash(done.format(username=user.username), "success")
-    if htmx.is_htmx():
-        return htmx.with_updates(render_template("admin/_user_row.html", user=user))
-    return htmx.redirect(url_for("web.admin_users", q=user.username))
+def _account_change(change, user_id: str, message: str):
+    return htmx.submit(
+        lambda: change(current_user, user_id), refusals=Conflict, refused=url_for("web.admin_users"),
+        done=lambda user: htmx.done(url_for("web.admin_users", q=user.username), message.format(username=user.username),
+                                    updates=lambda: render_template("admin/_user_row.html", user=user)))
 
 
 @web.post("/admin/users/<user_id>/disable")
@@ -86,20 +79,14 @@ def admin_enable_user(user_id: str):
 def admin_credit():
     admin_service.require_admin(current_user)
     form = CreditForm()
-    if form.validate_on_submit():
-        try:
-            user = admin_service.credit_wallet(current_user, form.username.data, form.cents)
-        except ServiceError as error:
-            form.add_credit_errors(error)
-        else:
-            flash(f"Credited {format_dollars(form.cents)} to {user.username}; "
-                  f"their balance is now {format_dollars(user.balance_cents)}.", "success")
-            if htmx.is_htmx():
-                return htmx.with_updates(render_template("admin/_credit.html", credit_form=CreditForm(formdata=None)))
-            return htmx.redirect(url_for("web.admin"))
-    if htmx.is_htmx():
-        return htmx.fragment("admin/_credit.html", status=422, credit_form=form)
-    return _admin_page(form, status=422)
+    return htmx.submit(
+        lambda: admin_service.credit_wallet(current_user, form.username.data, form.cents),
+        form=form, add_errors=CreditForm.add_credit_errors,
+        again=lambda: _admin_page(form, status=422, fragment="admin/_credit.html"),
+        done=lambda user: htmx.done(
+            url_for("web.admin"), f"Credited {format_dollars(form.cents)} to {user.username}; "
+                                  f"their balance is now {format_dollars(user.balance_cents)}.",
+            updates=lambda: render_template("admin/_credit.html", credit_form=CreditForm(formdata=None))))
 
 
 def _server_form_page(form: ServerForm, server=None, status: int = 200):
@@ -118,17 +105,11 @@ def admin_new_server():
 def admin_create_server():
     admin_service.require_admin(current_user)
     form = ServerForm()
-    if form.validate_on_submit() and (record := form.to_record()) is not None:
-        try:
-            server = admin_service.create_server(current_user, record)
-        except BadRequest as error:
-            form.add_record_errors(error)
-        except ServiceError as error:
-            form.form_errors.append(error.message)
-        else:
-            flash(f"Server “{server.name}” added to the inventory.", "success")
-            return htmx.redirect(url_for("web.admin_edit_server", server_id=server.id))
-    return _server_form_page(form, status=422)
+    return htmx.submit(
+        lambda: admin_service.create_server(current_user, form.record),
+        form=form, add_errors=ServerForm.add_record_errors, again=lambda: _server_form_page(form, status=422),
+        done=lambda server: htmx.done(url_for("web.admin_edit_server", server_id=server.id),
+                                      f"Server “{server.name}” added to the inventory."))
 
 
 @web.get("/admin/servers/<server_id>")
@@ -144,17 +125,13 @@ def admin_edit_server(server_id: str):
 def admin_update_server(server_id: str):
     server = admin_service.get_server(current_user, server_id)
     form = ServerForm()
-    if form.validate_on_submit() and (record := form.to_record()) is not None:
-        try:
-            server = admin_service.update_server(current_user, server_id, record)
-        except BadRequest as error:
-            form.add_record_errors(error)
-        except ServiceError as error:
-            form.form_errors.append(error.message)
-        else:
-            flash(f"Server “{server.name}” saved.", "success")
-            if htmx.is_htmx():
-                saved = ServerForm.from_record(admin_service.server_record(current_user, server_id))
-                return htmx.with_updates(render_template("admin/_server_form.html", form=saved, server=server))
-            return htmx.redirect(url_for("web.admin_edit_server", server_id=server_id))
-    return _server_form_page(form, server, status=422)
+
+    def saved(server):
+        form = ServerForm.from_record(admin_service.server_record(current_user, server_id))
+        return render_template("admin/_server_form.html", form=form, server=server)
+
+    return htmx.submit(
+        lambda: admin_service.update_server(current_user, server_id, form.record),
+        form=form, add_errors=ServerForm.add_record_errors, again=lambda: _server_form_page(form, server, status=422),
+        done=lambda server: htmx.done(url_for("web.admin_edit_server", server_id=server_id),
+                                      f"Server “{server.name}” saved.", updates=lambda: saved(server)))

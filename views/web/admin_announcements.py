@@ -1,6 +1,6 @@
 """The admin announcements page: post an announcement to everyone, list them, expire one early.
 Administrators only (``services.inbox`` refuses everyone else, shown as the 403 page)."""
-from flask import flash, request, url_for
+from flask import request, url_for
 from flask_login import current_user, login_required
 
 from core.timeutil import utcnow
@@ -8,7 +8,7 @@ from services import inbox
 from services.errors import BadRequest
 from services.paging import parse_page
 from views.web import htmx, web
-from views.web.forms import AnnouncementForm, add_service_errors
+from views.web.forms import AnnouncementForm
 from views.web.pager import pager
 
 PAGE_SIZE = 20
@@ -33,16 +33,11 @@ def admin_announcements():
 @login_required
 def admin_post_announcement():
     form = AnnouncementForm()
-    if not form.validate_on_submit():
-        return _page(form, status=422)
-    try:
-        note = inbox.post_announcement(current_user, form.title.data, form.message.data or "", form.type.data,
-                                       form.severity.data, form.is_public.data, form.expiry)
-    except BadRequest as error:
-        add_service_errors(form, error)
-        return _page(form, status=422)
-    flash(f"“{note.title}” is announced to everyone.", "success")
-    return htmx.redirect(url_for("web.admin_announcements"))
+    return htmx.submit(
+        lambda: inbox.post_announcement(current_user, form.title.data, form.message.data or "", form.type.data,
+                                        form.severity.data, form.is_public.data, form.expiry),
+        form=form, complaints=BadRequest, again=lambda: _page(form, status=422),
+        done=lambda note: htmx.done(url_for("web.admin_announcements"), f"“{note.title}” is announced to everyone."))
 
 
 @web.post("/admin/announcements/<notification_id>/expire")
@@ -50,5 +45,4 @@ def admin_post_announcement():
 def admin_expire_announcement(notification_id: str):
     """End an announcement now: it leaves every list, banner and bell."""
     note = inbox.expire_announcement(current_user, notification_id)
-    flash(f"“{note.title}” has expired.", "success")
-    return htmx.redirect(url_for("web.admin_announcements"))
+    return htmx.done(url_for("web.admin_announcements"), f"“{note.title}” has expired.")

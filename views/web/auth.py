@@ -9,7 +9,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from core import security
 from core.cache_control import no_store
 from services import accounts, sessions
-from services.errors import AccountDisabled, BadRequest, Conflict
+from services.errors import AccountDisabled, BadRequest, Conflict, ServiceError
 from views.web import htmx, web
 from views.web.forms import LoginForm, RegisterForm, add_service_errors
 
@@ -65,19 +65,23 @@ def register():
     if current_user.is_authenticated:
         return htmx.redirect(url_for("web.index"))
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.username.data, form.password.data, alias=form.alias.data or "")
-        except Conflict:
-            form.username.errors.append("That username is taken")
-        except BadRequest as error:
-            add_service_errors(form, error)
-        else:
-            sessions.open_session(user, False, *_client())
-            login_user(user)
-            flash(f"Welcome to Servermarket, {user.alias}! Your account is ready.", "success")
-            return htmx.redirect(url_for("web.index"))
-    return _form_page("auth/register.html", "auth/_register_form.html", form)
+    return htmx.submit(
+        lambda: accounts.create_user(form.username.data, form.password.data, alias=form.alias.data or ""),
+        form=form, complaints=(Conflict, BadRequest), add_errors=_add_register_errors,
+        again=lambda: _form_page("auth/register.html", "auth/_register_form.html", form), done=_registered)
+
+
+def _add_register_errors(form: RegisterForm, error: ServiceError) -> None:
+    if isinstance(error, Conflict):
+        form.username.errors.append("That username is taken")
+    else:
+        add_service_errors(form, error)
+
+
+def _registered(user):
+    sessions.open_session(user, False, *_client())
+    login_user(user)
+    return htmx.done(url_for("web.index"), f"Welcome to Servermarket, {user.alias}! Your account is ready.")
 
 
 def _too_many_attempts(limit):
@@ -114,5 +118,4 @@ def logout():
     if current_user.is_authenticated:
         sessions.end_session(current_user)
     logout_user()
-    flash("You have been logged out.", "info")
-    return htmx.redirect(url_for("web.login"))
+    return htmx.done(url_for("web.login"), "You have been logged out.", category="info")

@@ -1,6 +1,16 @@
-"""The one place that decides whether a request gets a whole page or only the fragment htmx asked for."""
+"""The one place that decides whether a request gets a whole page or only the fragment htmx asked for,
+and how a post answers: ``submit`` (a form's errors, a refusal, or ``done``: a fragment or a redirect)."""
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, flash, make_response, render_template, request
 from flask import redirect as plain_redirect
+from flask_wtf import FlaskForm
+
+from services.errors import ServiceError
+from views.web.forms import add_service_errors
+
+T = TypeVar("T")
 
 
 def is_htmx() -> bool:
@@ -57,3 +67,65 @@ def refusal(message: str, badge: bool = False) -> Response:
 def empty() -> Response:
     """An empty 200: htmx swaps the target (``closest tr``) for nothing, removing the row."""
     return vary(make_response("", 200))
+
+
+# --- A web post ------------------------------------------------------------------------------------
+
+def refuse(error: ServiceError, refused: Callable[[ServiceError], Response] | str | None = None,
+           badge: bool = False) -> Response:
+    """A service's refusal of a post: ``refusal`` for htmx. A plain post gets ``refused(error)``, or,
+    when ``refused`` is a location, the message among the flashes there; without it, the error page."""
+    if is_htmx():
+        return refusal(error.message, badge=badge)
+    if refused is None:
+        raise error
+    if isinstance(refused, str):
+        flash(error.message, "error")
+        return redirect(refused)
+    return refused(error)
+
+
+def submit(action: Callable[[], T], *, done: Callable[[T], Response], form: FlaskForm | None = None,
+           again: Callable[[], Response] | None = None,
+           complaints: type[ServiceError] | tuple[type[ServiceError], ...] = ServiceError,
+           add_errors: Callable[[FlaskForm, ServiceError], None] = add_service_errors,
+           refusals: type[ServiceError] | tuple[type[ServiceError], ...] = (),
+           refused: Callable[[ServiceError], Response] | str | None = None, badge: bool = False) -> Response:
+    """Every web post: convert the form, call the service, answer.
+
+    A ``form`` that does not convert answers ``again()`` (the form with its errors), and the service is
+    not asked. Otherwise ``action()`` calls it, and what it returns goes to ``done`` (which answers
+    with ``done(...)`` below). A ``ServiceError`` it raises is, in this order: one of ``refusals``,
+    answered by ``refuse``; one of the form's ``complaints``, put beside its fields by ``add_errors``
+    and answered by ``again()``; anything else, the error page.
+    """
+    if form is not None and not form.validate_on_submit():
+        return again()
+    try:
+        result = action()
+    except ServiceError as error:
+        if isinstance(error, refusals):
+            return refuse(error, refused, badge=badge)
+        if form is None or not isinstance(error, complaints):
+            raise
+        add_errors(form, error)
+        return again()
+    return done(result)
+
+
+def done(to: str, message: str | None = None, *, category: str = "success",
+         updates: Callable[[], str] | str | None = None, fragment: Callable[[], Response] | None = None,
+         badge: bool = False, bell: bool = False) -> Response:
+    """The answer to a post that worked, with ``message`` where the answer shows it.
+
+    htmx gets ``fragment()`` alone if given (it says what happened in its own way: no flash), else
+    the ``updates`` body with the flashes (and the ``badge``, the ``bell``) out of band. Everything else
+    goes to ``to``: a 303 for a plain post, ``HX-Redirect`` for htmx, the message among its flashes.
+    """
+    if fragment is not None and is_htmx():
+        return fragment()
+    if message:
+        flash(message, category)
+    if updates is not None and is_htmx():
+        return with_updates(updates() if callable(updates) else updates, badge=badge, bell=bell)
+    return redirect(to)

@@ -28,9 +28,7 @@ def _page(status: int = 200):
 
 
 def _refused(error: ServiceError):
-    """A refusal (not yours, or answered already): among the flashes, beside the list as it is now."""
-    if htmx.is_htmx():
-        return htmx.refusal(error.message, badge=True)
+    """A plain post's refusal (not yours, or answered already): among the flashes, beside the list as it is now."""
     flash(error.message, "error")
     return _page(status=422)
 
@@ -44,27 +42,22 @@ def invitations():
 @web.post("/invitations/<invitation_id>/accept")
 @login_required
 def accept_invitation(invitation_id: str):
-    try:
-        membership = pool_service.accept_invitation(current_user, invitation_id)
-    except ServiceError as error:
-        return _refused(error)
-    pool = membership.pool
-    flash(f"You joined “{pool.name}” as {ROLE_LABELS[membership.role].lower()}.", "success")
-    if htmx.is_htmx():
-        row = render_template("invitations/_accepted_row.html", membership=membership, pool=pool)
-        return htmx.with_updates(row, badge=True)
-    return htmx.redirect(url_for("web.pool_detail", pool_id=pool.id))
+    def joined(membership):
+        pool = membership.pool
+        return htmx.done(url_for("web.pool_detail", pool_id=pool.id),
+                         f"You joined “{pool.name}” as {ROLE_LABELS[membership.role].lower()}.", badge=True,
+                         updates=lambda: render_template("invitations/_accepted_row.html", membership=membership,
+                                                         pool=pool))
+
+    return htmx.submit(lambda: pool_service.accept_invitation(current_user, invitation_id),
+                       refusals=ServiceError, refused=_refused, badge=True, done=joined)
 
 
 @web.post("/invitations/<invitation_id>/reject")
 @login_required
 def reject_invitation(invitation_id: str):
     """Decline an invitation; its row goes away."""
-    try:
-        pool_service.reject_invitation(current_user, invitation_id)
-    except ServiceError as error:
-        return _refused(error)
-    flash("Invitation declined.", "info")
-    if htmx.is_htmx():
-        return htmx.with_updates(badge=True)
-    return htmx.redirect(url_for("web.invitations"))
+    return htmx.submit(lambda: pool_service.reject_invitation(current_user, invitation_id),
+                       refusals=ServiceError, refused=_refused, badge=True,
+                       done=lambda _: htmx.done(url_for("web.invitations"), "Invitation declined.", category="info",
+                                                updates="", badge=True))

@@ -1,27 +1,19 @@
 """The marketplace pages: browse with live filters, one server with its price tiers, and renting it."""
 from decimal import Decimal
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from core.ids import normalize_id
 from core.money import format_dollars
 from services import marketplace as market
 from services import rental_views, rentals
-from services import wallet as wallet_service
-from services.errors import BadRequest, Conflict, PaymentRequired, PoolNotFound, PriceChanged
+from services.errors import BadRequest, Conflict, PaymentRequired, PoolNotFound
 from services.paging import parse_page
 from views.api.serializers import marketplace_server
 from views.web import htmx, web
-from views.web.forms import add_service_errors
 from views.web.pager import pager, query_pairs, url_with
-from views.web.rental_forms import (
-    CHOOSE_POOL,
-    MarketplaceFilterForm,
-    RentForm,
-    days_label,
-    price_changed,
-)
+from views.web.rental_forms import MarketplaceFilterForm, RentForm, days_label
 
 PAGE_SIZE = 24
 
@@ -119,36 +111,29 @@ def rent_total(server_id: str):
 def rent_server(server_id: str):
     offer = _offer(server_id)
     form = _rent_form(offer)
-    if form.validate_on_submit():
-        days = form.rental_days.data
-        try:
-            charge = rentals.rent_server(current_user, offer.server.id, days, form.pool_id.data,
-                                         max_charge_cents=form.quoted_price(days))
-        except PoolNotFound:
-            form.pool_id.errors.append(CHOOSE_POOL)
-        except BadRequest as error:
-            add_service_errors(form, error)
-        except PaymentRequired as error:
-            form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
-        except PriceChanged as error:
-            form.form_errors.append(price_changed(days, error))
-        except Conflict as error:
-            form.form_errors.append(error.message)
-        else:
-            return _rented(offer, charge)
-    offer = rental_views.get_offer(offer.server.id)  # taken meanwhile? the page says so
-    form.quote(offer.prices)
-    return htmx.render("marketplace/server.html", "marketplace/_rent_section.html", status=422,
-                       **_detail_context(offer, form))
+
+    def again():
+        fresh = rental_views.get_offer(offer.server.id)  # taken meanwhile? the page says so
+        form.quote(fresh.prices)
+        return htmx.render("marketplace/server.html", "marketplace/_rent_section.html", status=422,
+                           **_detail_context(fresh, form))
+
+    return htmx.submit(
+        lambda: rentals.rent_server(current_user, offer.server.id, form.days, form.pool_id.data,
+                                    max_charge_cents=form.quoted_price(form.days)),
+        form=form, complaints=(PoolNotFound, BadRequest, PaymentRequired, Conflict),
+        add_errors=RentForm.add_charge_errors, again=again, done=lambda charge: _rented(offer, charge))
 
 
 def _rented(offer: rental_views.ServerOffer, charge: rentals.Charge):
     rental = charge.rental
-    if htmx.is_htmx():
+
+    def receipt():
         rental_views.reload_balance(current_user._get_current_object())
         return htmx.fragment("marketplace/_rented.html", offer=offer, rental=rental, transaction=charge.transaction,
                              pool=rental.pool)
-    flash(f"You rented {offer.server.name} for {days_label((rental.rental_end - rental.rental_start).days)}; "
-          f"{format_dollars(charge.transaction.amount_cents)} was taken from your wallet.", "success")
-    return htmx.redirect(url_for("web.rental_detail", rental_id=rental.id))
 
+    return htmx.done(
+        url_for("web.rental_detail", rental_id=rental.id),
+        f"You rented {offer.server.name} for {days_label((rental.rental_end - rental.rental_start).days)}; "
+        f"{format_dollars(charge.transaction.amount_cents)} was taken from your wallet.", fragment=receipt)

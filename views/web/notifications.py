@@ -1,7 +1,7 @@
 """The notifications pages: the bell with its unread count in the header (polled by htmx), the list of
 a user's notifications (all or unread) with marking read, and the announcement banners a user
 dismisses. The rules are ``services.inbox``'s, the same the API follows."""
-from flask import current_app, flash, make_response, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.limits import UNREAD_COUNT_CAP
@@ -59,46 +59,32 @@ def notifications():
     return htmx.render("notifications/index.html", "notifications/_list.html", **_list_context())
 
 
-def _back():
-    """To the page the form was on (a path of this site only), else the list."""
-    return htmx.redirect(safe_next(request.form.get("back")) or url_for("web.notifications"))
+def _back() -> str:
+    """The page the form was on (a path of this site only), else the list."""
+    return safe_next(request.form.get("back")) or url_for("web.notifications")
 
 
 @web.post("/notifications/<notification_id>/read")
 @login_required
 def read_notification(notification_id: str):
     """Mark one read: htmx gets its row again, read, and the bell's new count."""
-    try:
-        seen = inbox.mark_read(current_user, notification_id)
-    except ServiceError as error:
-        if htmx.is_htmx():
-            return htmx.refusal(error.message)
-        raise
-    if htmx.is_htmx():
-        return htmx.with_updates(render_template("notifications/_row.html", item=seen), bell=True)
-    return _back()
+    return htmx.submit(
+        lambda: inbox.mark_read(current_user, notification_id), refusals=ServiceError,
+        done=lambda seen: htmx.done(_back(), updates=lambda: render_template("notifications/_row.html", item=seen),
+                                    bell=True))
 
 
 @web.post("/notifications/read-all")
 @login_required
 def read_all_notifications():
     count = inbox.mark_all_read(current_user)
-    flash(f"{count} {'notification' if count == 1 else 'notifications'} marked as read.", "success")
-    if htmx.is_htmx():
-        return htmx.with_updates(render_template("notifications/_list.html", **_list_context()), bell=True)
-    return _back()
+    return htmx.done(_back(), f"{count} {'notification' if count == 1 else 'notifications'} marked as read.",
+                     updates=lambda: render_template("notifications/_list.html", **_list_context()), bell=True)
 
 
 @web.post("/notifications/<notification_id>/dismiss")
 @login_required
 def dismiss_announcement(notification_id: str):
     """Hide an announcement's banner for good (for this user); htmx removes it in place."""
-    try:
-        inbox.dismiss(current_user, notification_id)
-    except ServiceError as error:
-        if htmx.is_htmx():
-            return htmx.refusal(error.message)
-        raise
-    if htmx.is_htmx():
-        return htmx.with_updates(bell=True)
-    return _back()
+    return htmx.submit(lambda: inbox.dismiss(current_user, notification_id), refusals=ServiceError,
+                       done=lambda _: htmx.done(_back(), updates="", bell=True))

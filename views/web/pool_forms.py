@@ -39,7 +39,7 @@ from core.limits import (
 )
 from core.money import InvalidAmount, format_cents, parse_dollars
 from services import inventory
-from services.errors import BadRequest, Conflict, NotFound, ServiceError
+from services.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceError
 from views.web.forms import REQUIRED, _browser_pattern, _strip, add_service_errors
 
 ROLE_LABELS = {"owner": "Owner", "admin": "Admin", "user": "User"}
@@ -100,11 +100,21 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=_role_choices(INVITABLE_ROLES))
 
 
+def add_pool_errors(form: PoolForm, error: ServiceError) -> None:
+    """A name that is taken is the name's problem; a bad field is its own."""
+    if isinstance(error, Conflict):
+        form.name.errors = [*form.name.errors, error.message]
+    else:
+        add_service_errors(form, error)
+
+
 def add_invite_errors(form: InviteForm, error: ServiceError) -> None:
-    """An unknown or unwelcome invitee is the username's problem; a bad field is its own; any other
-    refusal is the form's."""
+    """An unknown or unwelcome invitee is the username's problem, a role the inviter may not give the
+    role's; a bad field is its own; any other refusal is the form's."""
     if isinstance(error, NotFound | Conflict):
         form.username.errors = [*form.username.errors, error.message]
+    elif isinstance(error, Forbidden):
+        form.role.errors = [*form.role.errors, error.message]
     elif isinstance(error, BadRequest):
         add_service_errors(form, error)
     else:
@@ -251,6 +261,11 @@ class ServerForm(FlaskForm):
                          for disk in record["specs"]["disks"]["config"]]
         data["prices"] = [{"days": days, "price": price} for days, price in record["pricing"]["prices"].items()]
         return cls(formdata=None, data=data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Valid once the rows make an import record too (``record``), which the inventory then judges."""
+        self.record = self.to_record() if super().validate(extra_validators) else None
+        return self.record is not None
 
     def to_record(self) -> dict | None:
         """The import record these fields describe, or None (with errors beside the fields) if a row

@@ -6,17 +6,16 @@ not the caller's to see (the 404 page).
 """
 from dataclasses import dataclass
 
-from flask import flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.limits import INVITABLE_ROLES, ROLE_OWNER
 from core.timeutil import utcnow
 from models import Membership
 from services import pools as pool_service
-from services.errors import BadRequest, Conflict, Forbidden, ServiceError
+from services.errors import BadRequest, Forbidden, NotFound, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
-from views.web.forms import add_service_errors
 from views.web.pool_forms import (
     ROLE_LABELS,
     DescriptionForm,
@@ -24,6 +23,7 @@ from views.web.pool_forms import (
     PoolForm,
     RoleForm,
     add_invite_errors,
+    add_pool_errors,
 )
 
 POOL_PAGE_SIZE = 50
@@ -104,13 +104,21 @@ def _pool_page(detail: pool_service.PoolDetail, status: int = 200, **context):
     return htmx.render("pools/detail.html", "pools/_page.html", status=status, **_context(detail, **context))
 
 
-def _refused(pool_id: str, error: ServiceError):
-    """A refusal: among the flashes for htmx; otherwise the pool's page (422) with it on top."""
-    if htmx.is_htmx():
-        return htmx.refusal(error.message)
-    detail = pool_service.get_pool(current_user, pool_id)  # a pool that is gone or not theirs: the 404 page
-    flash(error.message, "error")
-    return _pool_page(detail, status=422)
+def _refused(pool_id: str):
+    """How a plain post's refusal answers: the pool's page (422) with it on top."""
+    def page(error: ServiceError):
+        detail = pool_service.get_pool(current_user, pool_id)  # a pool that is gone or not theirs: the 404 page
+        flash(error.message, "error")
+        return _pool_page(detail, status=422)
+    return page
+
+
+def _pool_for_post(pool_id: str) -> pool_service.PoolDetail:
+    """The pool a form posts to; one the caller cannot see is a refusal for htmx, the 404 page otherwise."""
+    try:
+        return pool_service.get_pool(current_user, pool_id)
+    except ServiceError as error:
+        abort(htmx.refuse(error, _refused(pool_id)))
 
 
 def _member_name(detail: pool_service.PoolDetail, user_id: str) -> str:
@@ -122,13 +130,14 @@ def _member_name(detail: pool_service.PoolDetail, user_id: str) -> str:
 
 # --- The list --------------------------------------------------------------------------------------
 
-def _list(form: PoolForm, status: int = 200, new_pool_id: str | None = None, fragment_only: bool = False):
+def _list_context(form: PoolForm, new_pool_id: str | None = None) -> dict:
     page = parse_page(request.args, default_limit=POOL_PAGE_SIZE)
     summaries, total = pool_service.list_pools(current_user, page)
-    context = dict(form=form, summaries=summaries, total=total, page=page, new_pool_id=new_pool_id)
-    if fragment_only:
-        return htmx.with_updates(render_template("pools/_list_section.html", **context), status)
-    return htmx.render("pools/index.html", "pools/_list_section.html", status=status, **context)
+    return dict(form=form, summaries=summaries, total=total, page=page, new_pool_id=new_pool_id)
+
+
+def _list(form: PoolForm, status: int = 200):
+    return htmx.render("pools/index.html", "pools/_list_section.html", status=status, **_list_context(form))
 
 
 @web.get("/pools")
@@ -141,19 +150,13 @@ def pools():
 @login_required
 def create_pool():
     form = PoolForm()
-    if form.validate_on_submit():
-        try:
-            pool = pool_service.create_pool(current_user, form.name.data, form.description.data)
-        except Conflict as error:
-            form.name.errors.append(error.message)
-        except ServiceError as error:
-            add_service_errors(form, error)
-        else:
-            flash(f"Pool “{pool.name}” created.", "success")
-            if htmx.is_htmx():
-                return _list(PoolForm(formdata=None), new_pool_id=pool.id, fragment_only=True)
-            return htmx.redirect(url_for("web.pools"))
-    return _list(form, status=422)
+    return htmx.submit(
+        lambda: pool_service.create_pool(current_user, form.name.data, form.description.data),
+        form=form, add_errors=add_pool_errors, again=lambda: _list(form, status=422),
+        done=lambda pool: htmx.done(
+            url_for("web.pools"), f"Pool “{pool.name}” created.",
+            updates=lambda: render_template("pools/_list_section.html",
+                                            **_list_context(PoolForm(formdata=None), new_pool_id=pool.id))))
 
 
 # --- One pool --------------------------------------------------------------------------------------
@@ -164,116 +167,110 @@ def pool_detail(pool_id: str):
     return _pool_page(pool_service.get_pool(current_user, pool_id))
 
 
+def _pool_fragments(pool_id: str, *templates: str, **context) -> str:
+    """The pool's ``templates`` as they are now, for an htmx answer that changed them."""
+    context = _context(pool_service.get_pool(current_user, pool_id), **context)
+    return "".join(render_template(template, **context) for template in templates)
+
+
 @web.post("/pools/<pool_id>/members")
 @login_required
 def invite_member(pool_id: str):
-    try:
-        detail = pool_service.get_pool(current_user, pool_id)
-    except ServiceError as error:
-        return _refused(pool_id, error)
+    detail = _pool_for_post(pool_id)
     controls = _controls(detail)
     form = InviteForm()  # every invitable role: the service says who may give which
-    if form.validate_on_submit():
-        try:
-            invitation = pool_service.invite_member(current_user, pool_id, form.username.data, form.role.data)
-        except Forbidden as error:
-            if not controls.invitable:
-                return _refused(pool_id, error)
-            form.role.errors.append(error.message)
-        except ServiceError as error:
-            add_invite_errors(form, error)
-        else:
-            flash(f"{form.username.data} is invited as {ROLE_LABELS[invitation.role].lower()}.", "success")
-            if not htmx.is_htmx():
-                return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-            detail = pool_service.get_pool(current_user, pool_id)
-            context = _context(detail, new_member_id=invitation.user_id)
-            return htmx.with_updates(render_template("pools/_members.html", **context)
-                                     + render_template("pools/_audit_update.html", **context))
-    if not controls.invitable:
-        return _refused(pool_id, Forbidden("Only the pool owner or an admin can invite members"))
-    form.restrict(controls.invitable)
-    return htmx.render("pools/detail.html", "pools/_members.html", status=422,
-                       **_context(detail, invite_form=form))
+
+    def again():
+        if not controls.invitable:
+            return htmx.refuse(Forbidden("Only the pool owner or an admin can invite members"), _refused(pool_id))
+        form.restrict(controls.invitable)
+        return htmx.render("pools/detail.html", "pools/_members.html", status=422,
+                           **_context(detail, invite_form=form))
+
+    return htmx.submit(
+        lambda: pool_service.invite_member(current_user, pool_id, form.username.data, form.role.data),
+        form=form, add_errors=add_invite_errors, again=again,
+        refusals=() if controls.invitable else Forbidden, refused=_refused(pool_id),
+        done=lambda invitation: htmx.done(
+            url_for("web.pool_detail", pool_id=pool_id),
+            f"{form.username.data} is invited as {ROLE_LABELS[invitation.role].lower()}.",
+            updates=lambda: _pool_fragments(pool_id, "pools/_members.html", "pools/_audit_update.html",
+                                            new_member_id=invitation.user_id)))
 
 
 @web.post("/pools/<pool_id>/members/<user_id>/role")
 @login_required
 def change_member_role(pool_id: str, user_id: str):
     form = RoleForm()
-    if not form.validate_on_submit():
-        return _refused(pool_id, ServiceError("Choose a role: " + " or ".join(INVITABLE_ROLES)))
-    try:
-        member = pool_service.change_member_role(current_user, pool_id, user_id, form.role.data)
-    except ServiceError as error:
-        return _refused(pool_id, error)
-    detail = pool_service.get_pool(current_user, pool_id)
-    flash(f"{_member_name(detail, user_id)} is now {ROLE_LABELS[member.role].lower()}.", "success")
-    if not htmx.is_htmx():
-        return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-    context = _context(detail, updated_member_id=user_id)
-    row = next((m, u) for m, u in detail.members if m.user_id == user_id)
-    return htmx.with_updates(render_template("pools/_member_row.html", member=row[0], user=row[1], **context)
-                             + render_template("pools/_audit_update.html", **context))
+
+    def changed(member: Membership):
+        detail = pool_service.get_pool(current_user, pool_id)
+
+        def row() -> str:
+            context = _context(detail, updated_member_id=user_id)
+            member, user = next((m, u) for m, u in detail.members if m.user_id == user_id)
+            return (render_template("pools/_member_row.html", member=member, user=user, **context)
+                    + render_template("pools/_audit_update.html", **context))
+
+        return htmx.done(url_for("web.pool_detail", pool_id=pool_id),
+                         f"{_member_name(detail, user_id)} is now {ROLE_LABELS[member.role].lower()}.", updates=row)
+
+    return htmx.submit(
+        lambda: pool_service.change_member_role(current_user, pool_id, user_id, form.role.data),
+        form=form, refusals=ServiceError, refused=_refused(pool_id), done=changed,
+        again=lambda: htmx.refuse(ServiceError("Choose a role: " + " or ".join(INVITABLE_ROLES)), _refused(pool_id)))
 
 
 @web.post("/pools/<pool_id>/members/<user_id>/remove")
 @login_required
 def remove_member(pool_id: str, user_id: str):
     """Remove a member or cancel an invitation; the row goes away (and the owner's audit log follows)."""
-    try:
-        pool_service.remove_member(current_user, pool_id, user_id)
-    except ServiceError as error:
-        return _refused(pool_id, error)
-    if not htmx.is_htmx():
-        flash("Removed from the pool.", "success")
-        return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-    audit_log = _audit_for_owner(pool_id)
-    if not audit_log:
-        return htmx.empty()
-    return htmx.fragment("pools/_audit_update.html", **audit_log)
+    def audit_log():
+        audit = _audit_for_owner(pool_id)
+        return htmx.fragment("pools/_audit_update.html", **audit) if audit else htmx.empty()
+
+    return htmx.submit(
+        lambda: pool_service.remove_member(current_user, pool_id, user_id),
+        refusals=ServiceError, refused=_refused(pool_id),
+        done=lambda _: htmx.done(url_for("web.pool_detail", pool_id=pool_id), "Removed from the pool.",
+                                 fragment=audit_log))
 
 
 @web.post("/pools/<pool_id>/leave")
 @login_required
 def leave_pool(pool_id: str):
-    try:
+    def leave() -> str:
         name = pool_service.joined_pool(current_user, pool_id).name
         pool_service.remove_member(current_user, pool_id, current_user.id)
-    except ServiceError as error:
-        return _refused(pool_id, error)
-    flash(f"You left the pool “{name}”.", "success")
-    return htmx.redirect(url_for("web.pools"))
+        return name
+
+    return htmx.submit(leave, refusals=ServiceError, refused=_refused(pool_id),
+                       done=lambda name: htmx.done(url_for("web.pools"), f"You left the pool “{name}”."))
 
 
 @web.post("/pools/<pool_id>/description")
 @login_required
 def update_pool(pool_id: str):
-    try:
-        detail = pool_service.get_pool(current_user, pool_id)
-    except ServiceError as error:
-        return _refused(pool_id, error)
+    detail = _pool_for_post(pool_id)
     form = DescriptionForm()
-    if form.validate_on_submit():
-        try:
-            pool_service.update_pool(current_user, pool_id, {"description": form.description.data or ""})
-        except BadRequest as error:  # the description's own problem, shown beside it
-            add_service_errors(form, error)
-        except ServiceError as error:
-            return _refused(pool_id, error)
-        else:
-            flash("Description saved.", "success")
-            if not htmx.is_htmx():
-                return htmx.redirect(url_for("web.pool_detail", pool_id=pool_id))
-            detail = pool_service.get_pool(current_user, pool_id)
-            context = _context(detail)
-            return htmx.with_updates(render_template("pools/_settings.html", **context)
-                                     + render_template("pools/_description.html", description_oob=True, **context)
-                                     + render_template("pools/_audit_update.html", **context))
-    if not _controls(detail).update:
-        return _refused(pool_id, Forbidden("Only the pool owner can update the pool"))
-    return htmx.render("pools/detail.html", "pools/_settings.html", status=422,
-                       **_context(detail, description_form=form))
+
+    def again():
+        if not _controls(detail).update:
+            return htmx.refuse(Forbidden("Only the pool owner can update the pool"), _refused(pool_id))
+        return htmx.render("pools/detail.html", "pools/_settings.html", status=422,
+                           **_context(detail, description_form=form))
+
+    def saved() -> str:
+        context = _context(pool_service.get_pool(current_user, pool_id))
+        return (render_template("pools/_settings.html", **context)
+                + render_template("pools/_description.html", description_oob=True, **context)
+                + render_template("pools/_audit_update.html", **context))
+
+    return htmx.submit(
+        lambda: pool_service.update_pool(current_user, pool_id, {"description": form.description.data or ""}),
+        form=form, complaints=BadRequest, again=again,  # the description's own problems, beside it
+        refusals=(Forbidden, NotFound), refused=_refused(pool_id),
+        done=lambda _: htmx.done(url_for("web.pool_detail", pool_id=pool_id), "Description saved.", updates=saved))
 
 
 @web.get("/pools/<pool_id>/delete")
@@ -287,10 +284,10 @@ def confirm_delete_pool(pool_id: str):
 @web.post("/pools/<pool_id>/delete")
 @login_required
 def delete_pool(pool_id: str):
-    try:
+    def delete() -> str:
         name = pool_service.joined_pool(current_user, pool_id).name
         pool_service.delete_pool(current_user, pool_id)
-    except ServiceError as error:
-        return _refused(pool_id, error)
-    flash(f"Pool “{name}” deleted; its rentals went back to their renters' default pools.", "success")
-    return htmx.redirect(url_for("web.pools"))
+        return name
+
+    return htmx.submit(delete, refusals=ServiceError, refused=_refused(pool_id), done=lambda name: htmx.done(
+        url_for("web.pools"), f"Pool “{name}” deleted; its rentals went back to their renters' default pools."))

@@ -10,9 +10,11 @@ from core.ids import ID_PATTERN
 from core.limits import CPU_SCORE_TYPES, DISK_TYPES, DURATION_DAYS_MAX, RAM_TYPES, REGION_MAX, SERVER_CATEGORIES
 from core.money import format_dollars
 from core.timeutil import isoformat, parse_timestamp
-from services.errors import PriceChanged
+from services import wallet as wallet_service
+from services.errors import BadRequest, PaymentRequired, PoolNotFound, PriceChanged, ServiceError
 from services.inventory import price_tiers
 from services.marketplace import DEFAULT_CPU_SCORE_TYPE, SORTS
+from views.web.forms import add_service_errors
 
 CHOOSE_DURATION = "Choose one of the durations offered"
 CHOOSE_POOL = "Choose one of your pools"
@@ -81,6 +83,23 @@ class QuotedPricesForm(FlaskForm):
                 return int(cents)
         return None
 
+    @property
+    def days(self) -> int | None:
+        """The duration charged for."""
+        raise NotImplementedError
+
+    def add_charge_errors(self, error: ServiceError) -> None:
+        """A refused charge above the form: a wallet short of it (and how to get credit), a price raised
+        since the page showed it, a server or rental no longer to be had; a bad field beside itself."""
+        if isinstance(error, PaymentRequired):
+            self.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
+        elif isinstance(error, PriceChanged):
+            self.form_errors.append(price_changed(self.days, error))
+        elif isinstance(error, BadRequest):
+            add_service_errors(self, error)
+        else:
+            self.form_errors.append(error.message)
+
 
 
 def price_changed(days: int, error: PriceChanged) -> str:
@@ -104,6 +123,16 @@ class RentForm(QuotedPricesForm):
         self.pool_id.choices = [SelectChoice(pool.id, _pool_label(pool, owner, user_id)) for pool, owner in pools]
         if self.rental_days.data is None and prices:
             self.rental_days.data = min(prices)
+
+    @property
+    def days(self) -> int | None:
+        return self.rental_days.data
+
+    def add_charge_errors(self, error: ServiceError) -> None:
+        if isinstance(error, PoolNotFound):
+            self.pool_id.errors.append(CHOOSE_POOL)
+        else:
+            super().add_charge_errors(error)
 
 
 def _pool_label(pool, owner, user_id: str) -> str:
@@ -132,6 +161,10 @@ class ExtendForm(QuotedPricesForm):
             field.parsed = parse_timestamp(field.data)
         except ValueError:
             raise ValidationError(OUT_OF_DATE) from None
+
+    @property
+    def days(self) -> int | None:
+        return self.additional_days.data
 
     @property
     def expected_end(self):

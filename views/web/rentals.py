@@ -1,5 +1,5 @@
 """My rentals: the rentals a user can see (theirs and their pools'), one rental, and extending one."""
-from flask import abort, flash, request, url_for
+from flask import abort, request, url_for
 from flask_login import current_user, login_required
 
 from core.ids import normalize_id
@@ -7,14 +7,12 @@ from core.money import format_dollars
 from core.timeutil import utcnow
 from services import rental_views
 from services import rentals as rental_service
-from services import wallet as wallet_service
-from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired, PriceChanged
+from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired
 from services.paging import parse_page
 from views.web import htmx, web
 from views.web.auth import safe_next
-from views.web.forms import add_service_errors
 from views.web.pager import pager
-from views.web.rental_forms import ExtendForm, days_label, price_changed
+from views.web.rental_forms import ExtendForm, days_label
 
 PAGE_SIZE = 20
 DETAIL_TARGET = "rental-detail"  # the id htmx names in HX-Target when the rental's own page extends
@@ -54,32 +52,28 @@ def extend_rental(rental_id: str):
     """Extend by one of the server's durations; the row (or the rental's page) comes back updated."""
     row = _row(rental_id)
     form = ExtendForm(prices=row.prices)
-    if form.validate_on_submit():
-        days = form.additional_days.data
-        try:
-            charge = rental_service.extend_rental(current_user, row.rental.id, days, form.expected_end,
-                                                  max_charge_cents=form.quoted_price(days))
-        except BadRequest as error:
-            add_service_errors(form, error)
-        except PaymentRequired as error:
-            form.form_errors += [f"{error.message}.", wallet_service.how_to_get_credit()]
-        except PriceChanged as error:
-            form.form_errors.append(price_changed(days, error))
-        except (Forbidden, Conflict) as error:
-            form.form_errors.append(error.message)
-        else:
-            notice = (f"Extended by {days_label(form.additional_days.data)} for "
-                      f"{format_dollars(charge.transaction.amount_cents)}.")
-            if not htmx.is_htmx():
-                flash(f"{row.server.name}: {notice}", "success")
-                return htmx.redirect(safe_next(request.args.get("next"))
-                                     or url_for("web.rental_detail", rental_id=row.rental.id))
+
+    def again():
+        row = _row(rental_id)
+        form.quote(row.prices)  # the next try is judged against the prices shown with this answer
+        return _extended(row, form, status=422)
+
+    def extended(charge: rental_service.Charge):
+        notice = f"Extended by {days_label(form.days)} for {format_dollars(charge.transaction.amount_cents)}."
+
+        def updated_row():
             rental_views.reload_balance(current_user._get_current_object())
             row = _row(rental_id)
             return _extended(row, _extend_form(row), notice=notice, balance=True)
-    row = _row(rental_id)
-    form.quote(row.prices)  # the next try is judged against the prices shown with this answer
-    return _extended(row, form, status=422)
+
+        return htmx.done(safe_next(request.args.get("next")) or url_for("web.rental_detail", rental_id=row.rental.id),
+                         f"{row.server.name}: {notice}", fragment=updated_row)
+
+    return htmx.submit(
+        lambda: rental_service.extend_rental(current_user, row.rental.id, form.days, form.expected_end,
+                                             max_charge_cents=form.quoted_price(form.days)),
+        form=form, complaints=(BadRequest, PaymentRequired, Forbidden, Conflict),
+        add_errors=ExtendForm.add_charge_errors, again=again, done=extended)
 
 
 def _extended(row: rental_views.RentalRow, form: ExtendForm, status: int = 200, notice: str | None = None,

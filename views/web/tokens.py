@@ -1,5 +1,5 @@
 """The API tokens page: create a token (shown once), list them, revoke one; the API logins' sessions apart."""
-from flask import flash, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core import security
@@ -8,7 +8,7 @@ from services import tokens as token_service
 from services.errors import BadRequest
 from services.paging import Page
 from views.web import htmx, web
-from views.web.forms import TokenForm, add_service_errors
+from views.web.forms import TokenForm
 
 SECTION = "tokens-section"  # the id htmx names in HX-Target when an answer replaces the whole section
 LOGIN_SESSIONS_SHOWN = 50
@@ -44,27 +44,24 @@ def _too_many_tokens(limit):
 def create_token():
     """Create a token and show its secret once, in this response and never again."""
     form = TokenForm()
-    if not form.validate_on_submit():
-        return _section(form, status=422)
-    try:
-        token, plain = token_service.create_token(current_user, form.name.data, form.lifetime_days)
-    except BadRequest as error:
-        add_service_errors(form, error)
-        return _section(form, status=422)
-    return _section(TokenForm(formdata=None), new_token=token, plain_token=plain)
+    return htmx.submit(
+        lambda: token_service.create_token(current_user, form.name.data, form.lifetime_days),
+        form=form, complaints=BadRequest, again=lambda: _section(form, status=422),
+        done=lambda created: _section(TokenForm(formdata=None), new_token=created[0], plain_token=created[1]))
 
 
 @web.post("/tokens/<token_id>/revoke")
 @login_required
 def revoke_token(token_id: str):
     token = token_service.revoke_token(current_user, token_id)
-    if htmx.is_htmx():
+
+    def revoked():
         if request.headers.get("HX-Target") == SECTION:
             # Asked by the row of the token whose secret is on show: the section comes back without it.
             return _section(TokenForm(formdata=None))
         return htmx.fragment("tokens/_row.html", token=token)
-    flash("Token revoked", "success")
-    return htmx.redirect(url_for("web.tokens"))
+
+    return htmx.done(url_for("web.tokens"), "Token revoked", fragment=revoked)
 
 
 @web.post("/tokens/logins/revoke")
@@ -72,7 +69,5 @@ def revoke_token(token_id: str):
 def revoke_login_sessions():
     """Revoke every session the API logins made; the named tokens keep working."""
     count = token_service.revoke_login_sessions(current_user)
-    flash(f"{count} API login {'session' if count == 1 else 'sessions'} revoked", "success")
-    if htmx.is_htmx():
-        return htmx.with_updates(render_template("tokens/_section.html", **_context(TokenForm(formdata=None))))
-    return htmx.redirect(url_for("web.tokens"))
+    return htmx.done(url_for("web.tokens"), f"{count} API login {'session' if count == 1 else 'sessions'} revoked",
+                     updates=lambda: render_template("tokens/_section.html", **_context(TokenForm(formdata=None))))

@@ -30,7 +30,7 @@ from core.ids import is_valid_id
 from core.limits import BACKUP_CODE_COUNT, TOTP_DIGITS, TOTP_DRIFT_STEPS, TOTP_STEP_SECONDS, TWO_FACTOR_LOGIN_MINUTES
 from core.timeutil import isoformat, utcnow
 from models import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential, User
-from services import events, inputs, sessions, tokens
+from services import accounts, events, inputs, sessions, tokens
 from services.atomic import write_transaction
 from services.errors import AccountDisabled, Conflict, Forbidden, TwoFactorRequired, Unauthenticated
 from services.notification_texts import SECURITY_TWO_FACTOR_CHANGED
@@ -287,8 +287,11 @@ def check_token_gate(user: User, otp_code) -> None:
     credential = _credential(user)
     if credential is None or credential.enabled_at is None or not credential.require_for_tokens:
         return
-    with write_transaction():
-        _use_code(credential, otp_code)
+    try:
+        with write_transaction():
+            _use_code(credential, otp_code)
+    except TwoFactorRequired as refusal:
+        raise TwoFactorRequired(refusal.message, [{"field": "otp_code", "message": refusal.message}]) from None
 
 
 # --- Logging in with a code ----------------------------------------------------------------------
@@ -336,4 +339,26 @@ def finish_login(temp_token, code) -> User:
     user = db.session.get(User, challenge.user_id, populate_existing=True)
     if user.is_disabled:
         raise AccountDisabled()
+    return user
+
+
+# --- Logging in on the pages ---------------------------------------------------------------------
+
+def log_in(username: str, password: str, remember: bool, ip: str | None,
+           user_agent: str | None) -> tuple[User | None, str | None]:
+    """A page login's first step: ``(user, None)`` with a browser session opened, ``(user, temp_token)``
+    when a code must come first (no session yet), or ``(None, None)`` for wrong credentials."""
+    user = accounts.authenticate(username, password)
+    if user is None:
+        return None, None
+    if is_enabled(user):
+        return user, start_login(user)
+    sessions.open_session(user, remember, ip, user_agent)
+    return user, None
+
+
+def finish_page_login(temp_token, code, remember: bool, ip: str | None, user_agent: str | None) -> User:
+    """A page login's second step: the user, with a browser session opened, once ``code`` is right."""
+    user = finish_login(temp_token, code)
+    sessions.open_session(user, remember, ip, user_agent)
     return user

@@ -86,18 +86,18 @@ def refuse_oversized_body():
 
 # --- Rate limits ---------------------------------------------------------------------------------
 
+def _json_field(name: str):
+    """``name`` of the JSON object the request's body holds, read before the view reads it; None otherwise."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return data.get(name) if isinstance(data, dict) else None
+
+
 def login_username() -> str:
     """The username a login attempt names, from the API's JSON body or the login form."""
-    username = None
-    if request.path.startswith("/api/"):
-        try:
-            data = json.loads(request.get_data(cache=True) or b"{}")
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            username = data.get("username")
-    else:
-        username = request.form.get("username")
+    username = _json_field("username") if request.path.startswith("/api/") else request.form.get("username")
     if not isinstance(username, str) or not username.strip():
         return NO_USERNAME
     return username.strip().lower()  # usernames are case-insensitive
@@ -114,14 +114,16 @@ def storable_key(value: str) -> str:
     return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def request_user() -> str:
-    """The API caller or the logged-in browser user."""
+def _caller_id() -> str | None:
     api_user = g.get("api_user")
     if api_user is not None:
         return api_user.id
-    if current_user.is_authenticated:
-        return current_user.id
-    return get_remote_address()
+    return current_user.id if current_user.is_authenticated else None
+
+
+def request_user() -> str:
+    """The API caller or the logged-in browser user."""
+    return _caller_id() or get_remote_address()
 
 
 Breach = Callable[[RequestLimit], object]
@@ -158,19 +160,10 @@ PENDING_LOGIN = "two_factor_login"
 
 def two_factor_subject() -> str:
     """Whose code is being tried: the caller, else the pending login (its temp_token's id, never its secret)."""
-    api_user = g.get("api_user")
-    if api_user is not None:
-        return api_user.id
-    if current_user.is_authenticated:
-        return current_user.id
-    pending = None
+    if caller := _caller_id():
+        return caller
     if request.path.startswith("/api/"):
-        try:
-            data = json.loads(request.get_data(cache=True) or b"{}")
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            pending = data.get("temp_token")
+        pending = _json_field("temp_token")
     else:
         pending = (session.get(PENDING_LOGIN) or {}).get("temp_token")
     if not isinstance(pending, str) or not pending:

@@ -27,6 +27,16 @@ def set_up_on_the_page(client, clock) -> tuple[str, list[str]]:
     return secret, codes
 
 
+def waiting_for_a_code(client, make_user, clock) -> tuple[str, list[str]]:
+    """Alice with two-factor set up on the page, logged out, then past the password step again."""
+    make_user("alice")
+    log_in(client, "alice")
+    secret, codes = set_up_on_the_page(client, clock)
+    post_form(client, "/logout", {}, form_page="/")
+    password_step(client)
+    return secret, codes
+
+
 def password_step(client, username="alice"):
     return post_form(client, "/login", {"username": username, "password": PASSWORD})
 
@@ -104,11 +114,7 @@ def test_login_asks_for_the_code_before_opening_a_session(client, make_user, clo
 
 
 def test_a_backup_code_logs_in_once_on_the_page(client, make_user, clock):
-    make_user("alice")
-    log_in(client, "alice")
-    _, codes = set_up_on_the_page(client, clock)
-    post_form(client, "/logout", {}, form_page="/")
-    password_step(client)
+    _, codes = waiting_for_a_code(client, make_user, clock)
     assert code_step(client, codes[0]).status_code == 303
     post_form(client, "/logout", {}, form_page="/")
     password_step(client)
@@ -117,11 +123,7 @@ def test_a_backup_code_logs_in_once_on_the_page(client, make_user, clock):
 
 
 def test_a_pending_login_expires_after_five_minutes(client, make_user, clock):
-    make_user("alice")
-    log_in(client, "alice")
-    secret, _ = set_up_on_the_page(client, clock)
-    post_form(client, "/logout", {}, form_page="/")
-    password_step(client)
+    secret, _ = waiting_for_a_code(client, make_user, clock)
     clock.advance(minutes=5)
     expired = code_step(client, code_at(secret, clock.now))
     assert expired.status_code == 303 and expired.headers["Location"] == "/login"
@@ -130,11 +132,7 @@ def test_a_pending_login_expires_after_five_minutes(client, make_user, clock):
 
 
 def test_the_code_step_is_rate_limited(client, make_user, clock):
-    make_user("alice")
-    log_in(client, "alice")
-    secret, _ = set_up_on_the_page(client, clock)
-    post_form(client, "/logout", {}, form_page="/")
-    password_step(client)
+    secret, _ = waiting_for_a_code(client, make_user, clock)
     token = csrf_token(client, "/login/code")
     for guess in range(10):
         assert client.post("/login/code", data={"code": f"{guess:06d}", "csrf_token": token}).status_code == 422

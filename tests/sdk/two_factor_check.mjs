@@ -2,7 +2,7 @@
 // published service would, and prints what each call answered as one JSON object for the test to read.
 // Usage: node two_factor_check.mjs   (BASE_URL, TOKEN, USERNAME, PASSWORD in the environment)
 import { createHmac } from 'node:crypto';
-import { ApiError } from './hoody-sdk/generated/errors.js';
+import { refusal } from './refusal.mjs';
 import { HttpClient } from './hoody-sdk/generated/http-client.js';
 import { AuthenticationService } from './hoody-sdk/generated/api/authentication.service.js';
 import { TwoFactorAuthenticationService } from './hoody-sdk/generated/api/two-factor-authentication.service.js';
@@ -27,16 +27,6 @@ function totp(secret, at = Date.now()) {
   const digest = createHmac('sha1', key).update(counter).digest();
   const offset = digest[digest.length - 1] & 0x0f;
   return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-
-async function refusal(call) {
-  try {
-    await call();
-    return null;
-  } catch (error) {
-    if (error instanceof ApiError) return { status: error.status, code: error.code ?? null, message: error.message };
-    throw error;
-  }
 }
 
 const owner = client(TOKEN);

@@ -300,6 +300,10 @@ def start_login(user: User) -> str:
     """The temp_token of a login whose password was right and whose code is awaited."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
+    # The user's spent and expired pending logins go as a new one comes: they open nothing any more.
+    db.session.execute(delete(TwoFactorChallenge).where(
+        TwoFactorChallenge.user_id == user.id,
+        TwoFactorChallenge.used_at.is_not(None) | (TwoFactorChallenge.expires_at <= now)))
     challenge = TwoFactorChallenge(user_id=user.id, secret_hash=_digest(secret), created_at=now,
                                    expires_at=now + timedelta(minutes=TWO_FACTOR_LOGIN_MINUTES))
     db.session.add(challenge)

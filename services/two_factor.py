@@ -253,9 +253,25 @@ def disable(user: User, password, code) -> None:
     with write_transaction():
         credential = _enabled_credential(user)
         _use_code(credential, code)
-        db.session.execute(delete(TwoFactorBackupCode).where(TwoFactorBackupCode.user_id == user.id))
-        db.session.execute(delete(TwoFactorChallenge).where(TwoFactorChallenge.user_id == user.id))
-        db.session.delete(credential)
+        _remove(user, credential)
+
+
+def reset(user: User) -> bool:
+    """Turn two-factor off without a code, for an operator helping someone who lost their app and their
+    backup codes (``flask users two-factor-off``); False when it was off."""
+    with write_transaction():
+        credential = _credential(user)
+        if credential is None:
+            return False
+        _remove(user, credential)
+    return True
+
+
+def _remove(user: User, credential: TwoFactorCredential) -> None:
+    db.session.execute(delete(TwoFactorBackupCode).where(TwoFactorBackupCode.user_id == user.id))
+    db.session.execute(delete(TwoFactorChallenge).where(TwoFactorChallenge.user_id == user.id))
+    db.session.delete(credential)
+    if credential.enabled_at is not None:
         _changed(user, "disabled")
 
 

@@ -230,3 +230,14 @@ def test_changes_are_told_to_the_account_holder(api, make_user, clock, run_jobs)
     run_jobs()
     titles = [note["title"] for note in api.get("/notifications", as_=alice).json["data"]]
     assert sorted(titles) == ["Two-factor login is off", "Two-factor login is on"]
+
+
+def test_an_operator_turns_it_off_for_someone_locked_out(api, runner, make_user, clock):
+    alice = make_user("alice")
+    turn_on(api, alice, clock)
+    result = runner.invoke(args=["users", "two-factor-off", "ALICE"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Two-factor login is off for alice: they log in with their password alone\n"
+    assert "token" in login(api).json["data"]
+    again = runner.invoke(args=["users", "two-factor-off", "alice"])
+    assert again.stdout == "alice had no two-factor login\n"

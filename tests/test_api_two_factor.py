@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.racing import race
 from tests.two_factor import code_at, turn_on
 from tests.users import PASSWORD
 
@@ -241,3 +242,15 @@ def test_an_operator_turns_it_off_for_someone_locked_out(api, runner, make_user,
     assert "token" in login(api).json["data"]
     again = runner.invoke(args=["users", "two-factor-off", "alice"])
     assert again.stdout == "alice had no two-factor login\n"
+
+
+def test_one_code_sent_at_once_from_many_places_logs_in_once(app, api, make_user, clock):
+    alice = make_user("alice")
+    two_factor = turn_on(api, alice, clock)
+    code = code_at(two_factor.secret, clock.now)
+    backup = two_factor.backup_codes[0]
+    requests = [("POST", "/users/auth/2fa/verify", {}, {"temp_token": temp_token(api), "code": each})
+                for each in [code] * 4 + [backup] * 4]
+    statuses = [status for status, _ in race(app, requests)]
+    assert statuses[:4].count(200) == 1 and statuses[4:].count(200) == 1
+    assert sorted(statuses) == [200, 200] + [401] * 6

@@ -9,6 +9,7 @@ from models.pool import Membership, Pool
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
+from models.two_factor import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential
 from models.user import LoginAddress, User
 
 __all__ = [
@@ -31,6 +32,9 @@ __all__ = [
     "ServerDiskType",
     "ServerPrice",
     "Transaction",
+    "TwoFactorBackupCode",
+    "TwoFactorChallenge",
+    "TwoFactorCredential",
     "User",
     "WorkerHeartbeat",
 ]

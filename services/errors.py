@@ -9,6 +9,7 @@ raised (a malformed request, an unknown route, a rate limit).
 
 VALIDATION_FAILED = "VALIDATION_FAILED"
 UNAUTHENTICATED = "UNAUTHENTICATED"
+TWO_FACTOR_REQUIRED = "TWO_FACTOR_REQUIRED"
 FORBIDDEN = "FORBIDDEN"
 ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
 NOT_FOUND = "NOT_FOUND"
@@ -82,6 +83,12 @@ class Unauthenticated(ServiceError):
 
     status = 401
     code = UNAUTHENTICATED
+
+
+class TwoFactorRequired(Unauthenticated):
+    """A step needs a one-time code that was not given, is wrong, or was used already."""
+
+    code = TWO_FACTOR_REQUIRED
 
 
 class PaymentRequired(ServiceError):

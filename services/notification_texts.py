@@ -32,6 +32,7 @@ POOL_MEMBER_REMOVED = "pool.member_removed"
 WALLET_CREDITED = "wallet.credited"
 WALLET_LOW_BALANCE = "wallet.low_balance"
 SECURITY_NEW_LOGIN = "security.new_login"
+SECURITY_TWO_FACTOR_CHANGED = "security.two_factor_changed"
 
 
 # Every event people can be told of, as its preference is named on the account page; the keys are the
@@ -250,5 +251,24 @@ def _security_new_login(event: Event) -> NotificationText:
         f"been used from before. If this was not you, end the sessions and tokens you do not know on the "
         f"tokens page, and tell an administrator.",
         "/tokens",
+        WARNING,
+    )
+
+
+_TWO_FACTOR_CHANGES = {
+    "enabled": ("Two-factor login is on", "from now on a login asks for a code from your authenticator app"),
+    "disabled": ("Two-factor login is off", "a login now needs only your password"),
+    "backup_codes_regenerated": ("New backup codes were made", "the backup codes you had before no longer work"),
+}
+
+
+@writes(SECURITY_TWO_FACTOR_CHANGED)
+def _security_two_factor_changed(event: Event) -> NotificationText:
+    title, consequence = _TWO_FACTOR_CHANGES[event.data["change"]]
+    return NotificationText(
+        title,
+        f"{title} for your account since {when(event.data['at'])}: {consequence}. If this was not you, change "
+        f"your password, end the sessions you do not know on your account page, and tell an administrator.",
+        "/account",
         WARNING,
     )

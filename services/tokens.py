@@ -16,7 +16,7 @@ from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
 from models.token import LOGIN, NAMED, is_usable
-from services import audit, inputs
+from services import audit, inputs, two_factor
 from services.errors import AccountDisabled, NotFound
 from services.paging import Page, paginate
 
@@ -30,9 +30,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiToken, str]:
-    """A new named token and its plain text, which is never stored and so can be shown only now."""
+def create_token(user: User, name: str, lifetime_days: int | None,
+                 otp_code: str | None = None) -> tuple[ApiToken, str]:
+    """A new named token and its plain text, which is never stored and so can be shown only now.
+
+    ``otp_code``: a two-factor code, needed when the user asked for one before every new token."""
     [name] = inputs.checked(name=(inputs.TokenName, name))
+    two_factor.check_token_gate(user, otp_code)
     return _issue(user, name, lifetime_days, NAMED)
 
 

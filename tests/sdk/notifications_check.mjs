@@ -1,7 +1,7 @@
 // Drives our server with the published SDK's notifications service, as a client of the published
 // service would, and prints what each call answered as one JSON object for the test to read.
 // Usage: node notifications_check.mjs   (BASE_URL, READER_TOKEN, ADMIN_TOKEN, OTHER_TOKEN in the environment)
-import { ApiError } from './hoody-sdk/generated/errors.js';
+import { refusal } from './refusal.mjs';
 import { HttpClient } from './hoody-sdk/generated/http-client.js';
 import { NotificationsService } from './hoody-sdk/generated/api/notifications.service.js';
 
@@ -12,16 +12,6 @@ function client(token) {
   const http = new HttpClient({ baseURL: BASE_URL, token, autoRetryAuth: false, cache: { enabled: false },
                                 timeout: 10000 });
   return { http, notifications: new NotificationsService(http) };
-}
-
-async function refusal(call) {
-  try {
-    await call();
-    return null;
-  } catch (error) {
-    if (error instanceof ApiError) return { status: error.status, code: error.code ?? null, message: error.message };
-    throw error;
-  }
 }
 
 const reader = client(READER_TOKEN);

@@ -243,3 +243,21 @@ VERIFICATION_SENT = {"email": "lead@example.com", "email_verified": False}
 RESEND_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email: notifications are shown in the app only",
                    EMAIL_ALREADY_VERIFIED: "lead@example.com is verified already",
                    RATE_LIMITED: "5 links were sent in the last hour: try again in 12 minutes"}
+
+# --- Two-factor login ------------------------------------------------------------------------------
+
+TWO_FACTOR_LOGIN = {"requires_2fa": True, "temp_token": "507f1f77bcf86cd799439070.y3Fq2mVn8TQe0KdWZ7xJ1bR5uLs9HcAo",
+                    "method": "totp"}
+TWO_FACTOR_VERIFY_BODY = {"temp_token": TWO_FACTOR_LOGIN["temp_token"], "code": "492039"}
+TWO_FACTOR_SETUP_BODY = {"password": "correct-horse-battery"}
+BACKUP_CODES = ["3f9a1-c07e2", "8b2d4-61fa0", "0c7e5-9a13b", "d41e8-2b6c7", "57a90-e3d1f",
+                "a62c3-08b9e", "19fd7-4c2a5", "e8b06-7d913", "4a3c1-f5e82", "b70d9-16c4a"]
+TWO_FACTOR_SETUP = {"qr_code": "data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns%3D%22http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%22...",
+                    "manual_entry_key": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "backup_codes": BACKUP_CODES}
+TWO_FACTOR_CODE_BODY = {"code": "492039"}
+TWO_FACTOR_ENABLED = {"enabled": True, "enabled_at": "2025-01-21T22:00:00.000Z", "sessions_revoked": 2}
+TWO_FACTOR_STATUS = {"enabled": True, "verified": True, "enabled_at": "2025-01-21T22:00:00.000Z",
+                     "backup_codes_remaining": 9, "require_for_tokens": False}
+TWO_FACTOR_PASSWORD_AND_CODE_BODY = {"password": "correct-horse-battery", "code": "492039"}
+TOKEN_GATE_BODY = {"require_for_tokens": True}
+WRONG_CODE_REFUSALS = {"TWO_FACTOR_REQUIRED": "The code is not right, or was used already"}

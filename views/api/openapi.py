@@ -53,6 +53,7 @@ from services.errors import (
     RATE_LIMITED,
     RENTAL_ENDED,
     SERVER_UNAVAILABLE,
+    TWO_FACTOR_REQUIRED,
     UNAUTHENTICATED,
     URI_TOO_LONG,
     VALIDATION_FAILED,
@@ -217,6 +218,7 @@ ERROR_DESCRIPTIONS = {
 CODES = {
     VALIDATION_FAILED: (400, "a bad field, type, range, enum value or id, or a request the rules refuse"),
     UNAUTHENTICATED: (401, "no, bad, revoked or expired credentials"),
+    TWO_FACTOR_REQUIRED: (401, "a one-time code is needed, or the one given is wrong or was used already"),
     INSUFFICIENT_BALANCE: (402, "the wallet that pays is short"),
     FORBIDDEN: (403, "your role does not allow this"),
     ACCOUNT_DISABLED: (403, "an administrator has disabled the account"),
@@ -333,6 +335,8 @@ def _data_schema(data: Any) -> dict:
         return data
     if typing.get_origin(data) is list:
         return {"type": "array", "items": _ref(typing.get_args(data)[0])}
+    if models := _models(data) if not isinstance(data, type) else []:
+        return {"oneOf": [_ref(model) for model in models]}  # one of several shapes (``A | B``)
     return _ref(data)
 
 

@@ -65,6 +65,39 @@ class LoginResult(Out):
     user: OwnUser
 
 
+class TwoFactorChallengeResult(Out):
+    """A right password of an account with two-factor login on: a code completes the login."""
+
+    requires_2fa: Literal[True]
+    temp_token: str = Field(description="Send it with a code to `POST /api/v1/users/auth/2fa/verify`; "
+                                        "it works once, for 5 minutes")
+    method: Literal["totp"]
+
+
+class TwoFactorSetup(Out):
+    qr_code: str = Field(description="A `data:image/svg+xml` URL of the QR code for the authenticator app")
+    manual_entry_key: str = Field(description="The secret, base32, for apps that cannot scan")
+    backup_codes: list[str] = Field(description="Ten single-use codes for when the app is lost; shown only now")
+
+
+class TwoFactorEnabled(Out):
+    enabled: bool
+    enabled_at: Timestamp
+    sessions_revoked: int = Field(description="Browser sessions ended and API login tokens revoked")
+
+
+class TwoFactorStatus(Out):
+    enabled: bool
+    verified: bool
+    enabled_at: Timestamp | None
+    backup_codes_remaining: int
+    require_for_tokens: bool
+
+
+class BackupCodes(Out):
+    backup_codes: list[str] = Field(description="Ten single-use codes; the earlier ones no longer work")
+
+
 class Account(UserRef):
     """A user as administrators see them."""
 

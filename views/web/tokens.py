@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from core import security
 from core.cache_control import no_store
 from services import tokens as token_service
-from services.errors import BadRequest
+from services import two_factor
+from services.errors import BadRequest, TwoFactorRequired
 from services.paging import Page
 from views.web import htmx, web
 from views.web.forms import TokenForm
@@ -17,7 +18,8 @@ LOGIN_SESSIONS_SHOWN = 50
 def _context(form: TokenForm, new_token=None, plain_token: str | None = None) -> dict:
     sessions, sessions_total = token_service.login_sessions(current_user, Page(limit=LOGIN_SESSIONS_SHOWN))
     return {"form": form, "tokens": token_service.list_tokens(current_user), "login_sessions": sessions,
-            "login_sessions_total": sessions_total, "new_token": new_token, "plain_token": plain_token}
+            "login_sessions_total": sessions_total, "new_token": new_token, "plain_token": plain_token,
+            "token_gate": two_factor.status(current_user).require_for_tokens}
 
 
 def _section(form: TokenForm, status: int = 200, new_token=None, plain_token: str | None = None):
@@ -45,8 +47,8 @@ def create_token():
     """Create a token and show its secret once, in this response and never again."""
     form = TokenForm()
     return htmx.submit(
-        lambda: token_service.create_token(current_user, form.name.data, form.lifetime_days),
-        form=form, complaints=BadRequest, again=lambda: _section(form, status=422),
+        lambda: token_service.create_token(current_user, form.name.data, form.lifetime_days, form.otp_code.data),
+        form=form, complaints=(BadRequest, TwoFactorRequired), again=lambda: _section(form, status=422),
         done=lambda created: _section(TokenForm(formdata=None), new_token=created[0], plain_token=created[1]))
 
 

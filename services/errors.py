@@ -23,6 +23,7 @@ IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 NAME_TAKEN = "NAME_TAKEN"
 ALREADY_MEMBER = "ALREADY_MEMBER"
 INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
+INVITATION_EXPIRED = "INVITATION_EXPIRED"
 EMAIL_TAKEN = "EMAIL_TAKEN"
 EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
 EMAIL_ALREADY_VERIFIED = "EMAIL_ALREADY_VERIFIED"
@@ -106,6 +107,15 @@ class PoolNotFound(NotFound):
 class Conflict(ServiceError):
     status = 409
     code = CONFLICT
+
+
+class Gone(ServiceError):
+    status = 410
+    code = INVITATION_EXPIRED
+
+
+class InvitationExpired(Gone):
+    """An invitation, or an offer of a pool's ownership, answered after its ``expires_at``."""
 
 
 class ServerUnavailable(Conflict):

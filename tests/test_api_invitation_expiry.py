@@ -102,3 +102,44 @@ def test_an_open_invitation_still_blocks_a_second_one(app, api, clock, team):
 def test_an_expired_invitation_can_still_be_cancelled(api, clock, team):
     clock.advance(days=8)
     assert api.delete(f"/pools/{team.pool_id}/members/{team.invitee.id}", as_=team.owner).status_code == 200
+
+
+def test_invitations_sent_before_the_upgrade_expire_a_ttl_after_they_were_sent(tmp_path, monkeypatch):
+    """The migration that brings expiry gives every pending invitation ``invited_at`` + INVITATION_TTL_DAYS."""
+    from datetime import datetime
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import MIGRATIONS_DIR
+    from core.extensions import db
+
+    monkeypatch.setenv("INVITATION_TTL_DAYS", "2.5")
+    old = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "AUTO_MIGRATE": False,
+                      "TESTING": True, "SECRET_KEY": "test-secret-" + "x" * 32, "JOBS_DB": str(tmp_path / "jobs.db")})
+    sent = datetime(2025, 1, 20, 14, 30)
+    with old.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision="0012")
+        for number, name in ((1, "olivia"), (2, "bob")):
+            db.session.execute(text(
+                "INSERT INTO users (id, username, alias, password_hash, balance_cents, is_admin, created_at) "
+                "VALUES (:id, :name, '', 'x', 0, 0, :at)"), {"id": f"{number:024x}", "name": name, "at": sent})
+        db.session.execute(text(
+            "INSERT INTO pools (id, owner_id, name, description, is_default, settings, created_at, updated_at) "
+            "VALUES (:id, :owner, 'Render farm', '', 0, '{}', :at, :at)"),
+            {"id": "a" * 24, "owner": f"{1:024x}", "at": sent})
+        for membership, user, role, authorized in (("b" * 24, 1, "owner", 1), ("c" * 24, 2, "user", 0)):
+            db.session.execute(text(
+                "INSERT INTO pool_memberships (id, pool_id, user_id, role, is_authorized, invited_at) "
+                "VALUES (:id, :pool, :user, :role, :authorized, :at)"),
+                {"id": membership, "pool": "a" * 24, "user": f"{user:024x}", "role": role,
+                 "authorized": authorized, "at": sent})
+        db.session.commit()
+
+        upgrade(directory=MIGRATIONS_DIR)
+
+        expiry = dict(db.session.execute(text("SELECT id, expires_at FROM pool_memberships")).all())
+        db.session.remove()
+        db.engine.dispose()
+    assert expiry["b" * 24] is None
+    assert datetime.fromisoformat(str(expiry["c" * 24])) == datetime(2025, 1, 23, 2, 30)

@@ -260,6 +260,25 @@ def pending_invitations(user: User, page: Page) -> tuple[list[Invitation], int]:
     return [Invitation(m, p, i) for m, p, i in rows], total
 
 
+@dataclass
+class Offer:
+    offer: TransferOffer
+    pool: Pool
+    offered_by: User
+
+
+def offers_to(user: User) -> list[Offer]:
+    """The open offers of pools' ownership to ``user`` (one a pool, so few), newest first."""
+    rows = db.session.execute(
+        select(TransferOffer, Pool, User)
+        .join(Pool, Pool.id == TransferOffer.pool_id)
+        .join(User, User.id == TransferOffer.from_user_id)
+        .where(TransferOffer.to_user_id == user.id, TransferOffer.expires_at > utcnow())
+        .order_by(TransferOffer.offered_at.desc(), TransferOffer.id)
+    )
+    return [Offer(offer, pool, by) for offer, pool, by in rows]
+
+
 def pending_invitation_count(user: User) -> int:
     return db.session.scalar(
         select(func.count(Membership.id)).where(Membership.user_id == user.id, _open_invitation(utcnow()))

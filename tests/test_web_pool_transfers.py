@@ -177,3 +177,13 @@ def test_an_expired_invitation_is_gone_from_the_pages_and_cannot_be_accepted(app
     assert response.status_code == 422
     assert "This invitation has expired; ask for a new one" in parse(response.get_data(as_text=True)).by_id(
         "flashes").text()
+
+
+def test_the_invitations_page_lists_the_pools_offered_with_a_link_to_answer(app, clock, browser, team):
+    post(browser("owner"), f"/pools/{team.pool_id}/transfer", {"user_id": team.user.id})
+    offers = page(browser("user"), "/invitations").by_id("transfer-offers")
+    assert offers.find("a", href=f"/pools/{team.pool_id}").text() == "Development Team"
+    assert "Team Lead offers you its ownership, until 28 Jan 2025, 22:00." in offers.text()
+    assert page(browser("other_user"), "/invitations").find(id="transfer-offers") is None
+    clock.advance(days=7)
+    assert page(browser("user"), "/invitations").find(id="transfer-offers") is None

@@ -109,13 +109,11 @@ class Conflict(ServiceError):
     code = CONFLICT
 
 
-class Gone(ServiceError):
+class InvitationExpired(ServiceError):
+    """An invitation, or an offer of a pool's ownership, answered after its ``expires_at``."""
+
     status = 410
     code = INVITATION_EXPIRED
-
-
-class InvitationExpired(Gone):
-    """An invitation, or an offer of a pool's ownership, answered after its ``expires_at``."""
 
 
 class ServerUnavailable(Conflict):

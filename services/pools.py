@@ -14,7 +14,8 @@ member lock it shared. Renting also holds the renter's membership (shared), and 
 removing a member locks that membership exclusively. Whoever comes second waits, then sees what
 the first did: a pool or membership that is gone is a 404, and a rental made first is moved out
 with the others. Offering, accepting and declining a transfer lock the pool exclusively, like deleting
-it: the owner changes in one transaction, and a member removed meanwhile takes the offer with them. SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
+it: the owner changes in one transaction, and a member removed meanwhile takes the offer with them.
+SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta

@@ -142,6 +142,15 @@ def test_a_member_who_owns_a_pool_of_the_same_name_cannot_take_it(app, api, team
     assert response.status_code == 409 and response.json["code"] == "NAME_TAKEN"
 
 
+def test_a_pool_of_the_same_name_made_after_the_offer_stops_the_accept(app, api, team):
+    assert offer(api, team, team.user).status_code == 201
+    assert api.post("/pools", as_=team.user, json={"name": "Development Team"}).status_code == 201
+    with database_unchanged(app):
+        response = answer(api, team, "accept", team.user)
+    assert response.status_code == 409 and response.json["code"] == "NAME_TAKEN"
+    assert response.json["message"] == "You already own a pool named Development Team"
+
+
 @pytest.mark.parametrize("caller, status", [("owner", 403), ("admin", 403), ("other_user", 403),
                                             ("invitee", 404), ("stranger", 404)])
 @pytest.mark.parametrize("verb", ["accept", "decline"])

@@ -5,7 +5,7 @@ from models.event import Event
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
-from models.pool import Membership, Pool
+from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
@@ -32,6 +32,7 @@ __all__ = [
     "ServerDiskType",
     "ServerPrice",
     "Transaction",
+    "TransferOffer",
     "TwoFactorBackupCode",
     "TwoFactorChallenge",
     "TwoFactorCredential",

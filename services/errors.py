@@ -24,6 +24,7 @@ IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 NAME_TAKEN = "NAME_TAKEN"
 ALREADY_MEMBER = "ALREADY_MEMBER"
 INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
+INVITATION_EXPIRED = "INVITATION_EXPIRED"
 EMAIL_TAKEN = "EMAIL_TAKEN"
 EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
 EMAIL_ALREADY_VERIFIED = "EMAIL_ALREADY_VERIFIED"
@@ -113,6 +114,13 @@ class PoolNotFound(NotFound):
 class Conflict(ServiceError):
     status = 409
     code = CONFLICT
+
+
+class InvitationExpired(ServiceError):
+    """An invitation, or an offer of a pool's ownership, answered after its ``expires_at``."""
+
+    status = 410
+    code = INVITATION_EXPIRED
 
 
 class ServerUnavailable(Conflict):

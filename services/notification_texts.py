@@ -29,6 +29,8 @@ RENTAL_ENDED = "rental.ended"
 INVITATION_RECEIVED = "invitation.received"
 POOL_ROLE_CHANGED = "pool.role_changed"
 POOL_MEMBER_REMOVED = "pool.member_removed"
+POOL_TRANSFER_OFFERED = "pool.transfer_offered"
+POOL_TRANSFER_DECIDED = "pool.transfer_decided"
 WALLET_CREDITED = "wallet.credited"
 WALLET_LOW_BALANCE = "wallet.low_balance"
 SECURITY_NEW_LOGIN = "security.new_login"
@@ -50,6 +52,8 @@ EVENTS = {
     "invitation.received": "An invitation to a pool",
     "pool.role_changed": "Your role in a pool changed",
     "pool.member_removed": "You were removed from a pool",
+    POOL_TRANSFER_OFFERED: "A pool's ownership offered to you",
+    POOL_TRANSFER_DECIDED: "An answer to your offer of a pool",
     "spend_request.created": "A spend request in a pool",
     "spend_request.decided": "A spend request was decided",
     "security.new_login": "A login from a new address",
@@ -203,6 +207,37 @@ def _pool_member_removed(event: Event) -> NotificationText:
         f"default pool.",
         "/pools",
         WARNING,
+    )
+
+
+@writes(POOL_TRANSFER_OFFERED)
+def _pool_transfer_offered(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['actor_username']} offers you {data['pool_name']}",
+        f"{data['actor_username']} offers to make you the owner of the pool {data['pool_name']}; they would "
+        f"stay in it as an admin. Accept or decline on the pool's page before {when(data['expires_at'])}.",
+        f"/pools/{data['pool_id']}",
+        INFO,
+    )
+
+
+@writes(POOL_TRANSFER_DECIDED)
+def _pool_transfer_decided(event: Event) -> NotificationText:
+    data = event.data
+    if data["accepted"]:
+        return NotificationText(
+            f"{data['actor_username']} now owns {data['pool_name']}",
+            f"{data['actor_username']} accepted your offer and is now the owner of the pool {data['pool_name']}. "
+            f"You stay in it as an admin.",
+            f"/pools/{data['pool_id']}",
+            SUCCESS,
+        )
+    return NotificationText(
+        f"{data['actor_username']} declined {data['pool_name']}",
+        f"{data['actor_username']} declined your offer of the pool {data['pool_name']}; you are still its owner.",
+        f"/pools/{data['pool_id']}",
+        INFO,
     )
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.racing import race
+from tests.races import race
 from tests.two_factor import code_at, turn_on
 from tests.users import PASSWORD
 

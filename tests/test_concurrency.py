@@ -11,17 +11,10 @@ from core.extensions import db
 from models import Rental, Transaction, User
 from tests.factories import add_server, make_servers
 from tests.ledger import assert_books_balance, balance_of
-from tests.racing import race
+from tests.races import count, join, race
 from tests.records import RENTABLE_SERVER
 
 THREADS = 20
-
-
-def count(app, statement) -> int:
-    with app.app_context():
-        value = db.session.scalar(statement)
-        db.session.remove()
-        return value
 
 
 def test_twenty_users_renting_one_server_at_once_one_wins(app, make_user):
@@ -87,11 +80,6 @@ def race_servers(app, rounds: int) -> list[list[str]]:
                for n in range(rounds * RENTS_PER_ROUND)]
     ids = list(make_servers(app, records).values())
     return [ids[n:n + RENTS_PER_ROUND] for n in range(0, len(ids), RENTS_PER_ROUND)]
-
-
-def join(api, owner, member, pool_id: str) -> None:
-    invitation = api.post(f"/pools/{pool_id}/members", as_=owner, json={"username": member.username, "role": "user"})
-    assert api.post(f"/pools/{invitation.json['data']['id']}/accept", as_=member).status_code == 200
 
 
 def rentals_by_pool(app, user_id: str) -> Counter:

@@ -156,6 +156,8 @@ class PoolMember(Out):
     role: Role
     is_authorized: bool = Field(description="False while the invitation is pending")
     joined_at: Timestamp | None
+    expires_at: Timestamp | None = Field(description="Until when a pending invitation can be answered; null once "
+                                                     "joined")
     user: UserRef
 
 
@@ -166,9 +168,19 @@ class PoolServer(Out):
     is_ready: bool = Field(description="Active, and the server's setup time has passed since rental_start")
 
 
+class TransferOffer(Out):
+    id: Id = Field(description="The offer's id")
+    pool_id: Id
+    from_user_id: Id = Field(description="The owner who offers the pool")
+    to_user_id: Id = Field(description="The member who may accept or decline")
+    offered_at: Timestamp
+    expires_at: Timestamp = Field(description="Until when the member can accept (INVITATION_TTL_DAYS after the offer)")
+
+
 class PoolDetail(_PoolFields):
     members: list[PoolMember]
     servers: list[PoolServer]
+    transfer_offer: TransferOffer | None = Field(description="The owner's open offer of the pool to a member, if any")
 
 
 class PoolCreated(Out):
@@ -193,6 +205,7 @@ class PendingInvitation(Out):
     role: Role
     invited_by: UserRef | None
     invited_at: Timestamp
+    expires_at: Timestamp = Field(description="After this the invitation is gone and answering it is a 410")
 
 
 class MemberInvited(Out):
@@ -200,6 +213,7 @@ class MemberInvited(Out):
     role: Role
     is_authorized: bool
     invited_at: Timestamp
+    expires_at: Timestamp = Field(description="INVITATION_TTL_DAYS after it was sent")
 
 
 class AuditActor(Out):

@@ -89,6 +89,10 @@ class ChangeRoleBody(Body):
     role: InvitableRole
 
 
+class TransferBody(Body):
+    user_id: ObjectId = Field(description="The member (an authorized one, not you) the pool is offered to")
+
+
 class RentBody(Body):
     rental_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
     pool_id: ObjectId | None = Field(None, description="A pool you own or have joined; your default pool if absent")

@@ -1,6 +1,8 @@
-"""Requests racing from threads against the same app and database: every thread has its own client, so
-its own session and database connection, and a barrier starts them together."""
+"""Requests racing from threads against one app and database: each thread has its own client (so its
+own session and connection), and a barrier starts them together."""
 import threading
+
+from core.extensions import db
 
 
 def race(app, requests: list) -> list:
@@ -24,3 +26,15 @@ def race(app, requests: list) -> list:
         thread.join(timeout=60)
     assert all(result is not None and result[0] != "exception" for result in results), results
     return results
+
+
+def count(app, statement) -> int:
+    with app.app_context():
+        value = db.session.scalar(statement)
+        db.session.remove()
+        return value
+
+
+def join(api, owner, member, pool_id: str) -> None:
+    invitation = api.post(f"/pools/{pool_id}/members", as_=owner, json={"username": member.username, "role": "user"})
+    assert api.post(f"/pools/{invitation.json['data']['id']}/accept", as_=member).status_code == 200

@@ -144,6 +144,23 @@ def login_limits(on_breach: Breach | None = None):
                  _limit("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address, on_breach))
 
 
+def _own_username() -> str:
+    api_user = g.get("api_user")
+    user = api_user if api_user is not None else current_user
+    return user.username.lower() if user.is_authenticated else NO_USERNAME
+
+
+def password_limits(on_breach: Breach | None = None):
+    """Password changes count as login attempts (the current password is a guess like any other), in
+    the same per-username and per-IP budgets: neither form gives more tries than the other."""
+    def shared(setting: str, scope: str, key_func: Callable[[], str]):
+        return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
+                                    key_func=lambda: storable_key(key_func()), methods=["POST", "PUT", "PATCH"],
+                                    on_breach=on_breach)
+    return _both(shared("RATELIMIT_LOGIN_PER_USERNAME", "login-username", _own_username),
+                 shared("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address))
+
+
 def token_creation_limits(on_breach: Breach | None = None):
     """Token creation per user and per IP, counted across every route that makes a named token."""
     return _both(_limit("RATELIMIT_TOKEN_CREATE_PER_USER", "token-create-user", request_user, on_breach),

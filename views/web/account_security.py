@@ -11,7 +11,7 @@ from services.errors import BadRequest, NotFound
 from services.paging import parse_page
 from views.web import account, htmx, web
 from views.web.account_forms import PasswordChangeForm
-from views.web.security_sections import security_context
+from views.web.security_sections import HISTORY_PAGE_SIZE, security_context
 
 SESSIONS_SECTION = "account/_sessions.html"
 PASSWORD_SECTION = "account/_password.html"
@@ -78,5 +78,5 @@ def account_password():
 @login_required
 def account_history():
     """A page of your security history: the section alone for htmx (the pager), the account page otherwise."""
-    page = parse_page(request.args)
+    page = parse_page(request.args, default_limit=HISTORY_PAGE_SIZE)
     return account.render_section(HISTORY_SECTION, history_page=page)

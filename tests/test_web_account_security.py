@@ -72,8 +72,9 @@ def test_signing_out_a_session_logs_that_browser_out_on_its_next_request(app, ma
     response = post_form(home, f"/account/sessions/{other['id']}/revoke", {}, form_page="/account", headers=HTMX)
 
     assert response.status_code == 200
-    section = parse(text(response)).by_id("account-sessions")  # the section alone, with the news out of band
-    assert "Firefox" not in section.text()
+    answer = parse(text(response))  # the section alone, with the news out of band
+    assert "Firefox" not in answer.by_id("account-sessions").text()
+    assert "Signed out a session" in answer.by_id("account-history").text()
     assert "Signed out Firefox on Windows." in text(response)
     assert not logged_in(office)
     assert logged_in(home)
@@ -159,7 +160,11 @@ def test_a_password_change_signs_out_every_other_session_and_the_api_logins(app,
 
     assert response.status_code == 200
     assert "Your password is changed. Signed out 1 other session and 1 API login." in text(response)
-    assert parse(text(response)).by_id("account-sessions").attrs["hx-swap-oob"] == "true"
+    answer = parse(text(response))
+    assert answer.by_id("account-sessions").attrs["hx-swap-oob"] == "true"
+    assert answer.by_id("account-history").attrs["hx-swap-oob"] == "true"
+    assert "Password changed" in answer.by_id("account-history").text()
+    assert "hx-swap-oob" not in answer.by_id("account-password").attrs
     assert logged_in(home)  # where it was changed carries on
     assert not logged_in(office)
     assert not token_works(api, script)

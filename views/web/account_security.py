@@ -18,9 +18,15 @@ PASSWORD_SECTION = "account/_password.html"
 HISTORY_SECTION = "account/_history.html"
 
 
-def _sessions_updated(message: str):
-    return htmx.done(url_for("web.account"), message,
-                     updates=lambda: render_template(SESSIONS_SECTION, **security_context()))
+def _updated(message: str, section: str = SESSIONS_SECTION):
+    """After a change: ``section`` again for htmx, with the sessions and the history (which the change
+    added to) out of band; the account page otherwise."""
+    def updates() -> str:
+        context = security_context()
+        others = [SESSIONS_SECTION, HISTORY_SECTION] if section != SESSIONS_SECTION else [HISTORY_SECTION]
+        return render_template(section, **context) + "".join(render_template(other, oob=True, **context)
+                                                             for other in others)
+    return htmx.done(url_for("web.account"), message, updates=updates)
 
 
 @web.post("/account/sessions/<session_id>/revoke")
@@ -29,7 +35,7 @@ def account_revoke_session(session_id: str):
     """Sign out one of your sessions; it is logged out on its next request."""
     return htmx.submit(lambda: sessions.revoke_session(current_user, session_id),
                        refusals=NotFound, refused=url_for("web.account"),
-                       done=lambda ended: _sessions_updated(f"Signed out {browser_label(ended.user_agent)}."))
+                       done=lambda ended: _updated(f"Signed out {browser_label(ended.user_agent)}."))
 
 
 @web.post("/account/sessions/others/revoke")
@@ -37,7 +43,7 @@ def account_revoke_session(session_id: str):
 def account_revoke_other_sessions():
     """Sign out everywhere but this browser, API logins included."""
     ended = sessions.end_others(current_user, sessions.current_session_id(current_user))
-    return _sessions_updated(_ended_message(ended))
+    return _updated(_ended_message(ended))
 
 
 def _ended_message(ended: dict[str, int]) -> str:
@@ -69,9 +75,7 @@ def account_password():
         lambda: passwords.change_password(current_user, form.current_password.data, form.password.data,
                                           keep_session_id=sessions.current_session_id(current_user)),
         form=form, complaints=BadRequest, again=lambda: _password_section(form, status=422),
-        done=lambda ended: htmx.done(url_for("web.account"), "Your password is changed. " + _ended_message(ended),
-                                     updates=lambda: render_template(PASSWORD_SECTION, **security_context())
-                                     + render_template(SESSIONS_SECTION, oob=True, **security_context())))
+        done=lambda ended: _updated("Your password is changed. " + _ended_message(ended), PASSWORD_SECTION))
 
 
 @web.get("/account/history")

@@ -127,9 +127,10 @@ def request_user() -> str:
 Breach = Callable[[RequestLimit], object]
 
 
-def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None):
+def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None,
+           methods: tuple[str, ...] = ("POST",)):
     return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
-                                key_func=lambda: storable_key(key_func()), methods=["POST"], on_breach=on_breach)
+                                key_func=lambda: storable_key(key_func()), methods=list(methods), on_breach=on_breach)
 
 
 def _both(first, second):
@@ -153,12 +154,9 @@ def _own_username() -> str:
 def password_limits(on_breach: Breach | None = None):
     """Password changes count as login attempts (the current password is a guess like any other), in
     the same per-username and per-IP budgets: neither form gives more tries than the other."""
-    def shared(setting: str, scope: str, key_func: Callable[[], str]):
-        return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
-                                    key_func=lambda: storable_key(key_func()), methods=["POST", "PUT", "PATCH"],
-                                    on_breach=on_breach)
-    return _both(shared("RATELIMIT_LOGIN_PER_USERNAME", "login-username", _own_username),
-                 shared("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address))
+    methods = ("POST", "PUT", "PATCH")
+    return _both(_limit("RATELIMIT_LOGIN_PER_USERNAME", "login-username", _own_username, on_breach, methods),
+                 _limit("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address, on_breach, methods))
 
 
 def token_creation_limits(on_breach: Breach | None = None):

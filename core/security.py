@@ -130,10 +130,9 @@ Breach = Callable[[RequestLimit], object]
 
 
 def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None,
-           methods: list[str] | None = None):
+           methods: tuple[str, ...] = ("POST",)):
     return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
-                                key_func=lambda: storable_key(key_func()), methods=methods or ["POST"],
-                                on_breach=on_breach)
+                                key_func=lambda: storable_key(key_func()), methods=list(methods), on_breach=on_breach)
 
 
 def _both(first, second):
@@ -146,6 +145,20 @@ def login_limits(on_breach: Breach | None = None):
     """Login attempts per username and per IP, counted across the API and the login page together."""
     return _both(_limit("RATELIMIT_LOGIN_PER_USERNAME", "login-username", login_username, on_breach),
                  _limit("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address, on_breach))
+
+
+def _own_username() -> str:
+    api_user = g.get("api_user")
+    user = api_user if api_user is not None else current_user
+    return user.username.lower() if user.is_authenticated else NO_USERNAME
+
+
+def password_limits(on_breach: Breach | None = None):
+    """Password changes count as login attempts (the current password is a guess like any other), in
+    the same per-username and per-IP budgets: neither form gives more tries than the other."""
+    methods = ("POST", "PUT", "PATCH")
+    return _both(_limit("RATELIMIT_LOGIN_PER_USERNAME", "login-username", _own_username, on_breach, methods),
+                 _limit("RATELIMIT_LOGIN_PER_IP", "login-ip", get_remote_address, on_breach, methods))
 
 
 def token_creation_limits(on_breach: Breach | None = None):

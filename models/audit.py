@@ -18,7 +18,9 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_pool_time", "pool_id", "created_at"),
-                      Index("ix_audit_events_actor_time", "actor_id", "created_at"))
+                      Index("ix_audit_events_actor_time", "actor_id", "created_at"),
+                      # The events about a user (failed logins name no actor): their security history.
+                      Index("ix_audit_events_target_time", "target_id", "created_at"))
 
     id: Mapped[str] = id_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,8 @@ from services.errors import NAME_TAKEN, AccountDisabled, Conflict
 _DUMMY_HASH: dict[str, str] = {}
 
 
-def _hash_password(password: str) -> str:
+def hash_password(password: str) -> str:
+    """``password`` hashed the way this install stores passwords."""
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
@@ -56,7 +57,7 @@ def create_user(
     user = User(
         username=username,
         alias=alias or username,
-        password_hash=_hash_password(password),
+        password_hash=hash_password(password),
         is_admin=is_admin,
         balance_cents=balance_cents,
         created_at=now,
@@ -84,7 +85,7 @@ def authenticate(username: str, password: str) -> User | None:
     ``AccountDisabled`` for the right password of a disabled account: only someone who knows the
     password learns that the account exists and is disabled.
     """
-    user = find_user(username)
+    user = account = find_user(username)
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASH:
@@ -93,7 +94,9 @@ def authenticate(username: str, password: str) -> User | None:
     elif not check_password_hash(user.password_hash, str(password)):
         user = None
     if user is None:
-        audit.record(audit.LOGIN_FAILED, details={"username": str(username)[:USERNAME_MAX]})
+        # No actor (it may not have been them), but the account tried, so its history shows the attempt.
+        audit.record(audit.LOGIN_FAILED, target_type="user" if account else None,
+                     target_id=account.id if account else None, details={"username": str(username)[:USERNAME_MAX]})
     elif user.is_disabled:
         audit.record(audit.LOGIN_REFUSED, user, target_type="user", target_id=user.id,
                      details={"reason": "account disabled"})

@@ -17,14 +17,13 @@ from core.bulk import insert_missing
 from core.extensions import db
 from core.ids import normalize_id
 from core.limits import BANNERS_SHOWN, PAGE_OFFSET_MAX, UNREAD_COUNT_CAP
-from core.numbers import trimmed
 from core.timeutil import truncate_to_milliseconds, utcnow
 from models import AnnouncementRead, Notification, User
 from services import inputs
 from services.admin import require_admin
 from services.atomic import write_transaction
 from services.errors import BadRequest, NotFound
-from services.paging import Page, paginate
+from services.paging import Page, paginate, parse_flag
 
 NOTIFICATION_NOT_FOUND = "Notification not found"
 ANNOUNCEMENT = "ANNOUNCEMENT"
@@ -41,13 +40,7 @@ class NotificationFilters:
 
 def parse_filters(args) -> NotificationFilters:
     """``unread``: true or false (or 1 or 0, any case); empty or absent is false."""
-    values = {trimmed(value).lower() for value in args.getlist("unread")} - {""}
-    if len(values) > 1:
-        raise BadRequest.for_field("unread", "must be given only once", "Invalid query parameter: ")
-    value = values.pop() if values else "false"
-    if value not in ("true", "1", "false", "0"):
-        raise BadRequest.for_field("unread", "must be true or false (or 1 or 0)", "Invalid query parameter: ")
-    return NotificationFilters(unread=value in ("true", "1"))
+    return NotificationFilters(unread=parse_flag(args, "unread"))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,17 @@ def parse_page(args, default_limit: int = PAGE_LIMIT_DEFAULT) -> Page:
     )
 
 
+def parse_flag(args, name: str) -> bool:
+    """A yes-or-no query parameter: true or false (or 1 or 0, any case); empty or absent is false."""
+    values = {trimmed(value).lower() for value in args.getlist(name)} - {""}
+    if len(values) > 1:
+        raise BadRequest.for_field(name, "must be given only once", "Invalid query parameter: ")
+    value = values.pop() if values else "false"
+    if value not in ("true", "1", "false", "0"):
+        raise BadRequest.for_field(name, "must be true or false (or 1 or 0)", "Invalid query parameter: ")
+    return value in ("true", "1")
+
+
 def paginate(statement: Select, page: Page) -> tuple[list, int]:
     """The rows of one page of ``statement`` (already ordered) and the number of rows in all."""
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))

@@ -5,6 +5,10 @@ Flask-Login keeps ``User.get_id()`` in the session cookie and, with remember-me,
 cookie; here that value is the session's key, ``<session id>.<secret>``. Only the secret's SHA-256
 is stored and it is compared in constant time, so neither cookie works once its session is revoked
 or expired, and a copy of the table opens no session.
+
+``end_others(user, keep_session_id)`` is the one way to sign a user out everywhere but here: it ends
+their other browser sessions and revokes the tokens of their API logins (named tokens stay). A
+password change and turning on two-factor login call it in their own transaction.
 """
 import hashlib
 import hmac
@@ -18,14 +22,14 @@ from core.ids import is_valid_id
 from core.limits import IP_MAX, LOGIN_SESSION_DAYS, USER_AGENT_MAX
 from core.timeutil import utcnow
 from models import LoginSession, User
-from services import audit
+from services import audit, tokens
 from services.atomic import write_transaction
 from services.errors import AccountDisabled, NotFound
 
 SESSION_NOT_FOUND = "Session not found"
 _KEY_MAX = 100  # an id, a dot and 43 characters of secret; anything longer is not a key
 # last_seen_at is for the list of sessions; writing it on every page view would cost a write per request.
-_LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+_LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 def _digest(secret: str) -> str:
@@ -134,14 +138,21 @@ def revoke_session(user: User, session_id: str) -> LoginSession:
     return login_session
 
 
-def revoke_other_sessions(user: User, keep: str) -> int:
-    """Sign out everywhere else: end every session of the user but ``keep``; how many were ended."""
+def end_others(user: User, keep_session_id: str | None, keep_token_id: str | None = None) -> dict[str, int]:
+    """Sign out everywhere else: end every browser session of the user but ``keep_session_id`` and
+    revoke the tokens of their API logins (but ``keep_token_id``); named tokens keep working.
+
+    What a password change, turning on two-factor login and the account page's "Sign out all other
+    sessions" do. It joins the caller's ``write_transaction()`` when there is one, so that the change
+    and the sign-out are saved together; it answers how many sessions and login tokens it ended.
+    """
     with write_transaction():
-        count = _revoke(user, utcnow(), keep=keep)
-        if count:
+        ended = {"sessions": _revoke(user, utcnow(), keep=keep_session_id),
+                 "login_tokens": tokens.revoke_login_tokens(user, keep=keep_token_id)}
+        if ended["sessions"]:
             audit.record(audit.SESSIONS_REVOKED, user, target_type="user", target_id=user.id,
-                         details={"count": count, "kept": keep})
-    return count
+                         details={"count": ended["sessions"], "kept": keep_session_id})
+    return ended
 
 
 def end_every_session(user: User) -> int:

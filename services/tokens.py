@@ -135,13 +135,36 @@ def revoke_token(user: User, token_id: str) -> ApiToken:
 
 def revoke_login_sessions(user: User) -> int:
     """Revoke every working token the user's API logins made; named tokens keep working. Returns how many."""
-    now = utcnow()
-    revoked = list(db.session.scalars(
-        update(ApiToken).where(*_live_logins(user)).values(revoked_at=now).returning(ApiToken.id),
-        execution_options={"synchronize_session": False},
-    ))
+    count = revoke_login_tokens(user)
+    db.session.commit()
+    return count
+
+
+def revoke_login_tokens(user: User, keep: str | None = None) -> int:
+    """``revoke_login_sessions`` inside the caller's transaction, sparing the token ``keep``; how many."""
+    statement = update(ApiToken).where(*_live_logins(user))
+    if keep is not None:
+        statement = statement.where(ApiToken.id != keep)
+    revoked = list(db.session.scalars(statement.values(revoked_at=utcnow()).returning(ApiToken.id),
+                                      execution_options={"synchronize_session": False}))
     if revoked:
         audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=None,
                      details={"name": LOGIN_TOKEN_NAME, "count": len(revoked)})
-    db.session.commit()
     return len(revoked)
+
+
+def presented_token(user: User, plain: str) -> ApiToken | None:
+    """The token of ``user`` whose plain text is ``plain`` (the one a request came with), or None."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain or "")))
+    return token if token is not None and token.user_id == user.id else None
+
+
+def log_out(user: User, plain: str) -> None:
+    """The API's logout: the token the request came with stops working, whatever its kind."""
+    token = presented_token(user, plain)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=token.id,
+                     details={"name": token.name, "logout": True})
+    audit.record(audit.LOGOUT, user, target_type="user", target_id=user.id, details={"via": "api"})
+    db.session.commit()

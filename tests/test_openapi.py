@@ -375,6 +375,12 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("POST", "/auth/verify-email", json={"token": token})
     check.call("PUT", "/users/me", owner, json={"notification_preferences": {"rental.expired": {"email": False}},
                                                 "low_balance_threshold_cents": 5000})
+    check.call("GET", "/users/auth/me", member)
+    check.call("PUT", f"/users/{member.id}", member, json={"current_password": PASSWORD, "password": "a-new-passphrase"})
+    check.call("PATCH", f"/users/{member.id}", member, json={"current_password": "a-new-passphrase",
+                                                             "password": PASSWORD})
+    check.call("GET", "/users/me/security-history?include_failed=true&include_security=true", member)
+    check.call("POST", "/users/auth/logout", member)
 
     setup = check.call("POST", "/users/auth/2fa/setup", owner, json={"password": PASSWORD})["data"]
     check.call("POST", "/users/auth/2fa/verify-setup", owner, json={"code": code_at(setup["manual_entry_key"],

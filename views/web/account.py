@@ -9,12 +9,13 @@ from services import account_settings, mail, two_factor
 from services.errors import BadRequest, ServiceError, Unauthenticated
 from services.notification_texts import EVENTS
 from views.web import htmx, web
+from views.web.security_sections import security_context
 
 EMAIL_SECTION = "account/_email.html"
 NOTIFICATIONS_SECTION = "account/_notifications.html"
 
 
-def _context(email_errors=(), email_value=None, notification_errors=(), threshold_value=None) -> dict:
+def _context(email_errors=(), email_value=None, notification_errors=(), threshold_value=None, **security) -> dict:
     threshold = current_user.low_balance_threshold_cents
     return {
         "email_enabled": mail.is_configured(),
@@ -26,6 +27,7 @@ def _context(email_errors=(), email_value=None, notification_errors=(), threshol
         "notification_errors": list(notification_errors),
         "two_factor": two_factor.status(current_user),
         "two_factor_pending": two_factor.pending_setup_uri(current_user) is not None,
+        **security_context(**security),
     }
 
 
@@ -34,7 +36,8 @@ def page_context() -> dict:
     return _context()
 
 
-def _section(fragment: str, status: int = 200, **context):
+def render_section(fragment: str, status: int = 200, **context):
+    """``fragment`` for htmx, the whole account page otherwise, ``context`` given to the section it names."""
     return htmx.render("account/index.html", fragment, status=status, **_context(**context))
 
 
@@ -62,7 +65,7 @@ def account_email():
     try:
         user = account_settings.update_settings(current_user, {"email": address or None})
     except ServiceError as error:
-        return _section(EMAIL_SECTION, status=422, email_errors=_messages(error), email_value=address)
+        return render_section(EMAIL_SECTION, status=422, email_errors=_messages(error), email_value=address)
     if user.email is None:
         return _done(EMAIL_SECTION, "Your email address was removed; notifications are in the app only.")
     if user.email_verified_at is not None:
@@ -91,13 +94,13 @@ def account_notifications():
         cents = parse_dollars(threshold) if threshold else None
     except InvalidAmount:
         error = BadRequest.for_field("low_balance_threshold_cents", "must be an amount of dollars like 25.00")
-        return _section(NOTIFICATIONS_SECTION, status=422, notification_errors=_messages(error),
+        return render_section(NOTIFICATIONS_SECTION, status=422, notification_errors=_messages(error),
                         threshold_value=threshold)
     try:
         account_settings.update_settings(current_user, {"notification_preferences": preferences,
                                                         "low_balance_threshold_cents": cents})
     except ServiceError as error:
-        return _section(NOTIFICATIONS_SECTION, status=422, notification_errors=_messages(error),
+        return render_section(NOTIFICATIONS_SECTION, status=422, notification_errors=_messages(error),
                         threshold_value=threshold)
     return _done(NOTIFICATIONS_SECTION, "Your notification settings are saved.")
 

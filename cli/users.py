@@ -1,11 +1,11 @@
-"""``flask users create``, ``users disable``, ``users enable`` and ``users sessions``."""
+"""``flask users create``, ``users disable``, ``users enable``, ``users set-password`` and ``users sessions``."""
 import click
 from flask.cli import AppGroup
 
 from cli.common import dollars_to_cents
 from core.money import format_dollars
 from core.timeutil import isoformat
-from services import accounts, sessions
+from services import accounts, recovery, sessions
 from services.errors import ServiceError
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -54,6 +54,19 @@ def enable_user(username: str) -> None:
     """Enable a disabled account: its API tokens work again and it can log in."""
     user = accounts.enable_account(_find(username))
     click.echo(f"Enabled {user.username}: their API tokens work again and they can log in")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="The new password (asked for when not given; read from standard input when it is not a terminal).")
+def set_password(username: str, password: str) -> None:
+    """Set a new password for an account; its browser sessions and API logins end."""
+    try:
+        user = recovery.set_password(_find(username), password)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Set a new password for {user.username}: their browser sessions and API logins have ended")
 
 
 SESSION_COLUMNS = ("id", "created_at", "last_seen_at", "ip", "remember", "expires_at", "user_agent")

@@ -83,6 +83,10 @@ LOGIN_RATE_PER_USERNAME = "10 per minute"
 LOGIN_RATE_PER_IP = "30 per minute"
 TOKEN_CREATE_RATE_PER_USER = "20 per hour"
 TOKEN_CREATE_RATE_PER_IP = "60 per hour"
+# Password-reset requests per address and per IP (forgot-password, the page and the API together;
+# the IP limit counts the reset attempts too). Each request to a known address sends a message.
+RECOVERY_RATE_PER_ADDRESS = "5 per hour"
+RECOVERY_RATE_PER_IP = "30 per hour"
 
 NOTIFICATION_TYPES = ("MAINTENANCE", "ANNOUNCEMENT", "STATUS_UPDATE")  # the published service's kinds
 SEVERITIES = ("INFO", "WARNING", "ERROR", "SUCCESS")
@@ -94,6 +98,8 @@ BANNERS_SHOWN = 3  # announcements shown as banners at once, newest first (the r
 # Email. A verification link works this long; a worker holds a message this long while it talks to
 # the mail server (longer than SMTP_TIMEOUT_SECONDS, so no second worker takes it meanwhile).
 EMAIL_VERIFY_HOURS = 48
+# A password-reset link works this long, once, and only while the password is the one it was sent for.
+PASSWORD_RESET_HOURS = 1
 SMTP_TIMEOUT_SECONDS = 30
 EMAIL_CLAIM_SECONDS = 120
 # Verification links one account may have emailed in an hour: an address typed in (anyone's) is sent

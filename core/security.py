@@ -86,21 +86,31 @@ def refuse_oversized_body():
 
 # --- Rate limits ---------------------------------------------------------------------------------
 
-def login_username() -> str:
-    """The username a login attempt names, from the API's JSON body or the login form."""
-    username = None
-    if request.path.startswith("/api/"):
-        try:
-            data = json.loads(request.get_data(cache=True) or b"{}")
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            username = data.get("username")
-    else:
-        username = request.form.get("username")
-    if not isinstance(username, str) or not username.strip():
+def _sent(field: str):
+    """What the request sent as ``field``: in the API's JSON body, or in the page's form."""
+    if not request.path.startswith("/api/"):
+        return request.form.get(field)
+    try:
+        data = json.loads(request.get_data(cache=True) or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return data.get(field) if isinstance(data, dict) else None
+
+
+def _lowered(value) -> str:
+    if not isinstance(value, str) or not value.strip():
         return NO_USERNAME
-    return username.strip().lower()  # usernames are case-insensitive
+    return value.strip().lower()
+
+
+def login_username() -> str:
+    """The username a login attempt names; usernames are case-insensitive."""
+    return _lowered(_sent("username"))
+
+
+def recovery_address() -> str:
+    """The address a password-reset request names; addresses are compared without regard to case."""
+    return _lowered(_sent("email"))
 
 
 def storable_key(value: str) -> str:
@@ -148,6 +158,17 @@ def token_creation_limits(on_breach: Breach | None = None):
     """Token creation per user and per IP, counted across every route that makes a named token."""
     return _both(_limit("RATELIMIT_TOKEN_CREATE_PER_USER", "token-create-user", request_user, on_breach),
                  _limit("RATELIMIT_TOKEN_CREATE_PER_IP", "token-create-ip", get_remote_address, on_breach))
+
+
+def recovery_limits(on_breach: Breach | None = None):
+    """Password-reset requests per address and per IP, counted across the API and the pages together."""
+    return _both(_limit("RATELIMIT_RECOVERY_PER_ADDRESS", "recovery-address", recovery_address, on_breach),
+                 _limit("RATELIMIT_RECOVERY_PER_IP", "recovery-ip", get_remote_address, on_breach))
+
+
+def recovery_ip_limit(on_breach: Breach | None = None):
+    """Attempts to use a reset link per IP, in the same count as the requests for one."""
+    return _limit("RATELIMIT_RECOVERY_PER_IP", "recovery-ip", get_remote_address, on_breach)
 
 
 def retry_after(limit: RequestLimit | None) -> int:

@@ -129,13 +129,17 @@ def revoke_token(user: User, token_id: str) -> ApiToken:
     return token
 
 
-def revoke_login_sessions(user: User) -> int:
-    """Revoke every working token the user's API logins made; named tokens keep working. Returns how many."""
-    now = utcnow()
-    revoked = list(db.session.scalars(
-        update(ApiToken).where(*_live_logins(user)).values(revoked_at=now).returning(ApiToken.id),
+def end_login_tokens(user: User) -> list[str]:
+    """Revoke every working token of the user's API logins inside the caller's transaction; their ids."""
+    return list(db.session.scalars(
+        update(ApiToken).where(*_live_logins(user)).values(revoked_at=utcnow()).returning(ApiToken.id),
         execution_options={"synchronize_session": False},
     ))
+
+
+def revoke_login_sessions(user: User) -> int:
+    """Revoke every working token the user's API logins made; named tokens keep working. Returns how many."""
+    revoked = end_login_tokens(user)
     if revoked:
         audit.record(audit.TOKEN_REVOKED, user, target_type="token", target_id=None,
                      details={"name": LOGIN_TOKEN_NAME, "count": len(revoked)})

@@ -3,9 +3,10 @@
 Tests that check a rule on every endpoint read the URL map through here, so that a new endpoint is
 checked without being listed."""
 API_PREFIX = "/api/v1/"
-# Reachable without a token: logging in, the description of the API itself, the public announcements, and
-# verifying an address (the emailed link's token is the credential).
-PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email"}
+# Reachable without a token: logging in, signing up, the description of the API itself, the public announcements,
+# and verifying an address or resetting a password (the emailed link's token is the credential).
+PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email",
+                        "api.signup_account", "api.forgot_password", "api.reset_password"}
 SOME_ID = "0123456789abcdef01234567"
 
 

@@ -4,6 +4,7 @@ verifies it when this server sends email. Bad input is refused and stores nothin
 import pytest
 from sqlalchemy import func, select
 
+from core.config import from_environment
 from core.extensions import db
 from models import User
 from tests.html_tree import parse
@@ -98,3 +99,9 @@ def test_the_register_page_puts_a_taken_address_beside_its_field(app, api, clien
                                               "email": "first@example.com"}, headers=HTMX)
     assert refused.status_code == 422 and "belongs to another account" in text(refused)
     assert user_count(app) == before
+
+
+def test_signup_is_on_unless_the_environment_turns_it_off(monkeypatch, tmp_path):
+    assert from_environment(str(tmp_path))["ALLOW_SIGNUP"] is True
+    monkeypatch.setenv("ALLOW_SIGNUP", "0")
+    assert from_environment(str(tmp_path))["ALLOW_SIGNUP"] is False

@@ -155,11 +155,13 @@ def test_a_link_resets_only_the_account_it_was_sent_for(api, alice, make_user, m
     secrets.token_hex(32), "0" * 64, "a", "x" * 1000,
     "eyJ1c2VyIjoiNTA3ZjFmNzdiY2Y4NmNkNzk5NDM5MDExIn0.Z5AcYA.3nq8hV0",
 ])
-def test_a_guessed_token_is_refused_and_changes_nothing(app, api, alice, mail_server, tick, guess):
+def test_a_guessed_token_is_refused_and_changes_nothing(app, api, client, alice, mail_server, tick, guess):
     reset_link(api, mail_server, tick)
     with database_unchanged(app):
         refused = api.post("/auth/reset-password", json={"token": guess, "password": NEW_PASSWORD})
+        page = client.get("/reset-password", query_string={"token": guess})
     assert refused.status_code == 401 and refused.json["code"] == "UNAUTHENTICATED"
+    assert page.status_code == 400 and parse(text(page)).find("form", action="/reset-password") is None
     assert logs_in(api, "alice", PASSWORD)
 
 

@@ -53,6 +53,10 @@ def administrators_to_ask() -> tuple[str, str] | None:
     return ("an administrator" if len(admins) == 1 else "one of the administrators"), listed
 
 
+def _address_taken(address: str) -> bool:
+    return db.session.scalar(select(User.id).where(func.lower(User.email) == address.lower())) is not None
+
+
 def create_user(
     username: str,
     password: str,
@@ -70,7 +74,7 @@ def create_user(
         email=(inputs.Maybe(inputs.Email), email or None))
     if find_user(username) is not None:
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN)
-    if email is not None and db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+    if email is not None and _address_taken(email):
         raise Conflict(EMAIL_BELONGS_TO_ANOTHER, code=EMAIL_TAKEN)
 
     now = utcnow()
@@ -96,7 +100,7 @@ def create_user(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        if email is not None and db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        if email is not None and _address_taken(email):
             raise Conflict(EMAIL_BELONGS_TO_ANOTHER, code=EMAIL_TAKEN) from None
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN) from None
     return user

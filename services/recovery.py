@@ -31,6 +31,7 @@ from services.errors import EMAIL_NOT_CONFIGURED, Conflict, Unauthenticated
 INVALID_RESET_LINK = ("This password reset link is not valid: it was used already, has expired, or the password "
                       "has changed since. Ask for a new one")
 _TOKEN_LENGTH = 64  # hex digits of an HMAC-SHA256
+LINK_LIFETIME = "1 hour" if PASSWORD_RESET_HOURS == 1 else f"{PASSWORD_RESET_HOURS} hours"
 
 
 def administrator_help() -> str:
@@ -93,7 +94,7 @@ def _reset_message(delivery, user: User):
         "user": user,
         "link": mail.absolute(mail.path_for("web.reset_password", token=token_for(reset.id))),
         "forgot": mail.absolute(mail.path_for("web.forgot_password")),
-        "valid_for": "1 hour" if PASSWORD_RESET_HOURS == 1 else f"{PASSWORD_RESET_HOURS} hours",
+        "valid_for": LINK_LIFETIME,
     }
     return mail.build_message(delivery, "Reset your password", "mail/password_reset", context), None
 

@@ -1,7 +1,6 @@
 """Opening an account, and getting back into one: signup, and the password-reset link."""
 from core import security
 from core.cache_control import no_store
-from core.limits import PASSWORD_RESET_HOURS
 from services import recovery, signup
 from services.errors import (
     EMAIL_NOT_CONFIGURED,
@@ -43,7 +42,7 @@ def signup_account(body: SignupBody):
     errors=(EMAIL_NOT_CONFIGURED, RATE_LIMITED), error_examples=ex.FORGOT_PASSWORD_REFUSALS,
     description="The same answer (200) for every address, an account's or not, so that it tells nobody who has "
                 "an account here. Only a verified address of an account that is not disabled is sent the link. "
-                f"The link works once, for {PASSWORD_RESET_HOURS} hour(s), and only until the password changes. "
+                f"The link works once, for {recovery.LINK_LIFETIME}, and only until the password changes. "
                 "409 when this server sends no email (the message names the administrators, who can set a new "
                 "password); 429 (with Retry-After) after too many requests for one address or from one IP.",
 )

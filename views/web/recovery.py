@@ -17,7 +17,7 @@ from views.web.forms import ForgotPasswordForm, ResetPasswordForm
 FORGOT_PAGE = ("auth/forgot_password.html", "auth/_forgot_password_form.html")
 RESET_PAGE = ("auth/reset_password.html", "auth/_reset_password_form.html")
 LINK_SENT = ("If this is the verified address of an account, a link that resets its password is on its way. "
-             "It works for an hour.")
+             f"It works for {recovery.LINK_LIFETIME}.")
 
 
 def _forgot_page(form, status: int = 200):

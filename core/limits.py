@@ -107,7 +107,10 @@ EMAIL_CLAIM_SECONDS = 120
 VERIFY_EMAILS_PER_HOUR = 5
 NOTIFICATION_CHANNELS = ("email", "in_app")
 # An address as the account settings take it: one @, something on each side, a dot in the domain, no
-# spaces (the mail server judges the rest).
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+# spaces (the mail server judges the rest). The characters some regex engines count as spaces and
+# others do not (NEL, the information separators, the byte-order mark) are named, so that the
+# validator, the OpenAPI document's readers and the browser agree on every address.
+_NOT_IN_ADDRESS = r"@\s\x1c-\x1f\u0085\ufeff"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}.]+$"
 EMAIL_RULE = "must be an email address like name@example.com"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

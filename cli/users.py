@@ -1,11 +1,12 @@
-"""``flask users create``, ``users disable``, ``users enable``, ``users sessions`` and ``users two-factor-off``."""
+"""``flask users create``, ``users disable``, ``users enable``, ``users set-password``, ``users sessions`` and
+``users two-factor-off``."""
 import click
 from flask.cli import AppGroup
 
 from cli.common import dollars_to_cents
 from core.money import format_dollars
 from core.timeutil import isoformat
-from services import accounts, sessions, two_factor
+from services import accounts, recovery, sessions, two_factor
 from services.errors import ServiceError
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -65,6 +66,19 @@ def two_factor_off(username: str) -> None:
         click.echo(f"Two-factor login is off for {user.username}: they log in with their password alone")
     else:
         click.echo(f"{user.username} had no two-factor login")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="The new password (asked for when not given; read from standard input when it is not a terminal).")
+def set_password(username: str, password: str) -> None:
+    """Set a new password for an account; its browser sessions and API logins end."""
+    try:
+        user = recovery.set_password(_find(username), password)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Set a new password for {user.username}: their browser sessions and API logins have ended")
 
 
 SESSION_COLUMNS = ("id", "created_at", "last_seen_at", "ip", "remember", "expires_at", "user_agent")

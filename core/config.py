@@ -11,6 +11,8 @@ from core.limits import (
     LOGIN_RATE_PER_IP,
     LOGIN_SESSION_DAYS,
     LOGIN_RATE_PER_USERNAME,
+    RECOVERY_RATE_PER_ADDRESS,
+    RECOVERY_RATE_PER_IP,
     REQUEST_LINE_MAX,
     REQUEST_LINE_OVERHEAD,
     TOKEN_CREATE_RATE_PER_IP,
@@ -285,7 +287,12 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_TOKEN_CREATE_PER_IP": rate_limit("RATELIMIT_TOKEN_CREATE_PER_IP", TOKEN_CREATE_RATE_PER_IP),
         "RATELIMIT_TWO_FACTOR_PER_USER": rate_limit("RATELIMIT_TWO_FACTOR_PER_USER", TWO_FACTOR_RATE_PER_USER),
         "RATELIMIT_TWO_FACTOR_PER_IP": rate_limit("RATELIMIT_TWO_FACTOR_PER_IP", TWO_FACTOR_RATE_PER_IP),
+        "RATELIMIT_RECOVERY_PER_ADDRESS": rate_limit("RATELIMIT_RECOVERY_PER_ADDRESS", RECOVERY_RATE_PER_ADDRESS),
+        "RATELIMIT_RECOVERY_PER_IP": rate_limit("RATELIMIT_RECOVERY_PER_IP", RECOVERY_RATE_PER_IP),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Anyone may open an account (the register page, POST /api/v1/auth/signup); off: only
+        # administrators make accounts (flask users create).
+        "ALLOW_SIGNUP": os.environ.get("ALLOW_SIGNUP", "1") not in ("0", "false", "no"),
         # Email: unset SMTP_URL keeps notifications in the app.
         "SMTP_URL": smtp_url(),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or DEFAULT_MAIL_FROM,

@@ -96,6 +96,11 @@ BACKUP_CODE_COUNT = 10
 ONE_TIME_CODE_MAX = 32  # characters of a code as typed (a backup code with its dash and spaces)
 TWO_FACTOR_LOGIN_MINUTES = 5  # how long a temp_token waits for its code
 
+# Password-reset requests per address and per IP (forgot-password, the page and the API together;
+# the IP limit counts the reset attempts too). Each request to a known address sends a message.
+RECOVERY_RATE_PER_ADDRESS = "5 per hour"
+RECOVERY_RATE_PER_IP = "30 per hour"
+
 NOTIFICATION_TYPES = ("MAINTENANCE", "ANNOUNCEMENT", "STATUS_UPDATE")  # the published service's kinds
 SEVERITIES = ("INFO", "WARNING", "ERROR", "SUCCESS")
 NOTIFICATION_TITLE_MAX = 200  # characters of a notification's title
@@ -106,6 +111,8 @@ BANNERS_SHOWN = 3  # announcements shown as banners at once, newest first (the r
 # Email. A verification link works this long; a worker holds a message this long while it talks to
 # the mail server (longer than SMTP_TIMEOUT_SECONDS, so no second worker takes it meanwhile).
 EMAIL_VERIFY_HOURS = 48
+# A password-reset link works this long, once, and only while the password is the one it was sent for.
+PASSWORD_RESET_HOURS = 1
 SMTP_TIMEOUT_SECONDS = 30
 EMAIL_CLAIM_SECONDS = 120
 # Verification links one account may have emailed in an hour: an address typed in (anyone's) is sent
@@ -113,7 +120,10 @@ EMAIL_CLAIM_SECONDS = 120
 VERIFY_EMAILS_PER_HOUR = 5
 NOTIFICATION_CHANNELS = ("email", "in_app")
 # An address as the account settings take it: one @, something on each side, a dot in the domain, no
-# spaces (the mail server judges the rest).
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+# spaces (the mail server judges the rest). The characters some regex engines count as spaces and
+# others do not (NEL, the information separators, the byte-order mark) are named, so that the
+# validator, the OpenAPI document's readers and the browser agree on every address.
+_NOT_IN_ADDRESS = r"@\s\x1c-\x1f\u0085\ufeff"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}.]+$"
 EMAIL_RULE = "must be an email address like name@example.com"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS

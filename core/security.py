@@ -86,21 +86,31 @@ def refuse_oversized_body():
 
 # --- Rate limits ---------------------------------------------------------------------------------
 
-def _json_field(name: str):
-    """``name`` of the JSON object the request's body holds, read before the view reads it; None otherwise."""
+def _sent(field: str):
+    """What the request sent as ``field``: in the API's JSON body, or in the page's form."""
+    if not request.path.startswith("/api/"):
+        return request.form.get(field)
     try:
         data = json.loads(request.get_data(cache=True) or b"{}")
     except (ValueError, RecursionError):
         return None
-    return data.get(name) if isinstance(data, dict) else None
+    return data.get(field) if isinstance(data, dict) else None
+
+
+def _lowered(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        return NO_USERNAME
+    return value.strip().lower()
 
 
 def login_username() -> str:
-    """The username a login attempt names, from the API's JSON body or the login form."""
-    username = _json_field("username") if request.path.startswith("/api/") else request.form.get("username")
-    if not isinstance(username, str) or not username.strip():
-        return NO_USERNAME
-    return username.strip().lower()  # usernames are case-insensitive
+    """The username a login attempt names; usernames are case-insensitive."""
+    return _lowered(_sent("username"))
+
+
+def recovery_address() -> str:
+    """The address a password-reset request names; addresses are compared without regard to case."""
+    return _lowered(_sent("email"))
 
 
 def storable_key(value: str) -> str:
@@ -176,7 +186,7 @@ def two_factor_subject() -> str:
     if caller := _caller_id():
         return caller
     if request.path.startswith("/api/"):
-        pending = _json_field("temp_token")
+        pending = _sent("temp_token")
     else:
         pending = (session.get(PENDING_LOGIN) or {}).get("temp_token")
     if not isinstance(pending, str) or not pending:
@@ -189,6 +199,17 @@ def two_factor_limits(on_breach: Breach | None = None):
     methods = ["POST", "PUT", "DELETE"]  # turning two-factor off is a DELETE, the token gate a PUT
     return _both(_limit("RATELIMIT_TWO_FACTOR_PER_USER", "two-factor-user", two_factor_subject, on_breach, methods),
                  _limit("RATELIMIT_TWO_FACTOR_PER_IP", "two-factor-ip", get_remote_address, on_breach, methods))
+
+
+def recovery_limits(on_breach: Breach | None = None):
+    """Password-reset requests per address and per IP, counted across the API and the pages together."""
+    return _both(_limit("RATELIMIT_RECOVERY_PER_ADDRESS", "recovery-address", recovery_address, on_breach),
+                 _limit("RATELIMIT_RECOVERY_PER_IP", "recovery-ip", get_remote_address, on_breach))
+
+
+def recovery_ip_limit(on_breach: Breach | None = None):
+    """Attempts to use a reset link per IP, in the same count as the requests for one."""
+    return _limit("RATELIMIT_RECOVERY_PER_IP", "recovery-ip", get_remote_address, on_breach)
 
 
 def retry_after(limit: RequestLimit | None) -> int:

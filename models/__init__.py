@@ -5,6 +5,7 @@ from models.event import Event
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
+from models.password_reset import PasswordReset
 from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
@@ -24,6 +25,7 @@ __all__ = [
     "LoginSession",
     "Membership",
     "Notification",
+    "PasswordReset",
     "PeriodicCheck",
     "Pool",
     "Rental",

@@ -3,7 +3,8 @@
 A notification's email is unique per (event, recipient): a second dispatch of the event, a retried
 job or a second worker finds the row and sends nothing more. A worker claims a row for a short
 while (``claimed_until``) before it talks to the mail server, so two workers never send the same row
-at once; ``sent_at`` says it went. An address verification has no event: each request is a row.
+at once; ``sent_at`` says it went. An address verification or a password reset has no event: each
+request is a row.
 """
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from models.types import UTCDateTime, id_column
 
 KIND_NOTIFICATION = "notification"
 KIND_VERIFY_EMAIL = "verify_email"
+KIND_PASSWORD_RESET = "password_reset"
 
 
 class EmailDelivery(db.Model):

@@ -11,8 +11,10 @@ from core.timeutil import utcnow
 from models import Membership, Pool, Transaction, User
 from services import audit, inputs, login_addresses, sessions
 from services.atomic import write_transaction
-from services.errors import NAME_TAKEN, AccountDisabled, Conflict
+from services.errors import EMAIL_TAKEN, NAME_TAKEN, AccountDisabled, Conflict
 
+ADMINISTRATORS_NAMED = 3  # a sentence, not a directory
+EMAIL_BELONGS_TO_ANOTHER = "That email address belongs to another account"
 # Checked against when a username is unknown, so a miss costs as much time as a wrong password.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -38,20 +40,43 @@ def administrators() -> list[User]:
     return list(db.session.scalars(select(User).where(User.is_admin.is_(True)).order_by(func.lower(User.username))))
 
 
+def administrators_to_ask() -> tuple[str, str] | None:
+    """``("one of the administrators", "Ann (ann), bob or another administrator")`` for a sentence
+    that sends someone to an administrator; None when there is none."""
+    admins = administrators()
+    if not admins:
+        return None
+    names = [admin.username if admin.alias in ("", admin.username) else f"{admin.alias} ({admin.username})"
+             for admin in admins[:ADMINISTRATORS_NAMED]]
+    if len(admins) > ADMINISTRATORS_NAMED:
+        names.append("another administrator")
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return ("an administrator" if len(admins) == 1 else "one of the administrators"), listed
+
+
+def _address_taken(address: str) -> bool:
+    return db.session.scalar(select(User.id).where(func.lower(User.email) == address.lower())) is not None
+
+
 def create_user(
     username: str,
     password: str,
     alias: str = "",
     is_admin: bool = False,
     balance_cents: int = 0,
+    email: str | None = None,
 ) -> User:
-    """A new user with their default pool and, for an opening balance, its credit transaction."""
+    """A new user with their default pool and, for an opening balance, its credit transaction; with
+    ``email``, that address (unverified)."""
     # No display name (an empty one) is the username's.
-    _, _, alias, _ = inputs.checked(username=(inputs.Username, username), password=(inputs.Password, password),
-                                    alias=(inputs.Maybe(inputs.Alias), alias or None),
-                                    balance=(inputs.Cents, balance_cents))
+    _, _, alias, _, email = inputs.checked(
+        username=(inputs.Username, username), password=(inputs.Password, password),
+        alias=(inputs.Maybe(inputs.Alias), alias or None), balance=(inputs.Cents, balance_cents),
+        email=(inputs.Maybe(inputs.Email), email or None))
     if find_user(username) is not None:
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN)
+    if email is not None and _address_taken(email):
+        raise Conflict(EMAIL_BELONGS_TO_ANOTHER, code=EMAIL_TAKEN)
 
     now = utcnow()
     user = User(
@@ -60,6 +85,7 @@ def create_user(
         password_hash=hash_password(password),
         is_admin=is_admin,
         balance_cents=balance_cents,
+        email=email,
         created_at=now,
     )
     pool = Pool(owner=user, name=DEFAULT_POOL_NAME, description="", is_default=True, settings={},
@@ -75,6 +101,8 @@ def create_user(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        if email is not None and _address_taken(email):
+            raise Conflict(EMAIL_BELONGS_TO_ANOTHER, code=EMAIL_TAKEN) from None
         raise Conflict(f"The username {username} is taken", code=NAME_TAKEN) from None
     return user
 

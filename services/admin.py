@@ -11,7 +11,7 @@ from core.extensions import db
 from core.ids import normalize_id
 from core.timeutil import utcnow
 from models import Server, ServerDiskType, ServerPrice, User
-from services import accounts, inputs, inventory, rentals, wallet
+from services import accounts, inputs, inventory, recovery, rentals, wallet
 from services.errors import NAME_TAKEN, Conflict, Forbidden, NotFound
 from services.paging import Page, paginate
 
@@ -127,3 +127,8 @@ def disable_user(actor: User, user_id: str) -> User:
 
 def enable_user(actor: User, user_id: str) -> User:
     return accounts.enable_account(get_user(actor, user_id), actor)
+
+
+def set_user_password(actor: User, user_id: str, password) -> User:
+    """A new password for an account whose owner cannot use a reset link; it signs them out everywhere."""
+    return recovery.set_password(get_user(actor, user_id), password, actor)

@@ -41,6 +41,19 @@ LOST_AFTER = timedelta(minutes=2)
 LOST_BATCH = 1000
 
 
+# Kinds of message other modules write, each with the function that composes it for a user:
+# ``(message, None)``, or ``(None, why it is no longer to be sent)``.
+_COMPOSERS: dict = {}
+
+
+def composer(kind: str):
+    """Register the function below as the one that composes messages of ``kind``."""
+    def register(compose):
+        _COMPOSERS[kind] = compose
+        return compose
+    return register
+
+
 def is_configured() -> bool:
     """Whether the install sends email (``SMTP_URL`` is set); without it notifications are in the app only."""
     return bool(current_app.config.get("SMTP_URL"))
@@ -84,15 +97,19 @@ def email_notifications(batch) -> int:
     return made
 
 
-def queue_verification(user: User) -> EmailDelivery:
-    """Write a message with a link that verifies ``user``'s address, sent when the caller's
-    transaction commits."""
-    delivery = EmailDelivery(kind=KIND_VERIFY_EMAIL, user_id=user.id, to_address=user.email, attempts=0,
-                             created_at=utcnow())
+def queue(kind: str, user: User) -> EmailDelivery:
+    """Write a message of ``kind`` to ``user``'s address, sent when the caller's transaction commits."""
+    delivery = EmailDelivery(kind=kind, user_id=user.id, to_address=user.email, attempts=0, created_at=utcnow())
     db.session.add(delivery)
     db.session.flush()
     jobs.enqueue_after_commit(send_email, delivery.id)
     return delivery
+
+
+def queue_verification(user: User) -> EmailDelivery:
+    """Write a message with a link that verifies ``user``'s address, sent when the caller's
+    transaction commits."""
+    return queue(KIND_VERIFY_EMAIL, user)
 
 
 # --- Sending ---------------------------------------------------------------------------------------
@@ -166,6 +183,8 @@ def _compose(delivery: EmailDelivery) -> tuple[EmailMessage | None, str | None]:
     user = db.session.get(User, delivery.user_id)
     if user is None or (user.email or "").lower() != delivery.to_address.lower():
         return None, "the address was changed before the message was sent"
+    if (compose := _COMPOSERS.get(delivery.kind)) is not None:
+        return compose(delivery, user)
     if delivery.kind == KIND_VERIFY_EMAIL:
         if user.email_verified_at is not None:
             return None, "the address was verified before the message was sent"
@@ -188,7 +207,7 @@ def _notification_message(delivery: EmailDelivery, event: Event, user: User) -> 
         "reason": notification_texts.reason(event, user.id),
         "preferences": absolute(path_for("web.account") + "#notifications"),
     }
-    return _message(delivery, text.title, "mail/notification", context)
+    return build_message(delivery, text.title, "mail/notification", context)
 
 
 def _verification_message(delivery: EmailDelivery, user: User) -> EmailMessage:
@@ -199,10 +218,10 @@ def _verification_message(delivery: EmailDelivery, user: User) -> EmailMessage:
         "account": absolute(path_for("web.account")),
         "valid_for": f"{EMAIL_VERIFY_HOURS} hours",
     }
-    return _message(delivery, "Verify your email address", "mail/verify_email", context)
+    return build_message(delivery, "Verify your email address", "mail/verify_email", context)
 
 
-def _message(delivery: EmailDelivery, subject: str, template: str, context: dict) -> EmailMessage:
+def build_message(delivery: EmailDelivery, subject: str, template: str, context: dict) -> EmailMessage:
     sender = current_app.config["MAIL_FROM"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message = EmailMessage()

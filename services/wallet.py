@@ -19,7 +19,6 @@ from services.paging import Page, paginate
 CREDIT = "credit"
 RENTAL = "rental"
 EXTENSION = "extension"
-ADMINISTRATORS_NAMED = 3  # a sentence, not a directory
 
 
 def credit(username: str, cents: int, note: str = "Credit") -> User:
@@ -49,15 +48,10 @@ def how_to_get_credit() -> str:
     Money comes in only by an administrator's credit (the admin page or ``flask wallet credit``),
     so the sentence names the administrators.
     """
-    admins = accounts.administrators()
-    if not admins:
+    found = accounts.administrators_to_ask()
+    if found is None:
         return "To add credit, ask whoever runs this installation: only an administrator can credit a wallet."
-    names = [admin.username if admin.alias in ("", admin.username) else f"{admin.alias} ({admin.username})"
-             for admin in admins[:ADMINISTRATORS_NAMED]]
-    if len(admins) > ADMINISTRATORS_NAMED:
-        names.append("another administrator")
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    noun = "an administrator" if len(admins) == 1 else "one of the administrators"
+    noun, listed = found
     return f"To add credit, ask {noun}: {listed}."
 
 

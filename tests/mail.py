@@ -8,6 +8,7 @@ import re
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -77,3 +78,21 @@ def mail_server(app):
     app.config["PUBLIC_URL"] = "http://localhost"
     yield server
     server.stop()
+
+
+def link_to(message: EmailMessage, path: str) -> str:
+    """The first link of ``message`` to the page at ``path``."""
+    return next(link for link in links_in(message) if urlsplit(link).path == path)
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def give_verified_address(api, person, address: str, mail_server: MailServer, tick) -> None:
+    """Give ``person`` the address and verify it with the link emailed to it, as they would."""
+    response = api.patch("/users/me", as_=person, json={"email": address})
+    assert response.status_code == 200, response.json
+    tick()
+    token = token_of(link_to(mail_server.to(address)[-1], "/verify-email"))
+    assert api.post("/auth/verify-email", json={"token": token}).status_code == 200

@@ -3,10 +3,12 @@
 Tests that check a rule on every endpoint read the URL map through here, so that a new endpoint is
 checked without being listed."""
 API_PREFIX = "/api/v1/"
-# Reachable without a token: logging in, the description of the API itself, the public announcements, and
-# verifying an address (the emailed link's token is the credential).
+# Reachable without a token: logging in (and its second step), signing up, the description of the API itself,
+# the public announcements, and verifying an address or resetting a password (the emailed link's token is
+# the credential).
 PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email",
-                        "api.two_factor_verify_login"}
+                        "api.two_factor_verify_login", "api.signup_account", "api.forgot_password",
+                        "api.reset_password"}
 SOME_ID = "0123456789abcdef01234567"
 
 

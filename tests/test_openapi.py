@@ -58,8 +58,10 @@ def test_the_document_is_valid_openapi_3_1_and_public(client, document):
     public = {(method, path) for method, path, operation in operations(document) if operation.get("security") == []}
     assert public == {("post", "/api/v1/users/auth/login"), ("get", "/api/v1/openapi.json"),
                       ("get", "/api/v1/notifications/public"),
-                      ("post", "/api/v1/auth/verify-email"),
-                      ("post", "/api/v1/users/auth/2fa/verify")}  # the temp_token is the credential  # the emailed link is the credential
+                      ("post", "/api/v1/auth/verify-email"),  # the emailed link is the credential
+                      ("post", "/api/v1/users/auth/2fa/verify"),  # the temp_token is the credential
+                      ("post", "/api/v1/auth/signup"), ("post", "/api/v1/auth/forgot-password"),
+                      ("post", "/api/v1/auth/reset-password")}
 
 
 def test_every_api_route_and_method_is_documented_and_nothing_else(app, document):
@@ -124,7 +126,7 @@ def test_every_operation_lists_its_statuses_and_headers(document):
         statuses = set(operation["responses"])
         public = operation.get("security") == []
         # Public operations that take a credential of their own (a password, an emailed link) refuse a bad one.
-        takes_credential = path.endswith(("/login", "/verify-email", "/2fa/verify"))
+        takes_credential = path.endswith(("/login", "/verify-email", "/2fa/verify", "/reset-password"))
         assert ("401" in statuses) == (not public or takes_credential), (method, path)
         assert ("404" in statuses) == ("{" in path), (method, path)
         assert ("413" in statuses) == ("requestBody" in operation), (method, path)
@@ -392,6 +394,18 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     challenge = check.call("POST", "/users/auth/login", json={"username": "team_lead", "password": PASSWORD})["data"]
     check.call("POST", "/users/auth/2fa/verify", json={"temp_token": challenge["temp_token"], "code": backup_codes[0]})
     check.call("DELETE", "/users/auth/2fa", owner, json={"password": PASSWORD, "code": backup_codes[1]})
+    check.call("POST", "/auth/forgot-password", json={"email": "lead@example.com"})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from core.extensions import db
+        from models import PasswordReset
+        from services.recovery import token_for
+
+        reset_token = token_for(db.session.scalar(select(PasswordReset.id)))
+    check.call("POST", "/auth/reset-password", json={"token": reset_token, "password": "a brand new passphrase"})
+    check.call("POST", "/auth/signup", json={"username": "newcomer", "password": PASSWORD,
+                                            "email": "newcomer@example.com"})
 
     documented = {(method.upper(), endpoint_of(method, op)) for method, _, op in operations(document)}
     assert check.seen == documented

@@ -42,6 +42,8 @@ def test_the_defaults_are_the_documented_ones(app):
     assert app.config["RATELIMIT_LOGIN_PER_IP"] == limits.LOGIN_RATE_PER_IP == "30 per minute"
     assert app.config["RATELIMIT_TOKEN_CREATE_PER_USER"] == limits.TOKEN_CREATE_RATE_PER_USER == "20 per hour"
     assert app.config["RATELIMIT_TOKEN_CREATE_PER_IP"] == limits.TOKEN_CREATE_RATE_PER_IP == "60 per hour"
+    assert app.config["RATELIMIT_RECOVERY_PER_ADDRESS"] == limits.RECOVERY_RATE_PER_ADDRESS == "5 per hour"
+    assert app.config["RATELIMIT_RECOVERY_PER_IP"] == limits.RECOVERY_RATE_PER_IP == "30 per hour"
 
 
 # --- Login through the API -----------------------------------------------------------------------
@@ -158,7 +160,9 @@ def test_limits_come_from_the_configuration(database_url):
 def test_limits_can_be_set_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RATELIMIT_LOGIN_PER_USERNAME", "5 per minute")
     monkeypatch.setenv("RATELIMIT_TOKEN_CREATE_PER_IP", "100 per hour; 500 per day")
+    monkeypatch.setenv("RATELIMIT_RECOVERY_PER_ADDRESS", "3 per day")
     settings = from_environment(str(tmp_path))
+    assert settings["RATELIMIT_RECOVERY_PER_ADDRESS"] == "3 per day"
     assert settings["RATELIMIT_LOGIN_PER_USERNAME"] == "5 per minute"
     assert settings["RATELIMIT_TOKEN_CREATE_PER_IP"] == "100 per hour; 500 per day"
     assert settings["RATELIMIT_LOGIN_PER_IP"] == "30 per minute"

@@ -87,6 +87,7 @@ def test_a_username(app, api, client, make_user, alice, bad):
     newcomer = app.test_client()
     page_refuses(app, newcomer, "/register", {"username": bad.value, "password": PASSWORD, "confirm": PASSWORD},
                  "username", bad)
+    api_refuses(app, api, "POST", "/auth/signup", None, {"username": bad.value, "password": PASSWORD}, "username", bad)
 
 
 @cases(bad_values.ALIAS)
@@ -108,6 +109,11 @@ def test_an_email_address(app, api, client, alice, bad):
     api_refuses(app, api, "PATCH", "/users/me", alice, {"email": bad.value}, "email", bad)
     api_refuses(app, api, "PUT", "/users/me", alice, {"alias": "Alice", "email": bad.value}, "email", bad)
     page_refuses(app, client, "/account/email", {"email": bad.value}, "email", bad, form_page="/account")
+    api_refuses(app, api, "POST", "/auth/signup", None, {"username": "newcomer", "password": PASSWORD,
+                                                         "email": bad.value}, "email", bad)
+    api_refuses(app, api, "POST", "/auth/forgot-password", None, {"email": bad.value}, "email", bad)
+    page_refuses(app, app.test_client(), "/register", {"username": "newcomer", "password": PASSWORD,
+                                                       "confirm": PASSWORD, "email": bad.value}, "email", bad)
 
 
 @cases(bad_values.NOTIFICATION_PREFERENCES)
@@ -133,9 +139,15 @@ def test_a_low_balance_threshold_in_dollars(app, client, alice, bad):
 
 
 @form_cases(bad_values.PASSWORD)
-def test_a_new_password(app, bad):
+def test_a_new_password(app, api, client, alice, bad):
     newcomer = app.test_client()
     page_refuses(app, newcomer, "/register", {"username": "newcomer", "password": bad.value, "confirm": bad.value},
+                 "password", bad)
+    api_refuses(app, api, "POST", "/auth/signup", None, {"username": "newcomer", "password": bad.value},
+                "password", bad)
+    api_refuses(app, api, "POST", "/auth/reset-password", None, {"token": "0" * 64, "password": bad.value},
+                "password", bad)
+    page_refuses(app, client, f"/admin/users/{alice.id}/password", {"password": bad.value, "confirm": bad.value},
                  "password", bad)
 
 

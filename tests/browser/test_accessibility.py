@@ -26,6 +26,7 @@ class World:
     rented_server_id: str
     rental_id: str
     pool_id: str
+    alice_id: str
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def world(app, api, make_user) -> World:
     rented = api.post(f"/servers/{servers['fra-1']}/rent", as_=alice, json={"rental_days": 7, "pool_id": pool_id})
     for _ in range(2):
         api.post("/users/auth/login", json={"username": "alice", "password": PASSWORD})
-    return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id)
+    return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id, alice.id)
 
 
 def violations(page) -> str:
@@ -95,12 +96,15 @@ ADMIN_PAGES = {
     "admin, jobs": lambda world: "/admin/jobs",
     "admin, announcements": lambda world: "/admin/announcements",
     "admin, mail sink": lambda world: "/admin/mail",
+    "admin, a user's new password": lambda world: f"/admin/users/{world.alice_id}/password",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",
     "login": lambda world: "/login",
     "register": lambda world: "/register",
     "verify an email address": lambda world: "/verify-email?token=from-the-link",
+    "forgot password": lambda world: "/forgot-password",
+    "reset link no longer valid": lambda world: "/reset-password?token=from-the-link",
     "marketplace": lambda world: "/marketplace",
     "server": lambda world: f"/marketplace/{world.server_id}",
     "error page": lambda world: "/no-such-page",

@@ -31,4 +31,4 @@ def authenticate():
 
 
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.
-from views.api import auth, two_factor, users, account_security, openapi, pools, marketplace, rentals, wallet, notifications, admin  # noqa: E402,F401
+from views.api import auth, two_factor, users, account_security, recovery, openapi, pools, marketplace, rentals, wallet, notifications, admin  # noqa: E402,F401

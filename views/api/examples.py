@@ -250,6 +250,17 @@ ME = {**SEED_USER, "email": "lead@example.com", "email_verified": True,
 UPDATE_ME_BODY = {"email": "lead@example.com", "notification_preferences": {"rental.expired": {"email": False}},
                   "low_balance_threshold_cents": 5000}
 UPDATE_ME_REFUSALS = {EMAIL_TAKEN: "That email address belongs to another account"}
+FORGOT_PASSWORD_BODY = {"email": "lead@example.com"}
+FORGOT_PASSWORD_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email. Ask an administrator to set a new "
+                                                  "password for you: admin."}
+RESET_PASSWORD_BODY = {"token": "9f2c5e0a7b3d4c1e8f6a2b9c0d7e5f3a1b4c6d8e0f2a3b5c7d9e1f0a2b4c6d8e", "password": "a new passphrase"}
+RESET_PASSWORD_REFUSALS = {UNAUTHENTICATED: "This password reset link is not valid: it was used already, has expired, "
+                                            "or the password has changed since. Ask for a new one"}
+SIGNUP_BODY = {"username": "newcomer", "password": "a long passphrase", "email": "newcomer@example.com"}
+SIGNUP_RESULT = {"id": "6790a1b2c3d4e5f6a7b8c9d0", "username": "newcomer", "alias": "newcomer",
+                 "email": "newcomer@example.com", "email_verified": False}
+SIGNUP_REFUSALS = {FORBIDDEN: "Signing up is closed on this server: ask an administrator for an account",
+                   NAME_TAKEN: "The username newcomer is taken", EMAIL_TAKEN: "That email address belongs to another account"}
 VERIFY_EMAIL_BODY = {"token": "eyJ1c2VyIjoiNTA3ZjFmNzdiY2Y4NmNkNzk5NDM5MDExIn0.Z5AcYA.3nq8hV0"}
 VERIFY_EMAIL_REFUSALS = {UNAUTHENTICATED: "This link is not valid or has expired: ask for a new one on your account page"}
 EMAIL_VERIFIED = {"email": "lead@example.com", "email_verified": True}

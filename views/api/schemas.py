@@ -21,6 +21,7 @@ from services.inputs import (
     NotificationPreferences,
     ObjectId,
     OneTimeCode,
+    Password,
     PoolDescription,
     PoolName,
     Timestamp,
@@ -142,6 +143,23 @@ class UpdateMeBody(Body):
     def changes(self) -> dict:
         """Only the fields the client sent."""
         return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class ForgotPasswordBody(Body):
+    email: Email = Field(description="The verified address of the account")
+
+
+class ResetPasswordBody(Body):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=1000)] = Field(
+        description="The token of the link emailed by forgot-password")
+    password: Password = Field(description="The new password")
+
+
+class SignupBody(Body):
+    username: Username
+    password: Password
+    email: Email | None = Field(None, description="Where notifications go once verified; a link that verifies it "
+                                                  "is emailed when this server sends email")
 
 
 class VerifyEmailBody(Body):

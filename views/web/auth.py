@@ -8,8 +8,8 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from core import security
 from core.cache_control import no_store
-from services import accounts, sessions, two_factor
-from services.errors import AccountDisabled, BadRequest, Conflict, ServiceError
+from services import accounts, sessions, signup, two_factor
+from services.errors import EMAIL_TAKEN, AccountDisabled, BadRequest, Conflict, Forbidden, ServiceError
 from views.web import htmx, web
 from views.web.forms import LoginForm, RegisterForm, add_service_errors
 
@@ -66,13 +66,18 @@ def register():
         return htmx.redirect(url_for("web.index"))
     form = RegisterForm()
     return htmx.submit(
-        lambda: accounts.create_user(form.username.data, form.password.data, alias=form.alias.data or ""),
-        form=form, complaints=(Conflict, BadRequest), add_errors=_add_register_errors,
-        again=lambda: _form_page("auth/register.html", "auth/_register_form.html", form), done=_registered)
+        lambda: signup.sign_up(form.username.data, form.password.data, form.email.data or None,
+                               alias=form.alias.data or ""),
+        form=form, complaints=(Conflict, BadRequest, Forbidden), add_errors=_add_register_errors,
+        again=lambda: _form_page("auth/register.html", "auth/_register_form.html", form,
+                                 signup_open=signup.is_open()),
+        done=_registered)
 
 
 def _add_register_errors(form: RegisterForm, error: ServiceError) -> None:
-    if isinstance(error, Conflict):
+    if isinstance(error, Conflict) and error.code == EMAIL_TAKEN:
+        form.email.errors.append(error.message)
+    elif isinstance(error, Conflict):
         form.username.errors.append("That username is taken")
     else:
         add_service_errors(form, error)

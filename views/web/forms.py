@@ -7,13 +7,22 @@ API uses.
 from datetime import timezone
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Optional
 
 from core.limits import (
     ALIAS_MAX,
     ANNOUNCEMENT_MESSAGE_MAX,
+    EMAIL_MAX,
     LOGIN_SESSION_DAYS,
     LOGIN_TOKEN_DAYS,
     ONE_TIME_CODE_MAX,
@@ -47,20 +56,8 @@ def _browser_pattern(pattern: str) -> str:
     return pattern.removeprefix("^").removesuffix("$").replace("-]", r"\-]")
 
 
-class RegisterForm(FlaskForm):
-    # The account service checks the username, display name and password; typing it twice is the form's.
-    username = StringField(
-        "Username",
-        filters=[_strip],
-        render_kw={"required": True, "maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
-                   "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
-    )
-    alias = StringField(
-        "Display name",
-        filters=[_strip],
-        render_kw={"maxlength": ALIAS_MAX, "autocomplete": "name"},
-        description="Shown to your teammates; defaults to your username.",
-    )
+class NewPasswordForm(FlaskForm):
+    # The account service checks the password; typing it twice is the form's.
     password = PasswordField(
         "Password",
         filters=[_text],
@@ -74,6 +71,41 @@ class RegisterForm(FlaskForm):
         validators=[EqualTo("password", message="Passwords do not match")],
         render_kw={"required": True, "autocomplete": "new-password"},
     )
+
+
+class RegisterForm(NewPasswordForm):
+    # The account service checks the username, display name and address.
+    username = StringField(
+        "Username",
+        filters=[_strip],
+        render_kw={"required": True, "maxlength": USERNAME_MAX, "pattern": _browser_pattern(USERNAME_PATTERN),
+                   "autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    alias = StringField(
+        "Display name",
+        filters=[_strip],
+        render_kw={"maxlength": ALIAS_MAX, "autocomplete": "name"},
+        description="Shown to your teammates; defaults to your username.",
+    )
+    email = StringField(
+        "Email (optional)",
+        filters=[_strip],
+        render_kw={"type": "email", "maxlength": EMAIL_MAX, "autocomplete": "email", "spellcheck": "false"},
+        description="Where notifications and password-reset links go once you verify it.",
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(
+        "Email address", filters=[_strip],
+        render_kw={"type": "email", "required": True, "maxlength": EMAIL_MAX, "autocomplete": "email",
+                   "spellcheck": "false"},
+        description="The verified address of your account.",
+    )
+
+
+class ResetPasswordForm(NewPasswordForm):
+    token = HiddenField()
 
 
 class LoginForm(FlaskForm):

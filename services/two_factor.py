@@ -30,7 +30,7 @@ from core.ids import is_valid_id
 from core.limits import BACKUP_CODE_COUNT, TOTP_DIGITS, TOTP_DRIFT_STEPS, TOTP_STEP_SECONDS, TWO_FACTOR_LOGIN_MINUTES
 from core.timeutil import isoformat, utcnow
 from models import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential, User
-from services import accounts, events, inputs, sessions, tokens
+from services import accounts, events, inputs, sessions
 from services.atomic import write_transaction
 from services.errors import AccountDisabled, Conflict, Forbidden, TwoFactorRequired, Unauthenticated
 from services.notification_texts import SECURITY_TWO_FACTOR_CHANGED
@@ -240,11 +240,9 @@ def confirm_setup(user: User, code, keep_session: str | None = None) -> tuple[da
             raise Conflict(ALREADY_ENABLED)
         _use_code(credential, code, backup_allowed=False)
         credential.enabled_at = utcnow()
-        ended = sessions.revoke_other_sessions(user, keep_session) if keep_session else \
-            sessions.end_every_session(user)
+        ended = sessions.end_others(user, keep_session)
         _changed(user, "enabled")
-    revoked = tokens.revoke_login_sessions(user)
-    return credential.enabled_at, ended + revoked
+    return credential.enabled_at, ended["sessions"] + ended["login_tokens"]
 
 
 def disable(user: User, password, code) -> None:

@@ -5,8 +5,8 @@ token included.
 """
 from flask import Blueprint, current_app, g, request
 
-from services import tokens
-from views.api.operations import operation_of
+from services import permissions, tokens
+from views.api.operations import UNDECLARED, operation_of
 from views.api.support import error_response
 
 api = Blueprint("api", __name__)
@@ -22,12 +22,23 @@ def authenticate():
     if scheme.lower() != "bearer" or not credentials.strip():
         return error_response(401, "Authentication required: send Authorization: Bearer <token>",
                               headers=[("WWW-Authenticate", "Bearer")])
-    user = tokens.user_for_token(credentials.strip())
-    if user is None:
+    bearer = tokens.bearer_for_token(credentials.strip(), request.remote_addr)
+    if bearer is None:
         return error_response(401, "Invalid, expired or revoked token",
                               headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
-    g.api_user = user
+    needed = declaration.permission if declaration is not None else FULL_ACCESS_NEEDED
+    if needed == UNDECLARED:
+        needed = FULL_ACCESS_NEEDED
+    if not permissions.permits(bearer.permissions, bearer.user.is_admin, needed):
+        raise permissions.PermissionDenied(needed)
+    g.api_user = bearer.user
+    g.api_token = bearer
     return None
+
+
+# An unknown route or an endpoint without a declared permission: only a full-access token gets as far
+# as its 404 or its answer.
+FULL_ACCESS_NEEDED = permissions.FULL_ACCESS
 
 
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.

@@ -466,6 +466,7 @@ def document(app: Flask) -> dict:
 
 @api.get("/openapi.json")
 @operation(
+    permission=None,
     tag="Documentation", summary="This OpenAPI document", message="The OpenAPI document",
     data={"type": "object", "required": ["openapi", "info", "paths"]}, public=True, envelope=False,
     description="The OpenAPI 3.1 description of this API, generated from the schemas that validate requests and "

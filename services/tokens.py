@@ -7,7 +7,7 @@ list the few named tokens on their own and the many login sessions together (and
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
@@ -43,7 +43,23 @@ def create_login_token(user: User) -> tuple[ApiToken, str]:
     return _issue(user, LOGIN_TOKEN_NAME, LOGIN_TOKEN_DAYS, LOGIN)
 
 
-def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple[ApiToken, str]:
+def issue_named(user: User, name: str, expires_at: datetime | None, permissions: dict | None,
+                ip_whitelist: list[str] | None) -> tuple[ApiToken, str]:
+    """A named token with its permissions and addresses already checked (``services.scoped_tokens``)."""
+    return _issue(user, name, None, NAMED, expires_at=expires_at, permissions=permissions,
+                  ip_whitelist=ip_whitelist)
+
+
+def require_second_factor(user: User, otp_code: str | None) -> None:
+    """The gate a new API token passes when its user asks for a second factor on tokens.
+
+    Nothing asks for one yet, so every call passes and ``otp_code`` is ignored; two-factor login hooks
+    its check in here (raising ``Unauthenticated`` for a missing or wrong code)."""
+    return None
+
+
+def _issue(user: User, name: str, lifetime_days: int | None, kind: str, expires_at: datetime | None = None,
+           permissions: dict | None = None, ip_whitelist: list[str] | None = None) -> tuple[ApiToken, str]:
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -53,7 +69,10 @@ def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple
         prefix=plain[: len(TOKEN_PREFIX) + 6],
         kind=kind,
         created_at=now,
-        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
+        updated_at=now,
+        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else expires_at,
+        permissions=permissions,
+        ip_whitelist=ip_whitelist,
     )
     db.session.add(token)
     db.session.flush()

@@ -42,4 +42,4 @@ FULL_ACCESS_NEEDED = permissions.FULL_ACCESS
 
 
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.
-from views.api import auth, users, openapi, pools, marketplace, rentals, wallet, notifications, admin  # noqa: E402,F401
+from views.api import auth, users, openapi, pools, marketplace, rentals, wallet, notifications, admin, api_tokens  # noqa: E402,F401,E501

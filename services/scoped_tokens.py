@@ -78,6 +78,7 @@ class NewToken:
     ip_whitelist: Any = None
     expires_at: Any = None
     otp_code: Any = None
+    lifetime_days: int | None = None  # the tokens page's choice, instead of expires_at
 
 
 def create(user: User, caller: dict | None, request: NewToken) -> tuple[ApiToken, str]:
@@ -93,7 +94,7 @@ def create(user: User, caller: dict | None, request: NewToken) -> tuple[ApiToken
         raise BadRequest.for_field("otp_code", "must be a string")
     stored = _stored(user, caller, _leaves(template, tree, user.is_admin))
     tokens.require_second_factor(user, request.otp_code)
-    return tokens.issue_named(user, alias, expires_at, stored, whitelist)
+    return tokens.issue_named(user, alias, expires_at, stored, whitelist, request.lifetime_days)
 
 
 def mine(user: User) -> list[ApiToken]:
@@ -159,3 +160,12 @@ def delete(user: User, caller: dict | None, token_id: str) -> ApiToken:
     token = get(user, token_id)
     _within_caller(user, caller, token)
     return tokens.revoke_token(user, token.id)
+
+
+def summary(token: ApiToken, is_admin: bool) -> str:
+    """What a token may do in a few words: the template it matches, or how many permissions it has."""
+    held = holds(token.permissions, is_admin)
+    for name, (_, leaves) in permissions.TEMPLATES.items():
+        if held == within_rights(leaves, is_admin):
+            return name.replace("_", " ").capitalize()
+    return f"Custom: {len(held)} of {len(within_rights(LEAVES, is_admin))} permissions"

@@ -44,9 +44,10 @@ def create_login_token(user: User) -> tuple[ApiToken, str]:
 
 
 def issue_named(user: User, name: str, expires_at: datetime | None, permissions: dict | None,
-                ip_whitelist: list[str] | None) -> tuple[ApiToken, str]:
-    """A named token with its permissions and addresses already checked (``services.scoped_tokens``)."""
-    return _issue(user, name, None, NAMED, expires_at=expires_at, permissions=permissions,
+                ip_whitelist: list[str] | None, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    """A named token with its permissions and addresses already checked (``services.scoped_tokens``);
+    it expires at ``expires_at``, or ``lifetime_days`` after it is made."""
+    return _issue(user, name, lifetime_days, NAMED, expires_at=expires_at, permissions=permissions,
                   ip_whitelist=ip_whitelist)
 
 

@@ -45,7 +45,7 @@ _READ = ("financial.server_rental.view_marketplace", "financial.wallet.read", "f
 # Each template, what it is for, and its leaves (``full_access``: all of them its user may have).
 TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "full_access": ("Everything the account may do.", tuple(LEAVES)),
-    "read_only": ("Reads everything, changes nothing.", _READ),
+    "read_only": ("Reads everything; changes nothing but marking its own notifications read.", _READ),
     "finance_team": ("Money: wallet, billing and invoices, renting and extending; reads pools.",
                      ("financial.server_rental.view_marketplace", "financial.server_rental.rent_servers",
                       "financial.server_rental.extend_rentals", "financial.wallet.read", "financial.wallet.transfer",

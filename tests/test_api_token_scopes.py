@@ -320,3 +320,11 @@ def test_last_use_is_recorded_at_most_once_a_minute(api, make_user, clock):
 def _count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(ApiToken))
+
+
+def test_every_permission_and_template_is_documented():
+    from pathlib import Path
+
+    guide = (Path(__file__).parent.parent / "docs" / "API.md").read_text()
+    assert [path for path in LEAVES if f"| `{path}` |" not in guide] == []
+    assert [name for name in TEMPLATES if f"| `{name}` | {TEMPLATES[name][0]} |" not in guide] == []

@@ -5,33 +5,14 @@ A Node script (``tests/sdk/auth_tokens_check.mjs``) drives the app served over r
 files (vendored under ``tests/sdk/hoody-sdk``, see its README) and prints what each call answered; the
 checks are here. Node is required: without it this test fails rather than skips.
 """
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
 from tests.live_server import served
-
-SCRIPT = Path(__file__).parent / "sdk" / "auth_tokens_check.mjs"
-
-
-@pytest.fixture
-def node() -> str:
-    found = shutil.which("node")
-    assert found, "Node.js (node) is needed to run the published SDK; install it (CI does: apt-get install nodejs)"
-    return found
+from tests.sdk_runner import run_sdk
 
 
-def test_the_published_sdk_manages_api_tokens(app, make_user, clock, node):
+def test_the_published_sdk_manages_api_tokens(app, make_user, clock):
     owner = make_user("alice")
     with served(app) as base_url:
-        environment = {**os.environ, "BASE_URL": base_url, "OWNER_TOKEN": owner.token}
-        result = subprocess.run([node, str(SCRIPT)], env=environment, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout)
+        seen = run_sdk("auth_tokens_check.mjs", base_url, owner_token=owner.token)
 
     assert [template["name"] for template in seen["templates"]["data"]] == [
         "full_access", "read_only", "finance_team", "dev_team", "external_customer"]

@@ -5,12 +5,18 @@ from tests.browser.pages import go_to, log_in, screenshot
 from tests.users import PASSWORD
 
 
-def test_a_token_made_from_a_template_does_what_the_template_allows(app, browse, make_user):
+def tokens_page(browse, make_user, name: str):
+    """Carol on her tokens page with the name of a new token typed in."""
     make_user("carol")
     page = browse.new_page()
     log_in(page, "carol", PASSWORD)
     go_to(page, "API tokens")
-    page.get_by_label("Token name").fill("Dashboards")
+    page.get_by_label("Token name").fill(name)
+    return page
+
+
+def test_a_token_made_from_a_template_does_what_the_template_allows(app, browse, make_user):
+    page = tokens_page(browse, make_user, "Dashboards")
     page.get_by_label("Permissions", exact=True).select_option("read_only")
     page.get_by_label("Allowed addresses").fill("127.0.0.1, 10.0.0.0/8")
     page.get_by_role("button", name="Create token").click()
@@ -36,12 +42,8 @@ def test_a_token_made_from_a_template_does_what_the_template_allows(app, browse,
     assert api.get("/api/v1/pools", headers=headers).status_code == 200
 
 
-def test_custom_permissions_are_ticked_on_the_page(app, browse, make_user):
-    make_user("carol")
-    page = browse.new_page()
-    log_in(page, "carol", PASSWORD)
-    go_to(page, "API tokens")
-    page.get_by_label("Token name").fill("Renter")
+def test_custom_permissions_are_ticked_on_the_page(browse, make_user):
+    page = tokens_page(browse, make_user, "Renter")
     page.get_by_label("Permissions", exact=True).select_option("custom")
     page.get_by_text("Custom permissions").click()
     page.get_by_label("financial.server_rental.view_marketplace", exact=False).check()

@@ -1,27 +1,14 @@
 // Drives our server with the published SDK's auth tokens service: list, create, the calling token, the
 // templates, update and delete; prints what each call answered as one JSON object for the test to read.
 // Usage: node auth_tokens_check.mjs   (BASE_URL and OWNER_TOKEN in the environment)
-import { ApiError } from './hoody-sdk/generated/errors.js';
-import { HttpClient } from './hoody-sdk/generated/http-client.js';
 import { AuthTokensService } from './hoody-sdk/generated/api/auth-tokens.service.js';
+import { httpClient, refusal } from './sdk_client.mjs';
 
 const { BASE_URL, OWNER_TOKEN } = process.env;
 
 function client(token) {
-  // A token given directly; no login, no refresh (the SDK would wait on a 401 to refresh otherwise).
-  const http = new HttpClient({ baseURL: BASE_URL, token, autoRetryAuth: false, cache: { enabled: false },
-                                timeout: 10000 });
+  const http = httpClient(BASE_URL, token);
   return { http, authTokens: new AuthTokensService(http) };
-}
-
-async function refusal(call) {
-  try {
-    await call();
-    return null;
-  } catch (error) {
-    if (error instanceof ApiError) return { status: error.status, code: error.code ?? null, message: error.message };
-    throw error;
-  }
 }
 
 const owner = client(OWNER_TOKEN);

@@ -1,7 +1,7 @@
 """Request bodies and answers of the API token endpoints (``views.api.tokens``)."""
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from core.limits import TOKEN_IP_WHITELIST_MAX
 from services.permissions import TEMPLATES
@@ -57,19 +57,12 @@ class TokenOut(Out):
     updated_at: Timestamp | None
 
 
-class CreatedTokenOut(Out):
-    token: str = Field(description="The token itself: shown in this answer only")
-    id: Id
-    alias: str
-    prefix: str
-    ip_whitelist: list[str]
-    permissions: dict[str, Any]
-    expires_at: Timestamp | None
-    is_enabled: bool
-    last_used_at: Timestamp | None
-    last_used_ip: str | None
-    created_at: Timestamp
-    updated_at: Timestamp | None
+# The create answer: the token itself first, then what every other answer shows of it.
+CreatedTokenOut = create_model(
+    "CreatedTokenOut", __base__=Out,
+    token=(str, Field(description="The token itself: shown in this answer only")),
+    **{name: (field.annotation, field) for name, field in TokenOut.model_fields.items()},
+)
 
 
 class CurrentToken(Out):

@@ -328,3 +328,10 @@ def test_every_permission_and_template_is_documented():
     guide = (Path(__file__).parent.parent / "docs" / "API.md").read_text()
     assert [path for path in LEAVES if f"| `{path}` |" not in guide] == []
     assert [name for name in TEMPLATES if f"| `{name}` | {TEMPLATES[name][0]} |" not in guide] == []
+
+
+def test_an_unknown_path_is_a_404_whatever_the_token_may_do(api, make_user):
+    alice = make_user("alice")
+    nothing = scoped(api, alice, permissions={})
+    assert api.get("/no-such-thing", as_=nothing).status_code == 404
+    assert api.get("/pools", as_=nothing).json["code"] == "TOKEN_PERMISSION_DENIED"

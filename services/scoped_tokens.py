@@ -44,12 +44,12 @@ def _leaves(template: str | None, tree: dict | None, is_admin: bool) -> set[str]
         template = permissions.DEFAULT_TEMPLATE
     chosen = within_rights(permissions.TEMPLATES[template][1], is_admin) if template else set()
     for path in LEAVES:
-        if path_given(tree, path):
+        if _path_given(tree, path):
             (chosen.add if permissions.allows(tree, path) else chosen.discard)(path)
     return chosen
 
 
-def path_given(tree: dict | None, path: str) -> bool:
+def _path_given(tree: dict | None, path: str) -> bool:
     node: Any = tree
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:

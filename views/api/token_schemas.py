@@ -16,7 +16,7 @@ EXPIRY_RULE = 'An ISO 8601 time with its offset, a Unix timestamp, "today" or "t
 # Either form is checked by the service, which names the field in one message whichever form is wrong.
 WHITELIST_SCHEMA = {"anyOf": [{"type": "array", "items": {"type": "string"}, "maxItems": TOKEN_IP_WHITELIST_MAX},
                               {"const": "*"}, {"type": "null"}]}
-EXPIRY_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}, {"type": "null"}]}
+EXPIRY_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "number", "minimum": 0}, {"type": "null"}]}
 
 
 class CreateTokenBody(Body):

@@ -1,6 +1,7 @@
 """API tokens with permissions (the published paths): list, create, the calling token, the templates, and
 one token read, changed or deleted. The secret is in the create answer only."""
 from flask import g
+from werkzeug.routing import BaseConverter
 
 from core.timeutil import isoformat
 from models import ApiToken
@@ -29,6 +30,18 @@ CREATE_EXAMPLE = {"alias": "CI deploys", "permission_template": "read_only", "ip
                   "expires_at": "tomorrow"}
 NARROWER = ("A token with `resources.create_tokens` manages tokens no broader than itself: a wider one is 403 "
             "TOKEN_PERMISSION_DENIED naming the first permission it lacks. `admin.*` only for administrators.")
+
+
+class TokenIdConverter(BaseConverter):
+    """A token id in a path: any segment but the names of the paths beside it, so that ``PUT
+    /auth/tokens/me`` is a 405 rather than a malformed id."""
+
+    regex = r"(?!(?:me|templates)$)[^/]+"
+
+
+@api.record_once
+def _register_converter(state) -> None:
+    state.app.url_map.converters["token_id"] = TokenIdConverter
 
 
 def token_out(token: ApiToken) -> dict:
@@ -89,7 +102,7 @@ def token_templates():
     return scoped_tokens.templates_for(api_user())
 
 
-@api.get("/auth/tokens/<token_id>")
+@api.get("/auth/tokens/<token_id:token_id>")
 @operation(
     permission="resources.read_account",
     tag=TAG, summary="One of your API tokens", message="Token retrieved successfully", data=TokenOut,
@@ -99,7 +112,7 @@ def get_api_token(token_id):
     return token_out(scoped_tokens.get(api_user(), token_id))
 
 
-@api.route("/auth/tokens/<token_id>", methods=["PATCH", "PUT"])
+@api.route("/auth/tokens/<token_id:token_id>", methods=["PATCH", "PUT"])
 @operation(
     permission="resources.create_tokens",
     tag=TAG, summary="Change an API token", message="Token updated successfully", body=UpdateTokenBody,
@@ -111,7 +124,7 @@ def update_api_token(token_id, body: UpdateTokenBody):
     return token_out(scoped_tokens.change(api_user(), _caller_permissions(), token_id, body.changes()))
 
 
-@api.delete("/auth/tokens/<token_id>")
+@api.delete("/auth/tokens/<token_id:token_id>")
 @operation(
     permission="resources.create_tokens",
     tag=TAG, summary="Delete an API token", message="Token deleted successfully", data=TokenOut,

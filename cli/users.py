@@ -1,11 +1,11 @@
-"""``flask users create``, ``users disable``, ``users enable`` and ``users sessions``."""
+"""``flask users create``, ``users disable``, ``users enable``, ``users sessions`` and ``users two-factor-off``."""
 import click
 from flask.cli import AppGroup
 
 from cli.common import dollars_to_cents
 from core.money import format_dollars
 from core.timeutil import isoformat
-from services import accounts, sessions
+from services import accounts, sessions, two_factor
 from services.errors import ServiceError
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -54,6 +54,17 @@ def enable_user(username: str) -> None:
     """Enable a disabled account: its API tokens work again and it can log in."""
     user = accounts.enable_account(_find(username))
     click.echo(f"Enabled {user.username}: their API tokens work again and they can log in")
+
+
+@users.command("two-factor-off")
+@click.argument("username")
+def two_factor_off(username: str) -> None:
+    """Turn an account's two-factor login off, for someone who lost their app and their backup codes."""
+    user = _find(username)
+    if two_factor.reset(user):
+        click.echo(f"Two-factor login is off for {user.username}: they log in with their password alone")
+    else:
+        click.echo(f"{user.username} had no two-factor login")
 
 
 SESSION_COLUMNS = ("id", "created_at", "last_seen_at", "ip", "remember", "expires_at", "user_agent")

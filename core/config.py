@@ -15,6 +15,8 @@ from core.limits import (
     REQUEST_LINE_OVERHEAD,
     TOKEN_CREATE_RATE_PER_IP,
     TOKEN_CREATE_RATE_PER_USER,
+    TWO_FACTOR_RATE_PER_IP,
+    TWO_FACTOR_RATE_PER_USER,
     URL_LENGTH_MAX,
 )
 
@@ -230,6 +232,20 @@ def public_url(env: str, smtp: str | None) -> str:
     return value
 
 
+def invitation_ttl_days() -> float:
+    """How long an invitation (or an offer of a pool's ownership) stays open: ``INVITATION_TTL_DAYS``,
+    a positive number of days that may have a fraction (``0.5`` is twelve hours)."""
+    value = os.environ.get("INVITATION_TTL_DAYS", "7")
+    try:
+        days = float(value)
+    except ValueError:
+        days = 0.0
+    if not 0 < days <= 3650:
+        raise ConfigurationError(f"INVITATION_TTL_DAYS must be a number of days above 0 (such as 7 or 0.5), "
+                                 f"not {value!r}")
+    return days
+
+
 def from_environment(instance_path: str) -> dict:
     env = app_env()
     secret_key = os.environ.get("SECRET_KEY")
@@ -242,6 +258,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(instance_path)),
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
+        "INVITATION_TTL_DAYS": invitation_ttl_days(),
         # How often an open page asks for the bell's unread count, in seconds.
         "NOTIFICATION_POLL_SECONDS": int(os.environ.get("NOTIFICATION_POLL_SECONDS", "30")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.
@@ -266,6 +283,8 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_LOGIN_PER_IP": rate_limit("RATELIMIT_LOGIN_PER_IP", LOGIN_RATE_PER_IP),
         "RATELIMIT_TOKEN_CREATE_PER_USER": rate_limit("RATELIMIT_TOKEN_CREATE_PER_USER", TOKEN_CREATE_RATE_PER_USER),
         "RATELIMIT_TOKEN_CREATE_PER_IP": rate_limit("RATELIMIT_TOKEN_CREATE_PER_IP", TOKEN_CREATE_RATE_PER_IP),
+        "RATELIMIT_TWO_FACTOR_PER_USER": rate_limit("RATELIMIT_TWO_FACTOR_PER_USER", TWO_FACTOR_RATE_PER_USER),
+        "RATELIMIT_TWO_FACTOR_PER_IP": rate_limit("RATELIMIT_TWO_FACTOR_PER_IP", TWO_FACTOR_RATE_PER_IP),
         "WTF_CSRF_TIME_LIMIT": None,
         # Email: unset SMTP_URL keeps notifications in the app.
         "SMTP_URL": smtp_url(),

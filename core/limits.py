@@ -84,6 +84,18 @@ LOGIN_RATE_PER_USERNAME = "10 per minute"
 LOGIN_RATE_PER_IP = "30 per minute"
 TOKEN_CREATE_RATE_PER_USER = "20 per hour"
 TOKEN_CREATE_RATE_PER_IP = "60 per hour"
+# One-time codes are guessed like passwords: counted per person (or pending login) and per address,
+# across every route that checks one. Six digits at 10 a minute take about a year on average.
+TWO_FACTOR_RATE_PER_USER = "10 per minute"
+TWO_FACTOR_RATE_PER_IP = "30 per minute"
+
+# Two-factor login: time-based codes per RFC 6238 (what every authenticator app makes).
+TOTP_DIGITS = 6
+TOTP_STEP_SECONDS = 30
+TOTP_DRIFT_STEPS = 1  # a code of the step before or after is accepted too: clocks and typing take time
+BACKUP_CODE_COUNT = 10
+ONE_TIME_CODE_MAX = 32  # characters of a code as typed (a backup code with its dash and spaces)
+TWO_FACTOR_LOGIN_MINUTES = 5  # how long a temp_token waits for its code
 
 NOTIFICATION_TYPES = ("MAINTENANCE", "ANNOUNCEMENT", "STATUS_UPDATE")  # the published service's kinds
 SEVERITIES = ("INFO", "WARNING", "ERROR", "SUCCESS")

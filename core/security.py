@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, session
 from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -86,18 +86,18 @@ def refuse_oversized_body():
 
 # --- Rate limits ---------------------------------------------------------------------------------
 
+def _json_field(name: str):
+    """``name`` of the JSON object the request's body holds, read before the view reads it; None otherwise."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"{}")
+    except (ValueError, RecursionError):
+        return None
+    return data.get(name) if isinstance(data, dict) else None
+
+
 def login_username() -> str:
     """The username a login attempt names, from the API's JSON body or the login form."""
-    username = None
-    if request.path.startswith("/api/"):
-        try:
-            data = json.loads(request.get_data(cache=True) or b"{}")
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            username = data.get("username")
-    else:
-        username = request.form.get("username")
+    username = _json_field("username") if request.path.startswith("/api/") else request.form.get("username")
     if not isinstance(username, str) or not username.strip():
         return NO_USERNAME
     return username.strip().lower()  # usernames are case-insensitive
@@ -114,22 +114,26 @@ def storable_key(value: str) -> str:
     return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def request_user() -> str:
-    """The API caller or the logged-in browser user."""
+def _caller_id() -> str | None:
     api_user = g.get("api_user")
     if api_user is not None:
         return api_user.id
-    if current_user.is_authenticated:
-        return current_user.id
-    return get_remote_address()
+    return current_user.id if current_user.is_authenticated else None
+
+
+def request_user() -> str:
+    """The API caller or the logged-in browser user."""
+    return _caller_id() or get_remote_address()
 
 
 Breach = Callable[[RequestLimit], object]
 
 
-def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None):
+def _limit(setting: str, scope: str, key_func: Callable[[], str], on_breach: Breach | None,
+           methods: list[str] | None = None):
     return limiter.shared_limit(lambda: current_app.config[setting], scope=scope,
-                                key_func=lambda: storable_key(key_func()), methods=["POST"], on_breach=on_breach)
+                                key_func=lambda: storable_key(key_func()), methods=methods or ["POST"],
+                                on_breach=on_breach)
 
 
 def _both(first, second):
@@ -148,6 +152,30 @@ def token_creation_limits(on_breach: Breach | None = None):
     """Token creation per user and per IP, counted across every route that makes a named token."""
     return _both(_limit("RATELIMIT_TOKEN_CREATE_PER_USER", "token-create-user", request_user, on_breach),
                  _limit("RATELIMIT_TOKEN_CREATE_PER_IP", "token-create-ip", get_remote_address, on_breach))
+
+
+# Where the page's second login step keeps its pending login (a temp_token) until the code is given.
+PENDING_LOGIN = "two_factor_login"
+
+
+def two_factor_subject() -> str:
+    """Whose code is being tried: the caller, else the pending login (its temp_token's id, never its secret)."""
+    if caller := _caller_id():
+        return caller
+    if request.path.startswith("/api/"):
+        pending = _json_field("temp_token")
+    else:
+        pending = (session.get(PENDING_LOGIN) or {}).get("temp_token")
+    if not isinstance(pending, str) or not pending:
+        return get_remote_address()
+    return "login:" + pending.partition(".")[0]
+
+
+def two_factor_limits(on_breach: Breach | None = None):
+    """One-time code attempts per person (or pending login) and per IP, on every route that checks one."""
+    methods = ["POST", "PUT", "DELETE"]  # turning two-factor off is a DELETE, the token gate a PUT
+    return _both(_limit("RATELIMIT_TWO_FACTOR_PER_USER", "two-factor-user", two_factor_subject, on_breach, methods),
+                 _limit("RATELIMIT_TWO_FACTOR_PER_IP", "two-factor-ip", get_remote_address, on_breach, methods))
 
 
 def retry_after(limit: RequestLimit | None) -> int:

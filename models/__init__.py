@@ -5,10 +5,11 @@ from models.event import Event
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
-from models.pool import Membership, Pool
+from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
+from models.two_factor import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential
 from models.user import LoginAddress, User
 
 __all__ = [
@@ -31,6 +32,10 @@ __all__ = [
     "ServerDiskType",
     "ServerPrice",
     "Transaction",
+    "TransferOffer",
+    "TwoFactorBackupCode",
+    "TwoFactorChallenge",
+    "TwoFactorCredential",
     "User",
     "WorkerHeartbeat",
 ]

@@ -59,7 +59,30 @@ class Membership(db.Model):
     invited_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until when a pending invitation can be answered; after it, it is gone from everyone's view.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pool = relationship("Pool", back_populates="memberships")
     user = relationship("User", foreign_keys=[user_id])
     invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+
+class TransferOffer(db.Model):
+    """The owner's offer of a pool to one of its members, open until answered, replaced or expired.
+
+    One open offer a pool (a new one replaces it); it goes with the pool, and with the member's or the
+    owner's account.
+    """
+
+    __tablename__ = "pool_transfer_offers"
+    __table_args__ = (
+        UniqueConstraint("pool_id", name="uq_transfer_offers_pool"),
+        Index("ix_transfer_offers_to_user", "to_user_id"),
+    )
+
+    id: Mapped[str] = id_column()
+    pool_id: Mapped[str] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    from_user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    to_user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ raised (a malformed request, an unknown route, a rate limit).
 
 VALIDATION_FAILED = "VALIDATION_FAILED"
 UNAUTHENTICATED = "UNAUTHENTICATED"
+TWO_FACTOR_REQUIRED = "TWO_FACTOR_REQUIRED"
 FORBIDDEN = "FORBIDDEN"
 ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
 NOT_FOUND = "NOT_FOUND"
@@ -23,6 +24,7 @@ IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
 NAME_TAKEN = "NAME_TAKEN"
 ALREADY_MEMBER = "ALREADY_MEMBER"
 INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
+INVITATION_EXPIRED = "INVITATION_EXPIRED"
 EMAIL_TAKEN = "EMAIL_TAKEN"
 EMAIL_NOT_CONFIGURED = "EMAIL_NOT_CONFIGURED"
 EMAIL_ALREADY_VERIFIED = "EMAIL_ALREADY_VERIFIED"
@@ -84,6 +86,12 @@ class Unauthenticated(ServiceError):
     code = UNAUTHENTICATED
 
 
+class TwoFactorRequired(Unauthenticated):
+    """A step needs a one-time code that was not given, is wrong, or was used already."""
+
+    code = TWO_FACTOR_REQUIRED
+
+
 class PaymentRequired(ServiceError):
     status = 402
     code = INSUFFICIENT_BALANCE
@@ -106,6 +114,13 @@ class PoolNotFound(NotFound):
 class Conflict(ServiceError):
     status = 409
     code = CONFLICT
+
+
+class InvitationExpired(ServiceError):
+    """An invitation, or an offer of a pool's ownership, answered after its ``expires_at``."""
+
+    status = 410
+    code = INVITATION_EXPIRED
 
 
 class ServerUnavailable(Conflict):

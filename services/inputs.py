@@ -35,6 +35,7 @@ from core.limits import (
     NOTIFICATION_TITLE_MAX,
     NOTIFICATION_TYPES,
     SEVERITIES,
+    ONE_TIME_CODE_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
@@ -84,6 +85,10 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=EMAIL
                   AfterValidator(_storable)]
 Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX),
                      AfterValidator(_encodable)]
+# A password given to confirm who is asking: checked against the stored hash, so only its length is ruled.
+GivenPassword = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX), AfterValidator(_encodable)]
+# Six digits from an authenticator app or a backup code; spaces and dashes a person types are ignored.
+OneTimeCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ONE_TIME_CODE_MAX)]
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_NAME_MAX),
                       AfterValidator(_storable)]
 InvitableRole = Literal[INVITABLE_ROLES]

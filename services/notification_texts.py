@@ -29,9 +29,12 @@ RENTAL_ENDED = "rental.ended"
 INVITATION_RECEIVED = "invitation.received"
 POOL_ROLE_CHANGED = "pool.role_changed"
 POOL_MEMBER_REMOVED = "pool.member_removed"
+POOL_TRANSFER_OFFERED = "pool.transfer_offered"
+POOL_TRANSFER_DECIDED = "pool.transfer_decided"
 WALLET_CREDITED = "wallet.credited"
 WALLET_LOW_BALANCE = "wallet.low_balance"
 SECURITY_NEW_LOGIN = "security.new_login"
+SECURITY_TWO_FACTOR_CHANGED = "security.two_factor_changed"
 
 
 # Every event people can be told of, as its preference is named on the account page; the keys are the
@@ -49,6 +52,8 @@ EVENTS = {
     "invitation.received": "An invitation to a pool",
     "pool.role_changed": "Your role in a pool changed",
     "pool.member_removed": "You were removed from a pool",
+    POOL_TRANSFER_OFFERED: "A pool's ownership offered to you",
+    POOL_TRANSFER_DECIDED: "An answer to your offer of a pool",
     "spend_request.created": "A spend request in a pool",
     "spend_request.decided": "A spend request was decided",
     "security.new_login": "A login from a new address",
@@ -205,6 +210,37 @@ def _pool_member_removed(event: Event) -> NotificationText:
     )
 
 
+@writes(POOL_TRANSFER_OFFERED)
+def _pool_transfer_offered(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['actor_username']} offers you {data['pool_name']}",
+        f"{data['actor_username']} offers to make you the owner of the pool {data['pool_name']}; they would "
+        f"stay in it as an admin. Accept or decline on the pool's page before {when(data['expires_at'])}.",
+        f"/pools/{data['pool_id']}",
+        INFO,
+    )
+
+
+@writes(POOL_TRANSFER_DECIDED)
+def _pool_transfer_decided(event: Event) -> NotificationText:
+    data = event.data
+    if data["accepted"]:
+        return NotificationText(
+            f"{data['actor_username']} now owns {data['pool_name']}",
+            f"{data['actor_username']} accepted your offer and is now the owner of the pool {data['pool_name']}. "
+            f"You stay in it as an admin.",
+            f"/pools/{data['pool_id']}",
+            SUCCESS,
+        )
+    return NotificationText(
+        f"{data['actor_username']} declined {data['pool_name']}",
+        f"{data['actor_username']} declined your offer of the pool {data['pool_name']}; you are still its owner.",
+        f"/pools/{data['pool_id']}",
+        INFO,
+    )
+
+
 # --- Wallet ---------------------------------------------------------------------------------------
 
 @writes(WALLET_CREDITED)
@@ -250,5 +286,24 @@ def _security_new_login(event: Event) -> NotificationText:
         f"been used from before. If this was not you, end the sessions and tokens you do not know on the "
         f"tokens page, and tell an administrator.",
         "/tokens",
+        WARNING,
+    )
+
+
+_TWO_FACTOR_CHANGES = {
+    "enabled": ("Two-factor login is on", "from now on a login asks for a code from your authenticator app"),
+    "disabled": ("Two-factor login is off", "a login now needs only your password"),
+    "backup_codes_regenerated": ("New backup codes were made", "the backup codes you had before no longer work"),
+}
+
+
+@writes(SECURITY_TWO_FACTOR_CHANGED)
+def _security_two_factor_changed(event: Event) -> NotificationText:
+    title, consequence = _TWO_FACTOR_CHANGES[event.data["change"]]
+    return NotificationText(
+        title,
+        f"{title} for your account since {when(event.data['at'])}: {consequence}. If this was not you, change "
+        f"your password, end the sessions you do not know on your account page, and tell an administrator.",
+        "/account",
         WARNING,
     )

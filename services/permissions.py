@@ -25,7 +25,7 @@ LEAVES: dict[str, str] = {
     "projects.delete": "delete a pool",
     "projects.members.invite": "invite members, and accept or decline invitations",
     "projects.members.remove": "remove members",
-    "projects.members.change_roles": "change members' roles",
+    "projects.members.change_roles": "change members' roles, and offer, accept or decline a pool's ownership",
     "resources.create_tokens": "create, change and delete API tokens (never broader than the token itself)",
     "resources.read_account": "read the account, its API tokens and notifications",
     "resources.webhooks": "manage webhooks",

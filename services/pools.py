@@ -1,7 +1,11 @@
 """Pools, memberships and invitations: who may see and change a pool, and what each change does.
 
 The owner holds a membership with role ``owner``; a membership with ``is_authorized`` false is a
-pending invitation, and its id is the invitation id.
+pending invitation, and its id is the invitation id. An invitation is open until its ``expires_at``
+(``INVITATION_TTL_DAYS`` after it is sent); after that it is gone from every list and count, cannot be
+answered (410), and the user can be invited again. The owner may offer the pool to a member
+(a ``TransferOffer``, open as long as an invitation): accepting makes the member the owner and the
+old owner an admin.
 
 Every change runs in ``write_transaction``. On PostgreSQL the changes that must not interleave
 lock rows first, the pool before any membership so that two of them cannot deadlock: updating or
@@ -9,12 +13,15 @@ deleting a pool locks it exclusively; renting into it, inviting, changing a role
 member lock it shared. Renting also holds the renter's membership (shared), and changing a role or
 removing a member locks that membership exclusively. Whoever comes second waits, then sees what
 the first did: a pool or membership that is gone is a 404, and a rental made first is moved out
-with the others. SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
+with the others. Offering, accepting and declining a transfer lock the pool exclusively, like deleting
+it: the owner changes in one transaction, and a member removed meanwhile takes the offer with them.
+SQLite runs writers one at a time (``BEGIN IMMEDIATE``) and needs no row locks.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select, update
+from flask import current_app
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
@@ -25,7 +32,7 @@ from core.limits import (
     ROLE_USER,
 )
 from core.timeutil import utcnow
-from models import AuditEvent, Membership, Pool, Rental, Server, User
+from models import AuditEvent, Membership, Pool, Rental, Server, TransferOffer, User
 from services import accounts, audit, inputs, membership_events
 from services.atomic import write_transaction
 from services.errors import (
@@ -35,6 +42,7 @@ from services.errors import (
     BadRequest,
     Conflict,
     Forbidden,
+    InvitationExpired,
     NotFound,
     PoolNotFound,
 )
@@ -44,6 +52,19 @@ from services.paging import Page, paginate
 POOL_NOT_FOUND = "Pool not found"
 MEMBER_NOT_FOUND = "Member not found"
 INVITATION_NOT_FOUND = "Invitation not found"
+INVITATION_EXPIRED = "This invitation has expired; ask for a new one"
+OFFER_NOT_FOUND = "No transfer of this pool is offered"
+OFFER_EXPIRED = "This offer of the pool's ownership has expired"
+
+
+def invitation_ttl() -> timedelta:
+    """How long an invitation, or an offer of a pool, stays open (``INVITATION_TTL_DAYS``)."""
+    return timedelta(days=current_app.config["INVITATION_TTL_DAYS"])
+
+
+def _open_invitation(now: datetime):
+    """A pending invitation whose time has not run out."""
+    return and_(Membership.is_authorized.is_(False), Membership.expires_at > now)
 
 
 # --- Permissions: the one place that says which role may do what -------------------------------
@@ -83,6 +104,11 @@ def may_view_audit(role: str) -> bool:
     return role == ROLE_OWNER
 
 
+def may_offer_transfer(role: str, pool: Pool) -> bool:
+    """The owner offers a pool to a member; a default pool stays its owner's."""
+    return role == ROLE_OWNER and not pool.is_default
+
+
 def may_remove(actor: Membership, target: Membership) -> bool:
     if actor.user_id == target.user_id:
         return target.role != ROLE_OWNER  # leaving; the owner deletes the pool instead
@@ -105,8 +131,12 @@ class PoolSummary:
 class PoolDetail:
     pool: Pool
     role: str
-    members: list  # (Membership, User), owner first
+    members: list  # (Membership, User), owner first; invitations that expired left out
     servers: list  # (Rental, Server) for rentals that have not ended
+    transfer_offer: TransferOffer | None = None  # the open offer of the pool's ownership
+
+    def member(self, user_id: str) -> User | None:
+        return next((user for _, user in self.members if user.id == user_id), None)
 
 
 @dataclass
@@ -203,7 +233,7 @@ def get_pool(user: User, pool_id: str, now: datetime | None = None) -> PoolDetai
     members = list(db.session.execute(
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.pool_id == pool.id)
+        .where(Membership.pool_id == pool.id, or_(Membership.is_authorized.is_(True), _open_invitation(now)))
         .order_by((Membership.role != ROLE_OWNER), Membership.is_authorized.desc(), Membership.invited_at,
                   Membership.id)
     ))
@@ -213,7 +243,9 @@ def get_pool(user: User, pool_id: str, now: datetime | None = None) -> PoolDetai
         .where(Rental.pool_id == pool.id, Rental.hold_until > now)
         .order_by(Rental.rental_start, Rental.id)
     ))
-    return PoolDetail(pool, membership.role, members, servers)
+    offer = db.session.scalar(
+        select(TransferOffer).where(TransferOffer.pool_id == pool.id, TransferOffer.expires_at > now))
+    return PoolDetail(pool, membership.role, members, servers, offer)
 
 
 def pending_invitations(user: User, page: Page) -> tuple[list[Invitation], int]:
@@ -222,16 +254,35 @@ def pending_invitations(user: User, page: Page) -> tuple[list[Invitation], int]:
         select(Membership, Pool, inviter)
         .join(Pool, Pool.id == Membership.pool_id)
         .outerjoin(inviter, inviter.id == Membership.invited_by_id)
-        .where(Membership.user_id == user.id, Membership.is_authorized.is_(False))
+        .where(Membership.user_id == user.id, _open_invitation(utcnow()))
         .order_by(Membership.invited_at.desc(), Membership.id)
     )
     rows, total = paginate(statement, page)
     return [Invitation(m, p, i) for m, p, i in rows], total
 
 
+@dataclass
+class Offer:
+    offer: TransferOffer
+    pool: Pool
+    offered_by: User
+
+
+def offers_to(user: User) -> list[Offer]:
+    """The open offers of pools' ownership to ``user`` (one a pool, so few), newest first."""
+    rows = db.session.execute(
+        select(TransferOffer, Pool, User)
+        .join(Pool, Pool.id == TransferOffer.pool_id)
+        .join(User, User.id == TransferOffer.from_user_id)
+        .where(TransferOffer.to_user_id == user.id, TransferOffer.expires_at > utcnow())
+        .order_by(TransferOffer.offered_at.desc(), TransferOffer.id)
+    )
+    return [Offer(offer, pool, by) for offer, pool, by in rows]
+
+
 def pending_invitation_count(user: User) -> int:
     return db.session.scalar(
-        select(func.count(Membership.id)).where(Membership.user_id == user.id, Membership.is_authorized.is_(False))
+        select(func.count(Membership.id)).where(Membership.user_id == user.id, _open_invitation(utcnow()))
     )
 
 
@@ -357,6 +408,13 @@ def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
     if row is None:
         raise NotFound("User not found")
     invitee, existing = row
+    now = utcnow()
+    if existing is not None and not existing.is_authorized and existing.expires_at <= now:
+        # An invitation that ran out is no more: the new one takes its place (and gets an id of its own).
+        db.session.execute(delete(Membership).where(Membership.id == existing.id),
+                           execution_options={"synchronize_session": False})
+        db.session.expunge(existing)
+        existing = None
     if existing is not None:
         if existing.role == ROLE_OWNER:
             raise Conflict("That user owns this pool", code=ALREADY_MEMBER)
@@ -364,7 +422,7 @@ def _invite(user: User, pool_id: str, username: str, role: str) -> Membership:
             raise Conflict("That user is already a member of this pool", code=ALREADY_MEMBER)
         raise Conflict("That user has already been invited to this pool", code=ALREADY_MEMBER)
     invitation = Membership(pool_id=pool.id, user_id=invitee.id, role=role, is_authorized=False,
-                            invited_by_id=user.id, invited_at=utcnow())
+                            invited_by_id=user.id, invited_at=now, expires_at=now + invitation_ttl())
     db.session.add(invitation)
     audit.record(audit.INVITATION_SENT, user, pool.id, "user", invitee.id,
                  {"username": invitee.username, "role": role})
@@ -380,17 +438,27 @@ def _own_invitation(user: User, invitation_id: str) -> Membership:
     return invitation
 
 
+def _not_answered(invitation_id: str) -> Exception:
+    """Why a conditional answer to an invitation changed nothing, as it stands now."""
+    authorized = db.session.scalar(select(Membership.is_authorized).where(Membership.id == invitation_id))
+    if authorized is None:
+        return NotFound(INVITATION_NOT_FOUND)
+    if authorized:
+        return Conflict("This invitation is no longer pending", code=INVITATION_NOT_PENDING)
+    return InvitationExpired(INVITATION_EXPIRED)
+
+
 def accept_invitation(user: User, invitation_id: str) -> Membership:
     with write_transaction():
         invitation = _own_invitation(user, invitation_id)
         accepted = db.session.execute(
             update(Membership)
-            .where(Membership.id == invitation.id, Membership.is_authorized.is_(False))
+            .where(Membership.id == invitation.id, _open_invitation(utcnow()))
             .values(is_authorized=True, joined_at=utcnow()),
             execution_options={"synchronize_session": False},
         ).rowcount
         if not accepted:
-            raise Conflict("This invitation is no longer pending", code=INVITATION_NOT_PENDING)
+            raise _not_answered(invitation.id)
         audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
                      {"username": user.username, "role": invitation.role})
     db.session.refresh(invitation)
@@ -401,11 +469,11 @@ def reject_invitation(user: User, invitation_id: str) -> None:
     with write_transaction():
         invitation = _own_invitation(user, invitation_id)
         rejected = db.session.execute(
-            delete(Membership).where(Membership.id == invitation.id, Membership.is_authorized.is_(False)),
+            delete(Membership).where(Membership.id == invitation.id, _open_invitation(utcnow())),
             execution_options={"synchronize_session": False},
         ).rowcount
         if not rejected:
-            raise Conflict("This invitation is no longer pending", code=INVITATION_NOT_PENDING)
+            raise _not_answered(invitation.id)
         audit.record(audit.INVITATION_REJECTED, user, invitation.pool_id, "user", user.id,
                      {"username": user.username, "role": invitation.role})
     db.session.expunge_all()
@@ -460,6 +528,10 @@ def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
         _move_rentals_to_default_pools(pool.id, member.user_id)
         db.session.execute(delete(Membership).where(Membership.id == member.id),
                            execution_options={"synchronize_session": False})
+        # An offer of the pool to them goes with them.
+        db.session.execute(delete(TransferOffer).where(TransferOffer.pool_id == pool.id,
+                                                       TransferOffer.to_user_id == member.user_id),
+                           execution_options={"synchronize_session": False})
         if not member.is_authorized:
             action = audit.INVITATION_CANCELLED
         else:
@@ -469,3 +541,94 @@ def remove_member(user: User, pool_id: str, member_user_id: str) -> None:
         if action == audit.MEMBER_REMOVED:
             membership_events.member_removed(member, pool, user)
     db.session.expunge_all()
+
+
+# --- Handing a pool over ------------------------------------------------------------------------
+
+def offer_transfer(user: User, pool_id: str, member_user_id: str) -> TransferOffer:
+    """The owner offers the pool to one of its members; an offer still open is replaced."""
+    (member_user_id,) = inputs.checked(user_id=(inputs.ObjectId, member_user_id))
+    with write_transaction():
+        # Exclusive, as an accept is: two offers, or an offer and its answer, come one after the other.
+        _lock_pool(pool_id, exclusive=True)
+        pool, membership = _access(user, pool_id)
+        if membership.role != ROLE_OWNER:
+            raise Forbidden("Only the pool owner can transfer the pool")
+        if pool.is_default:
+            raise BadRequest("The default pool cannot be transferred")
+        if member_user_id == user.id:
+            raise BadRequest.for_field("user_id", "is you: offer the pool to another member")
+        member = db.session.execute(
+            select(Membership, User).join(User, User.id == Membership.user_id)
+            .where(Membership.pool_id == pool.id, Membership.user_id == member_user_id,
+                   Membership.is_authorized.is_(True))
+        ).first()
+        if member is None:
+            raise NotFound(MEMBER_NOT_FOUND)
+        _refuse_name_taken(pool, member_user_id, f"{member.User.username} already owns a pool named {pool.name}")
+        db.session.execute(delete(TransferOffer).where(TransferOffer.pool_id == pool.id),
+                           execution_options={"synchronize_session": False})
+        now = utcnow()
+        offer = TransferOffer(pool_id=pool.id, from_user_id=user.id, to_user_id=member_user_id, offered_at=now,
+                              expires_at=now + invitation_ttl())
+        db.session.add(offer)
+        db.session.flush()
+        audit.record(audit.TRANSFER_OFFERED, user, pool.id, "user", member_user_id,
+                     {"username": member.User.username, "expires_at": offer.expires_at.isoformat()})
+        membership_events.transfer_offered(offer, pool, user)
+    return offer
+
+
+def _refuse_name_taken(pool: Pool, new_owner_id: str, message: str) -> None:
+    """Names are unique among an owner's pools: the new owner must not have one of this name."""
+    if db.session.scalar(select(Pool.id).where(Pool.owner_id == new_owner_id, Pool.name == pool.name)):
+        raise Conflict(message, code=NAME_TAKEN)
+
+
+def _offer_to(user: User, pool_id: str) -> tuple[Pool, Membership, TransferOffer]:
+    """The pool, the caller's membership and the open offer of the pool to them, the pool locked.
+
+    A pool the caller has not joined is a 404, as is a pool with no offer; an offer to another
+    member is theirs to answer (403); one whose time ran out is a 410.
+    """
+    _lock_pool(pool_id, exclusive=True)
+    pool, membership = _access(user, pool_id)
+    offer = db.session.scalar(select(TransferOffer).where(TransferOffer.pool_id == pool.id))
+    if offer is None:
+        raise NotFound(OFFER_NOT_FOUND)
+    if offer.to_user_id != user.id:
+        raise Forbidden("This offer is for another member")
+    if offer.expires_at <= utcnow():
+        raise InvitationExpired(OFFER_EXPIRED)
+    return pool, membership, offer
+
+
+def accept_transfer(user: User, pool_id: str) -> Pool:
+    """The member the pool was offered to becomes its owner; the old owner stays, as an admin."""
+    try:
+        with write_transaction():
+            pool, membership, offer = _offer_to(user, pool_id)
+            _refuse_name_taken(pool, user.id, f"You already own a pool named {pool.name}")
+            previous = db.session.scalar(
+                select(Membership).where(Membership.pool_id == pool.id, Membership.role == ROLE_OWNER)
+                .with_for_update())
+            previous_owner = db.session.get(User, pool.owner_id)
+            previous.role = ROLE_ADMIN
+            membership.role = ROLE_OWNER
+            pool.owner_id = user.id
+            pool.updated_at = utcnow()
+            db.session.delete(offer)
+            audit.record(audit.TRANSFER_ACCEPTED, user, pool.id, "user", user.id,
+                         {"username": user.username, "previous_owner": previous_owner.username})
+            membership_events.transfer_decided(offer, pool, user, accepted=True)
+    except IntegrityError:  # a pool of that name made by the member meanwhile
+        raise Conflict("You already own a pool of this name", code=NAME_TAKEN) from None
+    return pool
+
+
+def decline_transfer(user: User, pool_id: str) -> None:
+    with write_transaction():
+        pool, _, offer = _offer_to(user, pool_id)
+        db.session.delete(offer)
+        audit.record(audit.TRANSFER_DECLINED, user, pool.id, "user", user.id, {"username": user.username})
+        membership_events.transfer_decided(offer, pool, user, accepted=False)

@@ -17,7 +17,7 @@ from core.limits import LOGIN_TOKEN_DAYS
 from core.timeutil import isoformat, utcnow
 from models import ApiToken, User
 from models.token import LOGIN, NAMED, is_usable
-from services import audit, inputs
+from services import audit, inputs, two_factor
 from services.errors import AccountDisabled, NotFound
 from services.token_addresses import IpNotAllowed, admits
 from services.paging import Page, paginate
@@ -32,9 +32,13 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(user: User, name: str, lifetime_days: int | None) -> tuple[ApiToken, str]:
-    """A new named token and its plain text, which is never stored and so can be shown only now."""
+def create_token(user: User, name: str, lifetime_days: int | None,
+                 otp_code: str | None = None) -> tuple[ApiToken, str]:
+    """A new named token and its plain text, which is never stored and so can be shown only now.
+
+    ``otp_code``: a two-factor code, needed when the user asked for one before every new token."""
     [name] = inputs.checked(name=(inputs.TokenName, name))
+    require_second_factor(user, otp_code)
     return _issue(user, name, lifetime_days, NAMED)
 
 
@@ -52,11 +56,9 @@ def issue_named(user: User, name: str, expires_at: datetime | None, permissions:
 
 
 def require_second_factor(user: User, otp_code: str | None) -> None:
-    """The gate a new API token passes when its user asks for a second factor on tokens.
-
-    Nothing asks for one yet, so every call passes and ``otp_code`` is ignored; two-factor login hooks
-    its check in here (raising ``Unauthenticated`` for a missing or wrong code)."""
-    return None
+    """The gate a new API token passes: 401 ``TWO_FACTOR_REQUIRED`` when its user asks for a second factor
+    on tokens and ``otp_code`` is not a right code (``services.two_factor``)."""
+    two_factor.check_token_gate(user, otp_code)
 
 
 def _issue(user: User, name: str, lifetime_days: int | None, kind: str, expires_at: datetime | None = None,

@@ -5,7 +5,8 @@ checked without being listed."""
 API_PREFIX = "/api/v1/"
 # Reachable without a token: logging in, the description of the API itself, the public announcements, and
 # verifying an address (the emailed link's token is the credential).
-PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email"}
+PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email",
+                        "api.two_factor_verify_login"}
 SOME_ID = "0123456789abcdef01234567"
 
 

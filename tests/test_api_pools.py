@@ -87,13 +87,15 @@ def test_get_pool_lists_owner_members_invitations_and_servers(app, api, team):
     make_rental(app, team.user.id, team.pool_id, server_id)
     data = assert_envelope(api.get(f"/pools/{team.pool_id}", as_=team.user), 200, "Pool retrieved successfully")
     assert list(data) == ["id", "name", "description", "is_default", "settings", "created_at", "updated_at",
-                          "owner_id", "members", "servers"]
+                          "owner_id", "members", "servers", "transfer_offer"]
     assert data["name"] == "Development Team"
     members = data["members"]
     assert [m["user"]["username"] for m in members] == [
         "team_lead", "jane_admin", "joe_user", "olga_user", "ivan_invitee"]
     owner = members[0]
-    assert list(owner) == ["id", "role", "is_authorized", "joined_at", "user"]
+    assert list(owner) == ["id", "role", "is_authorized", "joined_at", "expires_at", "user"]
+    assert owner["expires_at"] is None and ISO_MS_Z.match(members[-1]["expires_at"])
+    assert data["transfer_offer"] is None
     assert owner["role"] == "owner" and owner["is_authorized"] is True
     assert owner["user"] == {"id": team.owner.id, "username": "team_lead", "alias": "Team Lead"}
     admin = members[1]
@@ -126,7 +128,8 @@ def test_pending_invitations_list_the_callers_own(api, team):
                            "Pending invitations retrieved successfully")
     assert len(data) == 1
     invitation = data[0]
-    assert list(invitation) == ["id", "pool_id", "pool_name", "pool_description", "role", "invited_by", "invited_at"]
+    assert list(invitation) == ["id", "pool_id", "pool_name", "pool_description", "role", "invited_by", "invited_at",
+                                "expires_at"]
     assert invitation["id"] == team.invitation_id
     assert invitation["pool_id"] == team.pool_id
     assert invitation["pool_name"] == "Development Team"
@@ -142,7 +145,7 @@ def test_invite_answers_201_with_a_pending_membership(api, team, make_user):
     response = api.post(f"/pools/{team.pool_id}/members", as_=team.owner,
                         json={"username": "new_developer", "role": "user"})
     data = assert_envelope(response, 201, "Member invited successfully")
-    assert list(data) == ["id", "role", "is_authorized", "invited_at"]
+    assert list(data) == ["id", "role", "is_authorized", "invited_at", "expires_at"]
     assert HEX24.match(data["id"]) and data["role"] == "user" and data["is_authorized"] is False
     assert ISO_MS_Z.match(data["invited_at"])
 

@@ -3,7 +3,6 @@
 Every thread has its own client, so its own session and database connection; a barrier starts
 them together. These run on SQLite and on PostgreSQL alike.
 """
-import threading
 from collections import Counter
 
 from sqlalchemy import func, select
@@ -12,39 +11,10 @@ from core.extensions import db
 from models import Rental, Transaction, User
 from tests.factories import add_server, make_servers
 from tests.ledger import assert_books_balance, balance_of
+from tests.races import count, join, race
 from tests.records import RENTABLE_SERVER
 
 THREADS = 20
-
-
-def race(app, requests: list) -> list:
-    """Send each ``(method, path, headers, json)`` from its own thread, all at once; the responses in order."""
-    barrier = threading.Barrier(len(requests))
-    results: list = [None] * len(requests)
-
-    def send(index, method, path, headers, body):
-        client = app.test_client()
-        barrier.wait()
-        try:
-            response = client.open(f"/api/v1{path}", method=method, headers=headers, json=body)
-            results[index] = (response.status_code, response.get_json())
-        except Exception as error:  # reported below, so a failing thread fails the test
-            results[index] = ("exception", repr(error))
-
-    threads = [threading.Thread(target=send, args=(i, *request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert all(result is not None and result[0] != "exception" for result in results), results
-    return results
-
-
-def count(app, statement) -> int:
-    with app.app_context():
-        value = db.session.scalar(statement)
-        db.session.remove()
-        return value
 
 
 def test_twenty_users_renting_one_server_at_once_one_wins(app, make_user):
@@ -110,11 +80,6 @@ def race_servers(app, rounds: int) -> list[list[str]]:
                for n in range(rounds * RENTS_PER_ROUND)]
     ids = list(make_servers(app, records).values())
     return [ids[n:n + RENTS_PER_ROUND] for n in range(0, len(ids), RENTS_PER_ROUND)]
-
-
-def join(api, owner, member, pool_id: str) -> None:
-    invitation = api.post(f"/pools/{pool_id}/members", as_=owner, json={"username": member.username, "role": "user"})
-    assert api.post(f"/pools/{invitation.json['data']['id']}/accept", as_=member).status_code == 200
 
 
 def rentals_by_pool(app, user_id: str) -> Counter:

@@ -4,6 +4,7 @@ axe-core comes inside the ``axe-playwright-python`` wheel (a test extra), so the
 when it runs; a failure lists each rule broken, the elements that break it, and why.
 """
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.pages import log_in
 from tests.factories import make_servers, server_record
+from tests.two_factor import code_at
 from tests.users import PASSWORD
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -184,5 +186,33 @@ def test_refused_log_in_and_registration_pass_axe(browse, world):
     page.get_by_label("Confirm password").fill(PASSWORD + "!")
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".field-error").first).to_be_visible()
+    reports.append(violations(page))
+    assert not any(reports), "\n".join(reports)
+
+
+def test_two_factor_setup_and_the_code_step_pass_axe(browse, world, clock):
+    clock.set(datetime.now(timezone.utc))  # the server and the test's authenticator share this clock
+    page = browse.new_page()
+    log_in(page, "alice", PASSWORD)
+    page.goto("/account")
+    section = page.get_by_role("region", name="Two-factor login")
+    section.get_by_label("Password").fill(PASSWORD)
+    section.get_by_role("button", name="Set up two-factor login").click()
+    expect(section.locator("#backup-codes li")).to_have_count(10)
+    reports = [violations(page)]
+    section.get_by_label("Code from the app").fill(code_at(section.locator("#manual-entry-key").inner_text(),
+                                                           clock.now))
+    section.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_text("Two-factor login is on.")).to_be_visible()
+    reports.append(violations(page))
+
+    page.get_by_role("button", name="Log out").click()
+    page.goto("/login")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code from your authenticator app, or a backup code").fill("000000")
+    page.get_by_role("button", name="Verify and log in").click()
+    expect(page.get_by_text("The code is not right, or was used already")).to_be_visible()
     reports.append(violations(page))
     assert not any(reports), "\n".join(reports)

@@ -14,6 +14,7 @@ from services.errors import (
     EMAIL_TAKEN,
     FORBIDDEN,
     INSUFFICIENT_BALANCE,
+    INVITATION_EXPIRED,
     INVITATION_NOT_PENDING,
     NAME_TAKEN,
     NOT_FOUND,
@@ -124,23 +125,36 @@ POOL_CREATED = {"id": "507f1f77bcf86cd799439301", "name": "Production Team",
 CREATE_POOL_REFUSALS = {NAME_TAKEN: "You already have a pool named Production Team"}
 PENDING_INVITATIONS = [{"id": "507f1f77bcf86cd799439312", "pool_id": SEED_POOL["id"], "pool_name": SEED_POOL["name"],
                         "pool_description": SEED_POOL["description"], "role": "user", "invited_by": SEED_USER,
-                        "invited_at": "2025-01-20T14:30:00.000Z"}]
+                        "invited_at": "2025-01-20T14:30:00.000Z", "expires_at": "2025-01-27T14:30:00.000Z"}]
 POOL_DETAIL = {**SEED_POOL, "members": [
     {"id": "507f1f77bcf86cd799439310", "role": "admin", "is_authorized": True,
-     "joined_at": "2025-01-16T11:00:00.000Z",
+     "joined_at": "2025-01-16T11:00:00.000Z", "expires_at": None,
      "user": {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith"}}],
     "servers": [{"id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "rental_status": "active",
-                 "is_ready": True}]}
+                 "is_ready": True}],
+    "transfer_offer": None}
 POOL_NOT_FOUND = {NOT_FOUND: "Pool not found"}
 UPDATE_POOL_BODY = {"description": "Pool for staging and production environments",
                     "settings": {"auto_approve": False, "max_servers": 15}}
 UPDATE_POOL_REFUSALS = {FORBIDDEN: "Only the pool owner can update the pool", **POOL_NOT_FOUND}
 DELETE_POOL_REFUSALS = {VALIDATION_FAILED: "The default pool cannot be deleted",
                         FORBIDDEN: "Only the pool owner can delete the pool", **POOL_NOT_FOUND}
-INVITATION_REFUSALS = {NOT_FOUND: "Invitation not found", INVITATION_NOT_PENDING: NOT_PENDING}
+INVITATION_REFUSALS = {NOT_FOUND: "Invitation not found", INVITATION_NOT_PENDING: NOT_PENDING,
+                       INVITATION_EXPIRED: "This invitation has expired; ask for a new one"}
+TRANSFER_BODY = {"user_id": "507f1f77bcf86cd799439012"}
+TRANSFER_OFFER = {"id": "507f1f77bcf86cd799439320", "pool_id": SEED_POOL["id"], "from_user_id": SEED_USER["id"],
+                  "to_user_id": "507f1f77bcf86cd799439012", "offered_at": "2025-01-21T22:00:00.000Z",
+                  "expires_at": "2025-01-28T22:00:00.000Z"}
+TRANSFER_REFUSALS = {VALIDATION_FAILED: "The default pool cannot be transferred",
+                     FORBIDDEN: "Only the pool owner can transfer the pool", NOT_FOUND: "Member not found",
+                     NAME_TAKEN: "jane_admin already owns a pool named Development Team"}
+TRANSFER_ANSWER_REFUSALS = {FORBIDDEN: "This offer is for another member",
+                            NOT_FOUND: "No transfer of this pool is offered",
+                            INVITATION_EXPIRED: "This offer of the pool's ownership has expired"}
+ACCEPT_TRANSFER_REFUSALS = {**TRANSFER_ANSWER_REFUSALS, NAME_TAKEN: "You already own a pool named Development Team"}
 INVITE_MEMBER_BODY = {"username": "new_developer", "role": "user"}
 MEMBER_INVITED = {"id": "507f1f77bcf86cd799439311", "role": "user", "is_authorized": False,
-                  "invited_at": "2025-01-21T22:15:00.000Z"}
+                  "invited_at": "2025-01-21T22:15:00.000Z", "expires_at": "2025-01-28T22:15:00.000Z"}
 INVITE_MEMBER_REFUSALS = {FORBIDDEN: "Only the pool owner can invite admins",
                           ALREADY_MEMBER: "That user has already been invited to this pool"}
 CHANGE_ROLE_BODY = {"role": "admin"}
@@ -243,3 +257,21 @@ VERIFICATION_SENT = {"email": "lead@example.com", "email_verified": False}
 RESEND_REFUSALS = {EMAIL_NOT_CONFIGURED: "This server does not send email: notifications are shown in the app only",
                    EMAIL_ALREADY_VERIFIED: "lead@example.com is verified already",
                    RATE_LIMITED: "5 links were sent in the last hour: try again in 12 minutes"}
+
+# --- Two-factor login ------------------------------------------------------------------------------
+
+TWO_FACTOR_LOGIN = {"requires_2fa": True, "temp_token": "507f1f77bcf86cd799439070.y3Fq2mVn8TQe0KdWZ7xJ1bR5uLs9HcAo",
+                    "method": "totp"}
+TWO_FACTOR_VERIFY_BODY = {"temp_token": TWO_FACTOR_LOGIN["temp_token"], "code": "492039"}
+TWO_FACTOR_SETUP_BODY = {"password": "correct-horse-battery"}
+BACKUP_CODES = ["3f9a1-c07e2", "8b2d4-61fa0", "0c7e5-9a13b", "d41e8-2b6c7", "57a90-e3d1f",
+                "a62c3-08b9e", "19fd7-4c2a5", "e8b06-7d913", "4a3c1-f5e82", "b70d9-16c4a"]
+TWO_FACTOR_SETUP = {"qr_code": "data:image/svg+xml;charset=utf-8,%3Csvg%20xmlns%3D%22http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%22...",
+                    "manual_entry_key": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "backup_codes": BACKUP_CODES}
+TWO_FACTOR_CODE_BODY = {"code": "492039"}
+TWO_FACTOR_ENABLED = {"enabled": True, "enabled_at": "2025-01-21T22:00:00.000Z", "sessions_revoked": 2}
+TWO_FACTOR_STATUS = {"enabled": True, "verified": True, "enabled_at": "2025-01-21T22:00:00.000Z",
+                     "backup_codes_remaining": 9, "require_for_tokens": False}
+TWO_FACTOR_PASSWORD_AND_CODE_BODY = {"password": "correct-horse-battery", "code": "492039"}
+TOKEN_GATE_BODY = {"require_for_tokens": True}
+WRONG_CODE_REFUSALS = {"TWO_FACTOR_REQUIRED": "The code is not right, or was used already"}

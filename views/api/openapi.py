@@ -48,6 +48,7 @@ from services.errors import (
     FORBIDDEN,
     IDEMPOTENCY_KEY_REUSED,
     INSUFFICIENT_BALANCE,
+    INVITATION_EXPIRED,
     INVITATION_NOT_PENDING,
     NAME_TAKEN,
     NOT_FOUND,
@@ -55,6 +56,7 @@ from services.errors import (
     RATE_LIMITED,
     RENTAL_ENDED,
     SERVER_UNAVAILABLE,
+    TWO_FACTOR_REQUIRED,
     UNAUTHENTICATED,
     URI_TOO_LONG,
     VALIDATION_FAILED,
@@ -215,6 +217,7 @@ ERROR_DESCRIPTIONS = {
          "this address, or an administrator has disabled your account",
     404: "Not found, or not yours to see",
     409: "A conflict with the current state; nothing was changed",
+    410: "The invitation or offer was open until its `expires_at`, which has passed; nothing was changed",
     413: "The request body is larger than the limit (MAX_CONTENT_LENGTH, 256 KB by default)",
     414: "The URL (path and query string) is longer than the limit (MAX_URL_LENGTH, 4096 bytes by default)",
     429: "Too many attempts; wait for Retry-After seconds",
@@ -223,6 +226,7 @@ ERROR_DESCRIPTIONS = {
 CODES = {
     VALIDATION_FAILED: (400, "a bad field, type, range, enum value or id, or a request the rules refuse"),
     UNAUTHENTICATED: (401, "no, bad, revoked or expired credentials"),
+    TWO_FACTOR_REQUIRED: (401, "a one-time code is needed, or the one given is wrong or was used already"),
     INSUFFICIENT_BALANCE: (402, "the wallet that pays is short"),
     FORBIDDEN: (403, "your role does not allow this"),
     ACCOUNT_DISABLED: (403, "an administrator has disabled the account"),
@@ -233,6 +237,7 @@ CODES = {
     NAME_TAKEN: (409, "the name is already used"),
     ALREADY_MEMBER: (409, "the user owns the pool, is a member or is already invited"),
     INVITATION_NOT_PENDING: (409, "the invitation was already accepted"),
+    INVITATION_EXPIRED: (410, "the invitation's (or offer's) time ran out"),
     SERVER_UNAVAILABLE: (409, "the server is rented"),
     CHARGE_EXCEEDS_MAX: (409, "the price is above `max_charge_cents`"),
     EXTENSION_ALREADY_APPLIED: (409, "`expected_rental_end` is no longer the rental's end"),
@@ -344,6 +349,8 @@ def _data_schema(data: Any) -> dict:
         return data
     if typing.get_origin(data) is list:
         return {"type": "array", "items": _ref(typing.get_args(data)[0])}
+    if models := _models(data) if not isinstance(data, type) else []:
+        return {"oneOf": [_ref(model) for model in models]}  # one of several shapes (``A | B``)
     return _ref(data)
 
 

@@ -2,7 +2,7 @@
 from flask import request
 
 from services import pools
-from services.errors import ALREADY_MEMBER, FORBIDDEN, INVITATION_NOT_PENDING, NAME_TAKEN
+from services.errors import ALREADY_MEMBER, FORBIDDEN, INVITATION_EXPIRED, INVITATION_NOT_PENDING, NAME_TAKEN
 from services.paging import parse_page
 from views.api import api
 from views.api import examples as ex
@@ -17,8 +17,9 @@ from views.api.response_schemas import (
     PoolDetail,
     PoolSummary,
     Success,
+    TransferOffer,
 )
-from views.api.schemas import ChangeRoleBody, CreatePoolBody, InviteMemberBody, UpdatePoolBody
+from views.api.schemas import ChangeRoleBody, CreatePoolBody, InviteMemberBody, TransferBody, UpdatePoolBody
 from views.api.support import api_user
 
 POOL_LINKS = {endpoint: {"pool_id": "$response.body#/data/id"}
@@ -105,8 +106,10 @@ def delete_pool(pool_id):
 @operation(
     permission="projects.members.invite",
     tag="Pool Invitations", summary="Accept an invitation", message="Invitation accepted successfully",
-    data=Success, errors=(INVITATION_NOT_PENDING,), example=ex.SUCCESS, error_examples=ex.INVITATION_REFUSALS,
-    description="The invitee only (404 for anyone else); 409 if it was already accepted.",
+    data=Success, errors=(INVITATION_NOT_PENDING, INVITATION_EXPIRED), example=ex.SUCCESS,
+    error_examples=ex.INVITATION_REFUSALS,
+    description="The invitee only (404 for anyone else); 409 if it was already accepted; 410 after its "
+                "`expires_at`.",
 )
 def accept_invitation(invitation_id):
     pools.accept_invitation(api_user(), invitation_id)
@@ -117,9 +120,10 @@ def accept_invitation(invitation_id):
 @operation(
     permission="projects.members.invite",
     tag="Pool Invitations", summary="Reject an invitation", message="Invitation rejected successfully",
-    data=Success, errors=(INVITATION_NOT_PENDING,), example=ex.SUCCESS, error_examples=ex.INVITATION_REFUSALS,
+    data=Success, errors=(INVITATION_NOT_PENDING, INVITATION_EXPIRED), example=ex.SUCCESS,
+    error_examples=ex.INVITATION_REFUSALS,
     description="The invitee only (404 for anyone else); the invitation is removed. 409 if it was already "
-                "accepted.",
+                "accepted; 410 after its `expires_at`.",
 )
 def reject_invitation(invitation_id):
     pools.reject_invitation(api_user(), invitation_id)
@@ -164,6 +168,48 @@ def change_member_role(pool_id, user_id, body: ChangeRoleBody):
 )
 def remove_member(pool_id, user_id):
     pools.remove_member(api_user(), pool_id, user_id)
+    return out.SUCCESS
+
+
+@api.post("/pools/<pool_id>/transfer")
+@operation(
+    permission="projects.members.change_roles",
+    tag="Pools", summary="Offer the pool's ownership to a member", message="Ownership transfer offered successfully",
+    status=201, body=TransferBody, data=TransferOffer, errors=(FORBIDDEN, NAME_TAKEN), body_example=ex.TRANSFER_BODY,
+    example=ex.TRANSFER_OFFER, error_examples=ex.TRANSFER_REFUSALS,
+    description="Owner only; never the default pool, nor to yourself (400). `user_id` must be a member who has "
+                "joined (404 otherwise) and owns no pool of the same name (409). The member accepts or declines "
+                "until `expires_at` (INVITATION_TTL_DAYS); a new offer replaces the open one.",
+)
+def offer_transfer(pool_id, body: TransferBody):
+    return out.transfer_offer(pools.offer_transfer(api_user(), pool_id, body.user_id))
+
+
+@api.post("/pools/<pool_id>/transfer/accept")
+@operation(
+    permission="projects.members.change_roles",
+    tag="Pools", summary="Accept the offer of a pool's ownership", message="Ownership transfer accepted successfully",
+    data=Success, errors=(FORBIDDEN, NAME_TAKEN, INVITATION_EXPIRED), example=ex.SUCCESS,
+    error_examples=ex.ACCEPT_TRANSFER_REFUSALS,
+    description="The member it was offered to becomes the owner; the old owner stays as an admin. 404 if the pool "
+                "is not yours to see or nothing is offered; 403 for the pool's other members; 410 after the offer's "
+                "`expires_at`; 409 if you own a pool of the same name.",
+)
+def accept_transfer(pool_id):
+    pools.accept_transfer(api_user(), pool_id)
+    return out.SUCCESS
+
+
+@api.post("/pools/<pool_id>/transfer/decline")
+@operation(
+    permission="projects.members.change_roles",
+    tag="Pools", summary="Decline the offer of a pool's ownership", message="Ownership transfer declined successfully",
+    data=Success, errors=(FORBIDDEN, INVITATION_EXPIRED), example=ex.SUCCESS,
+    error_examples=ex.TRANSFER_ANSWER_REFUSALS,
+    description="The member it was offered to only, as for accepting; the offer is removed and the owner told.",
+)
+def decline_transfer(pool_id):
+    pools.decline_transfer(api_user(), pool_id)
     return out.SUCCESS
 
 

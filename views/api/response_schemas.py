@@ -65,6 +65,39 @@ class LoginResult(Out):
     user: OwnUser
 
 
+class TwoFactorChallengeResult(Out):
+    """A right password of an account with two-factor login on: a code completes the login."""
+
+    requires_2fa: Literal[True]
+    temp_token: str = Field(description="Send it with a code to `POST /api/v1/users/auth/2fa/verify`; "
+                                        "it works once, for 5 minutes")
+    method: Literal["totp"]
+
+
+class TwoFactorSetup(Out):
+    qr_code: str = Field(description="A `data:image/svg+xml` URL of the QR code for the authenticator app")
+    manual_entry_key: str = Field(description="The secret, base32, for apps that cannot scan")
+    backup_codes: list[str] = Field(description="Ten single-use codes for when the app is lost; shown only now")
+
+
+class TwoFactorEnabled(Out):
+    enabled: bool
+    enabled_at: Timestamp
+    sessions_revoked: int = Field(description="Browser sessions ended and API login tokens revoked")
+
+
+class TwoFactorStatus(Out):
+    enabled: bool
+    verified: bool
+    enabled_at: Timestamp | None
+    backup_codes_remaining: int
+    require_for_tokens: bool
+
+
+class BackupCodes(Out):
+    backup_codes: list[str] = Field(description="Ten single-use codes; the earlier ones no longer work")
+
+
 class Account(UserRef):
     """A user as administrators see them."""
 
@@ -123,6 +156,8 @@ class PoolMember(Out):
     role: Role
     is_authorized: bool = Field(description="False while the invitation is pending")
     joined_at: Timestamp | None
+    expires_at: Timestamp | None = Field(description="Until when a pending invitation can be answered; null once "
+                                                     "joined")
     user: UserRef
 
 
@@ -133,9 +168,19 @@ class PoolServer(Out):
     is_ready: bool = Field(description="Active, and the server's setup time has passed since rental_start")
 
 
+class TransferOffer(Out):
+    id: Id = Field(description="The offer's id")
+    pool_id: Id
+    from_user_id: Id = Field(description="The owner who offers the pool")
+    to_user_id: Id = Field(description="The member who may accept or decline")
+    offered_at: Timestamp
+    expires_at: Timestamp = Field(description="Until when the member can accept (INVITATION_TTL_DAYS after the offer)")
+
+
 class PoolDetail(_PoolFields):
     members: list[PoolMember]
     servers: list[PoolServer]
+    transfer_offer: TransferOffer | None = Field(description="The owner's open offer of the pool to a member, if any")
 
 
 class PoolCreated(Out):
@@ -160,6 +205,7 @@ class PendingInvitation(Out):
     role: Role
     invited_by: UserRef | None
     invited_at: Timestamp
+    expires_at: Timestamp = Field(description="After this the invitation is gone and answering it is a 410")
 
 
 class MemberInvited(Out):
@@ -167,6 +213,7 @@ class MemberInvited(Out):
     role: Role
     is_authorized: bool
     invited_at: Timestamp
+    expires_at: Timestamp = Field(description="INVITATION_TTL_DAYS after it was sent")
 
 
 class AuditActor(Out):
@@ -394,6 +441,8 @@ class ReadAllResult(Out):
 class ErrorDetail(Out):
     field: str
     message: str
+    permission: str = Field(None, description="TOKEN_PERMISSION_DENIED: the permission the token lacks "
+                                              "(`*`: full access)", json_schema_extra=lambda s: s.pop("default"))
 
 
 class ErrorBody(Out):

@@ -15,10 +15,12 @@ from services.inputs import (
     Cents,
     Days,
     Email,
+    GivenPassword,
     InvitableRole,
     LowBalanceThreshold,
     NotificationPreferences,
     ObjectId,
+    OneTimeCode,
     PoolDescription,
     PoolName,
     Timestamp,
@@ -37,6 +39,30 @@ SETTINGS_RULE = f"Any JSON object of at most {POOL_SETTINGS_MAX_BYTES} bytes as 
 class LoginBody(Body):
     username: Annotated[str, StringConstraints(min_length=1, max_length=USERNAME_MAX)]
     password: Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX)]
+
+
+class PasswordBody(Body):
+    password: GivenPassword = Field(description="Your current password")
+
+
+class CodeBody(Body):
+    code: OneTimeCode = Field(description="The 6-digit code your authenticator app shows now")
+
+
+class PasswordAndCodeBody(Body):
+    password: GivenPassword = Field(description="Your current password")
+    code: OneTimeCode = Field(description="A code from your authenticator app, or one of your backup codes")
+
+
+class TwoFactorLoginBody(Body):
+    temp_token: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        description="The `temp_token` the login answered with")
+    code: OneTimeCode = Field(description="A code from your authenticator app, or one of your backup codes")
+
+
+class TokenGateBody(Body):
+    require_for_tokens: bool = Field(description="Whether making an API token needs a code (`otp_code`)")
+    code: OneTimeCode | None = Field(None, description="A code; needed to turn the requirement off")
 
 
 class CreatePoolBody(Body):
@@ -61,6 +87,10 @@ class InviteMemberBody(Body):
 
 class ChangeRoleBody(Body):
     role: InvitableRole
+
+
+class TransferBody(Body):
+    user_id: ObjectId = Field(description="The member (an authorized one, not you) the pool is offered to")
 
 
 class RentBody(Body):

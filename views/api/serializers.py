@@ -66,6 +66,7 @@ def pool_detail(detail: PoolDetail) -> dict:
                 "role": membership.role,
                 "is_authorized": membership.is_authorized,
                 "joined_at": isoformat(membership.joined_at),
+                "expires_at": None if membership.is_authorized else isoformat(membership.expires_at),
                 "user": user.public_dict(),
             }
             for membership, user in detail.members
@@ -79,6 +80,7 @@ def pool_detail(detail: PoolDetail) -> dict:
             }
             for rental, server in detail.servers
         ],
+        "transfer_offer": transfer_offer(detail.transfer_offer) if detail.transfer_offer else None,
     }
 
 
@@ -103,6 +105,7 @@ def invitation(item: Invitation) -> dict:
         "role": item.membership.role,
         "invited_by": item.invited_by.public_dict() if item.invited_by else None,
         "invited_at": isoformat(item.membership.invited_at),
+        "expires_at": isoformat(item.membership.expires_at),
     }
 
 
@@ -112,6 +115,18 @@ def member_invited(membership) -> dict:
         "role": membership.role,
         "is_authorized": membership.is_authorized,
         "invited_at": isoformat(membership.invited_at),
+        "expires_at": isoformat(membership.expires_at),
+    }
+
+
+def transfer_offer(offer) -> dict:
+    return {
+        "id": offer.id,
+        "pool_id": offer.pool_id,
+        "from_user_id": offer.from_user_id,
+        "to_user_id": offer.to_user_id,
+        "offered_at": isoformat(offer.offered_at),
+        "expires_at": isoformat(offer.expires_at),
     }
 
 

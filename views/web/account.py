@@ -5,7 +5,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.money import InvalidAmount, format_cents, parse_dollars
-from services import account_settings, mail
+from services import account_settings, mail, two_factor
 from services.errors import BadRequest, ServiceError, Unauthenticated
 from services.notification_texts import EVENTS
 from views.web import htmx, web
@@ -24,7 +24,14 @@ def _context(email_errors=(), email_value=None, notification_errors=(), threshol
         "threshold_value": (format_cents(threshold) if threshold is not None else "")
         if threshold_value is None else threshold_value,
         "notification_errors": list(notification_errors),
+        "two_factor": two_factor.status(current_user),
+        "two_factor_pending": two_factor.pending_setup_uri(current_user) is not None,
     }
+
+
+def page_context() -> dict:
+    """What every section of the account page reads, for the sections answered elsewhere (two-factor)."""
+    return _context()
 
 
 def _section(fragment: str, status: int = 200, **context):

@@ -8,7 +8,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from core import security
 from core.cache_control import no_store
-from services import accounts, sessions
+from services import accounts, sessions, two_factor
 from services.errors import AccountDisabled, BadRequest, Conflict, ServiceError
 from views.web import htmx, web
 from views.web.forms import LoginForm, RegisterForm, add_service_errors
@@ -101,10 +101,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.log_in(form.username.data, form.password.data, form.remember.data, *_client())
+            user, pending = two_factor.log_in(form.username.data, form.password.data, form.remember.data,
+                                              *_client())
         except AccountDisabled as error:
             form.form_errors.append(error.message)
         else:
+            if pending is not None:
+                # Not logged in yet: the pending login waits in the signed session cookie for its code.
+                session[security.PENDING_LOGIN] = {"temp_token": pending, "remember": bool(form.remember.data),
+                                                   "next": next_url}
+                return htmx.redirect(url_for("web.login_code"))
             if user is not None:
                 login_user(user, remember=form.remember.data)
                 flash(f"Welcome back, {user.alias}.", "success")

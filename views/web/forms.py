@@ -16,6 +16,7 @@ from core.limits import (
     ANNOUNCEMENT_MESSAGE_MAX,
     LOGIN_SESSION_DAYS,
     LOGIN_TOKEN_DAYS,
+    ONE_TIME_CODE_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     TOKEN_LIFETIME_CHOICES,
@@ -85,6 +86,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField(f"Keep me logged in on this device for {LOGIN_SESSION_DAYS} days")
 
 
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField("Code from your authenticator app, or a backup code", filters=[_strip],
+                       validators=[DataRequired(REQUIRED)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
+                                  "maxlength": ONE_TIME_CODE_MAX, "autocapitalize": "none", "spellcheck": "false"})
+
+
 def _lifetime_label(days: int) -> str:
     return "1 year" if days == 365 else f"{days} days"
 
@@ -103,6 +111,10 @@ class TokenForm(FlaskForm):
         + [SelectChoice(NEVER_EXPIRES, "Never expires")],
         default=LOGIN_TOKEN_DAYS,  # the lifetime a token from the API login gets, too
     )
+    # Asked only of those who turned on the two-factor token gate (services.two_factor).
+    otp_code = StringField("Two-factor code", filters=[_strip],
+                           render_kw={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "maxlength": ONE_TIME_CODE_MAX})
 
     @property
     def lifetime_days(self) -> int | None:

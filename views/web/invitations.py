@@ -24,7 +24,8 @@ def _page(status: int = 200):
     page = parse_page(request.args)
     invitations, total = pool_service.pending_invitations(current_user, page)
     return htmx.render("invitations/index.html", "invitations/_section.html", status=status,
-                       invitations=invitations, total=total, page=page)
+                       invitations=invitations, total=total, page=page,
+                       offers=pool_service.offers_to(current_user))
 
 
 def _refused(error: ServiceError):

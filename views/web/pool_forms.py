@@ -100,6 +100,16 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=_role_choices(INVITABLE_ROLES))
 
 
+class TransferForm(FlaskForm):
+    """The member the owner offers the pool to; the service says who may be chosen."""
+
+    user_id = SelectField("New owner", validate_choice=False)
+
+    def offer_to(self, members) -> "TransferForm":
+        self.user_id.choices = [(user.id, f"{user.alias or user.username} ({user.username})") for user in members]
+        return self
+
+
 def add_pool_errors(form: PoolForm, error: ServiceError) -> None:
     """A name that is taken is the name's problem; a bad field is its own."""
     if isinstance(error, Conflict):

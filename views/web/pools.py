@@ -6,7 +6,7 @@ not the caller's to see (the 404 page).
 """
 from dataclasses import dataclass
 
-from flask import abort, flash, render_template, request, url_for
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from core.limits import INVITABLE_ROLES, ROLE_OWNER
@@ -22,6 +22,7 @@ from views.web.pool_forms import (
     InviteForm,
     PoolForm,
     RoleForm,
+    TransferForm,
     add_invite_errors,
     add_pool_errors,
 )
@@ -73,6 +74,9 @@ class Controls:
     def remove(self, member: Membership) -> bool:
         return member.user_id != self.me.user_id and pool_service.may_remove(self.me, member)
 
+    def transfer(self, pool) -> bool:
+        return pool_service.may_offer_transfer(self.role, pool)
+
 
 def _controls(detail: pool_service.PoolDetail) -> Controls:
     return Controls(next(m for m, _ in detail.members if m.user_id == current_user.id))
@@ -82,6 +86,9 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     controls = _controls(detail)
     context.setdefault("invite_form", InviteForm(roles=controls.invitable, formdata=None))
     context.setdefault("description_form", DescriptionForm(formdata=None, description=detail.pool.description))
+    if controls.transfer(detail.pool):
+        context.setdefault("transfer_form", TransferForm(formdata=None).offer_to(
+            [user for member, user in detail.members if member.is_authorized and member.role != ROLE_OWNER]))
     if controls.audit:
         context["audit_events"], _ = pool_service.audit_events(current_user, detail.pool.id,
                                                                Page(limit=AUDIT_EVENTS_SHOWN))
@@ -291,3 +298,47 @@ def delete_pool(pool_id: str):
 
     return htmx.submit(delete, refusals=ServiceError, refused=_refused(pool_id), done=lambda name: htmx.done(
         url_for("web.pools"), f"Pool “{name}” deleted; its rentals went back to their renters' default pools."))
+
+
+# --- Handing the pool over -----------------------------------------------------------------------------
+
+def _transfer_section(pool_id: str) -> str:
+    return _pool_fragments(pool_id, "pools/_transfer.html", "pools/_audit_update.html")
+
+
+@web.post("/pools/<pool_id>/transfer")
+@login_required
+def offer_transfer(pool_id: str):
+    """The owner offers the pool to a member; the offer shows in place of the form."""
+    form = TransferForm()
+
+    def offered(offer) -> Response:
+        name = _member_name(pool_service.get_pool(current_user, pool_id), offer.to_user_id)
+        return htmx.done(url_for("web.pool_detail", pool_id=pool_id),
+                         f"{name} is offered the ownership of the pool.",
+                         updates=lambda: _transfer_section(pool_id))
+
+    return htmx.submit(
+        lambda: pool_service.offer_transfer(current_user, pool_id, form.user_id.data),
+        form=form, refusals=ServiceError, refused=_refused(pool_id), done=offered,
+        again=lambda: htmx.refuse(ServiceError("Choose the member to offer the pool to"), _refused(pool_id)))
+
+
+@web.post("/pools/<pool_id>/transfer/accept")
+@login_required
+def accept_transfer(pool_id: str):
+    """The member takes the pool over; its page shows them as the owner."""
+    return htmx.submit(
+        lambda: pool_service.accept_transfer(current_user, pool_id),
+        refusals=ServiceError, refused=_refused(pool_id),
+        done=lambda pool: htmx.done(url_for("web.pool_detail", pool_id=pool_id), f"You now own “{pool.name}”."))
+
+
+@web.post("/pools/<pool_id>/transfer/decline")
+@login_required
+def decline_transfer(pool_id: str):
+    return htmx.submit(
+        lambda: pool_service.decline_transfer(current_user, pool_id),
+        refusals=ServiceError, refused=_refused(pool_id),
+        done=lambda _: htmx.done(url_for("web.pool_detail", pool_id=pool_id), "Offer declined.", category="info",
+                                 updates=lambda: _transfer_section(pool_id)))

@@ -8,7 +8,8 @@ from core import security
 from core.cache_control import no_store
 from services import scoped_tokens
 from services import tokens as token_service
-from services.errors import BadRequest
+from services import two_factor
+from services.errors import BadRequest, TwoFactorRequired
 from services.paging import Page
 from views.web import htmx, web
 from views.web.token_forms import ScopedTokenForm, add_token_errors
@@ -24,7 +25,8 @@ LOGIN_SESSIONS_SHOWN = 50
 def _context(form: ScopedTokenForm, new_token=None, plain_token: str | None = None) -> dict:
     sessions, sessions_total = token_service.login_sessions(current_user, Page(limit=LOGIN_SESSIONS_SHOWN))
     return {"form": form, "tokens": token_service.list_tokens(current_user), "login_sessions": sessions,
-            "login_sessions_total": sessions_total, "new_token": new_token, "plain_token": plain_token}
+            "login_sessions_total": sessions_total, "new_token": new_token, "plain_token": plain_token,
+            "token_gate": two_factor.status(current_user).require_for_tokens}
 
 
 def _section(form: ScopedTokenForm, status: int = 200, new_token=None, plain_token: str | None = None):
@@ -54,8 +56,9 @@ def create_token():
     return htmx.submit(
         lambda: scoped_tokens.create(current_user, None, scoped_tokens.NewToken(
             alias=form.name.data, permission_template=form.permission_template, permissions=form.permission_tree,
-            ip_whitelist=form.addresses, lifetime_days=form.lifetime_days)),
-        form=form, complaints=BadRequest, add_errors=add_token_errors, again=lambda: _section(form, status=422),
+            ip_whitelist=form.addresses, lifetime_days=form.lifetime_days, otp_code=form.otp_code.data)),
+        form=form, complaints=(BadRequest, TwoFactorRequired), add_errors=add_token_errors,
+        again=lambda: _section(form, status=422),
         done=lambda created: _section(_form(formdata=None), new_token=created[0], plain_token=created[1]))
 
 

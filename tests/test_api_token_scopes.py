@@ -9,6 +9,7 @@ from models import ApiToken
 from services.permissions import FULL_ACCESS, LEAVES, TEMPLATES
 from tests.routes import API_PREFIX, PUBLIC_API_ENDPOINTS, api_calls
 from tests.token_scopes import denied_permission, scoped
+from tests.two_factor import code_at, turn_on
 from tests.users import PASSWORD
 from views.api.operations import UNDECLARED, operation_of
 
@@ -335,3 +336,16 @@ def test_an_unknown_path_is_a_404_whatever_the_token_may_do(api, make_user):
     nothing = scoped(api, alice, permissions={})
     assert api.get("/no-such-thing", as_=nothing).status_code == 404
     assert api.get("/pools", as_=nothing).json["code"] == "TOKEN_PERMISSION_DENIED"
+
+
+def test_with_the_token_gate_on_a_new_token_needs_a_code(app, api, make_user, clock):
+    alice = make_user("alice")
+    two_factor = turn_on(api, alice, clock)
+    assert api.put("/users/auth/2fa/token-gate", as_=alice, json={"require_for_tokens": True}).status_code == 200
+    before = _count(app)
+    refused = api.post("/auth/tokens", as_=alice, json={"alias": "CI", "permission_template": "read_only"})
+    assert (refused.status_code, refused.json["code"]) == (401, "TWO_FACTOR_REQUIRED")
+    assert _count(app) == before
+    made = api.post("/auth/tokens", as_=alice, json={"alias": "CI", "permission_template": "read_only",
+                                                     "otp_code": code_at(two_factor.secret, clock.now)})
+    assert made.status_code == 201

@@ -6,6 +6,7 @@ from werkzeug.routing import BaseConverter
 from core.timeutil import isoformat
 from models import ApiToken
 from services import scoped_tokens
+from services.errors import TWO_FACTOR_REQUIRED
 from services.token_addresses import shown
 from views.api import api
 from views.api.operations import operation
@@ -71,7 +72,9 @@ def list_api_tokens():
     permission="resources.create_tokens",
     tag=TAG, summary="Create an API token", message="Token created successfully", status=201,
     body=CreateTokenBody, body_example=CREATE_EXAMPLE, data=CreatedTokenOut, example={"token": "srv_…", **EXAMPLE},
-    description="The `token` is in this answer only. " + NARROWER,
+    errors=(TWO_FACTOR_REQUIRED,),
+    description="The `token` is in this answer only. With two-factor login's token gate on, `otp_code` must be "
+                "a right code (401 TWO_FACTOR_REQUIRED otherwise). " + NARROWER,
 )
 def create_api_token(body: CreateTokenBody):
     token, plain = scoped_tokens.create(api_user(), _caller_permissions(), scoped_tokens.NewToken(

@@ -37,7 +37,6 @@ def test_every_api_endpoint_declares_the_permission_it_needs(app):
 def test_a_read_only_token_is_refused_every_write_naming_the_permission(app, api, make_user):
     alice = make_user("alice")
     reader = scoped(api, alice, permission_template="read_only")
-    endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
     allowed, wrong = set(), []
     adapter = app.url_map.bind("localhost")
     for method, path in api_calls(app, public=False):
@@ -54,7 +53,6 @@ def test_a_read_only_token_is_refused_every_write_naming_the_permission(app, api
             wrong.append(f"{method} {path} -> {response.status_code} {response.get_json()}")
     assert wrong == []
     assert allowed == READ_ONLY_WRITES
-    assert endpoints  # the URL map was read
 
 
 def test_a_read_only_token_reads(api, make_user):

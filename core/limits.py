@@ -19,6 +19,7 @@ ALL_ROLES = (ROLE_OWNER, ROLE_ADMIN, ROLE_USER)
 INVITABLE_ROLES = (ROLE_ADMIN, ROLE_USER)
 
 TOKEN_NAME_MAX = 100
+TOKEN_IP_WHITELIST_MAX = 50  # addresses and ranges one API token is accepted from
 LOGIN_TOKEN_DAYS = 30
 # The longest a browser login lasts: the remember-me cookie's lifetime, and the server's own limit on
 # every browser session (without remember-me the cookie also ends when the browser closes).

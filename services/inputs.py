@@ -41,6 +41,7 @@ from core.limits import (
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     POOL_SETTINGS_MAX_BYTES,
+    TOKEN_IP_WHITELIST_MAX,
     TOKEN_NAME_MAX,
     USERNAME_MAX,
     USERNAME_PATTERN,
@@ -49,6 +50,9 @@ from core.money import format_dollars
 from core.timeutil import parse_timestamp
 from services.errors import BadRequest
 from services.notification_texts import EVENTS
+from services.permissions import TEMPLATES, unknown_paths
+from services.token_addresses import normalized
+from services.token_expiry import parse_expiry
 from services.validation import describe, field_name
 
 # NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
@@ -89,6 +93,35 @@ OneTimeCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TOKEN_NAME_MAX),
                       AfterValidator(_storable)]
 InvitableRole = Literal[INVITABLE_ROLES]
+
+
+def _token_expiry(value: Any) -> Any:
+    return parse_expiry(value)
+
+
+def _permission_tree(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError("must be an object of permissions")
+    wrong = unknown_paths(value)
+    if wrong:
+        raise ValueError(f"has what is not a permission (or not true or false): {', '.join(wrong)}")
+    return value
+
+
+def _ip_whitelist(value: Any) -> list[str] | None:
+    if not (value == "*" or isinstance(value, list) and all(isinstance(entry, str) for entry in value)):
+        raise ValueError('must be a list of IP addresses or CIDR ranges, or "*"')
+    if isinstance(value, list) and len(value) > TOKEN_IP_WHITELIST_MAX:
+        raise ValueError(f"must have at most {TOKEN_IP_WHITELIST_MAX} entries")
+    return normalized(value)
+
+
+# When an API token stops working: an ISO time with its offset, a Unix timestamp, "today" or "tomorrow"
+# (their end, UTC); never in the past.
+TokenExpiry = Annotated[Any, AfterValidator(_token_expiry)]
+PermissionTree = Annotated[Any, AfterValidator(_permission_tree)]
+PermissionTemplate = Literal[tuple(TEMPLATES)]
+IpWhitelist = Annotated[Any, AfterValidator(_ip_whitelist)]
 SearchText = Annotated[str, AfterValidator(_storable)]  # compared with stored text, so it must be storable
 
 

@@ -7,7 +7,8 @@ list the few named tokens on their own and the many login sessions together (and
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, update
 
@@ -18,12 +19,13 @@ from models import ApiToken, User
 from models.token import LOGIN, NAMED, is_usable
 from services import audit, inputs, two_factor
 from services.errors import AccountDisabled, NotFound
+from services.token_addresses import IpNotAllowed, admits
 from services.paging import Page, paginate
 
 TOKEN_PREFIX = "srv_"
 LOGIN_TOKEN_NAME = "API login"
 # last_used_at is a convenience for the tokens page; writing it on every request would cost a write per call.
-_LAST_USED_RESOLUTION = timedelta(minutes=5)
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -36,7 +38,7 @@ def create_token(user: User, name: str, lifetime_days: int | None,
 
     ``otp_code``: a two-factor code, needed when the user asked for one before every new token."""
     [name] = inputs.checked(name=(inputs.TokenName, name))
-    two_factor.check_token_gate(user, otp_code)
+    require_second_factor(user, otp_code)
     return _issue(user, name, lifetime_days, NAMED)
 
 
@@ -45,7 +47,22 @@ def create_login_token(user: User) -> tuple[ApiToken, str]:
     return _issue(user, LOGIN_TOKEN_NAME, LOGIN_TOKEN_DAYS, LOGIN)
 
 
-def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple[ApiToken, str]:
+def issue_named(user: User, name: str, expires_at: datetime | None, permissions: dict | None,
+                ip_whitelist: list[str] | None, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    """A named token with its permissions and addresses already checked (``services.scoped_tokens``);
+    it expires at ``expires_at``, or ``lifetime_days`` after it is made."""
+    return _issue(user, name, lifetime_days, NAMED, expires_at=expires_at, permissions=permissions,
+                  ip_whitelist=ip_whitelist)
+
+
+def require_second_factor(user: User, otp_code: str | None) -> None:
+    """The gate a new API token passes: 401 ``TWO_FACTOR_REQUIRED`` when its user asks for a second factor
+    on tokens and ``otp_code`` is not a right code (``services.two_factor``)."""
+    two_factor.check_token_gate(user, otp_code)
+
+
+def _issue(user: User, name: str, lifetime_days: int | None, kind: str, expires_at: datetime | None = None,
+           permissions: dict | None = None, ip_whitelist: list[str] | None = None) -> tuple[ApiToken, str]:
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(
@@ -55,7 +72,10 @@ def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple
         prefix=plain[: len(TOKEN_PREFIX) + 6],
         kind=kind,
         created_at=now,
-        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else None,
+        updated_at=now,
+        expires_at=now + timedelta(days=lifetime_days) if lifetime_days else expires_at,
+        permissions=permissions,
+        ip_whitelist=ip_whitelist,
     )
     db.session.add(token)
     db.session.flush()
@@ -70,16 +90,26 @@ def _issue(user: User, name: str, lifetime_days: int | None, kind: str) -> tuple
 _tokens = ApiToken.__table__.c
 _BEARER = (
     select(User, _tokens.id.label("token_id"), _tokens.token_hash, _tokens.expires_at, _tokens.revoked_at,
-           _tokens.last_used_at)
+           _tokens.last_used_at, _tokens.is_enabled, _tokens.permissions, _tokens.ip_whitelist)
     .join_from(User, ApiToken.__table__, _tokens.user_id == User.id)
     .where(_tokens.token_hash == bindparam("digest"))
 )
 
 
-def user_for_token(plain: str) -> User | None:
-    """The user a bearer token belongs to, if it is live. Only SHA-256 digests are stored and compared.
+class Bearer(NamedTuple):
+    """Who calls with a token, and what the token may do (``services.permissions``; None: all its user may)."""
+
+    user: User
+    token_id: str
+    permissions: dict | None
+
+
+def bearer_for_token(plain: str, address: str | None) -> Bearer | None:
+    """The caller a bearer token stands for, if it is live and enabled. Only SHA-256 digests are stored
+    and compared.
 
     ``AccountDisabled`` for a live token of a disabled account: it works again once the account is enabled.
+    ``IpNotAllowed`` for a call from an address outside the token's ``ip_whitelist``.
     """
     if not plain or len(plain) > 200:
         return None
@@ -87,15 +117,24 @@ def user_for_token(plain: str) -> User | None:
     token = db.session.execute(_BEARER, {"digest": digest}).first()
     now = utcnow()
     # The row was found by an index lookup; the digest is confirmed in constant time.
-    if token is None or not hmac.compare_digest(token.token_hash, digest) \
+    if token is None or not hmac.compare_digest(token.token_hash, digest) or not token.is_enabled \
             or not is_usable(token.revoked_at, token.expires_at, now):
         return None
     if token.User.is_disabled:
         raise AccountDisabled()
+    if not admits(token.ip_whitelist, address):
+        raise IpNotAllowed(address)
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        db.session.execute(update(ApiToken).where(ApiToken.id == token.token_id).values(last_used_at=now))
+        db.session.execute(update(ApiToken).where(ApiToken.id == token.token_id)
+                           .values(last_used_at=now, last_used_ip=address))
         db.session.commit()
-    return token.User
+    return Bearer(token.User, token.token_id, token.permissions)
+
+
+def user_for_token(plain: str, address: str | None = None) -> User | None:
+    """The user a bearer token belongs to, if it is live (see ``bearer_for_token``)."""
+    bearer = bearer_for_token(plain, address)
+    return None if bearer is None else bearer.user
 
 
 def list_tokens(user: User) -> list[ApiToken]:

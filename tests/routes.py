@@ -27,3 +27,15 @@ def api_calls(app, public: bool = True) -> list[tuple[str, str]]:
         path = path_of(rule)
         calls += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return calls
+
+
+def declared_permissions(app) -> list[tuple[str, str, str | None]]:
+    """(method, path, the token permission its endpoint declares) for every protected API call."""
+    from views.api.operations import operation_of
+
+    adapter = app.url_map.bind("localhost")
+    found = []
+    for method, path in api_calls(app, public=False):
+        endpoint, _ = adapter.match(path, method=method)
+        found.append((method, path, operation_of(app.view_functions[endpoint]).permission))
+    return found

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.extensions import db
 
 # Bookkeeping of authentication, written by any authenticated request whatever its outcome.
-_IGNORED_COLUMNS = {("api_tokens", "last_used_at")}
+_IGNORED_COLUMNS = {("api_tokens", "last_used_at"), ("api_tokens", "last_used_ip")}
 
 
 def database_snapshot(app) -> dict:

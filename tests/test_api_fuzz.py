@@ -107,13 +107,23 @@ def reach_real_objects(case, world) -> None:
     offer_a_future_expiry(case)
 
 
+# 2996-01-01 in Unix seconds: where a generated Unix time (nearly always past) is moved to.
+FUTURE_UNIX_SECONDS = 32_377_449_600
+
+
 def offer_a_future_expiry(case) -> None:
-    """An announcement's ``expires_at`` must be in the future, which the document cannot say: a generated
-    time (nearly always past) moves to the year 2996, keeping its form (a leap year: 29 February stays valid)."""
-    if isinstance(case.body, dict) and isinstance(case.body.get("expires_at"), str):
-        expiry = case.body["expires_at"]
-        if len(expiry) >= 4 and expiry[:4].isdigit() and int(expiry[:4]) < 2996:
-            case.body["expires_at"] = "2996" + expiry[4:]
+    """An announcement's or a token's ``expires_at`` must be in the future, which the document cannot say:
+    a generated time (nearly always past) moves to the year 2996, keeping its form (a leap year: 29
+    February stays valid); a token's Unix time, a number or a string of digits, moves there too."""
+    if not isinstance(case.body, dict):
+        return
+    expiry = case.body.get("expires_at")
+    if type(expiry) in (int, float) and 0 <= expiry < FUTURE_UNIX_SECONDS:
+        case.body["expires_at"] = expiry + FUTURE_UNIX_SECONDS
+    elif isinstance(expiry, str) and expiry.strip().isdigit() and int(expiry) < FUTURE_UNIX_SECONDS:
+        case.body["expires_at"] = str(int(expiry) + FUTURE_UNIX_SECONDS)
+    elif isinstance(expiry, str) and len(expiry) >= 4 and expiry[:4].isdigit() and int(expiry[:4]) < 2996:
+        case.body["expires_at"] = "2996" + expiry[4:]
 
 
 def offer_real_durations(case) -> None:

@@ -242,15 +242,16 @@ def test_each_error_answer_lists_its_codes_and_says_what_each_means(document):
 def test_the_codes_of_renting_extending_and_logging_in(document):
     assert codes_of(document, "post", "/servers/{server_id}/rent") == {
         400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 402: ["INSUFFICIENT_BALANCE"],
-        403: ["ACCOUNT_DISABLED"], 404: ["NOT_FOUND"],
+        403: ["ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"], 404: ["NOT_FOUND"],
         409: ["SERVER_UNAVAILABLE", "CHARGE_EXCEEDS_MAX", "IDEMPOTENCY_KEY_REUSED"], 413: ["PAYLOAD_TOO_LARGE"]}
     extend = codes_of(document, "post", "/rentals/{rental_id}/extend")
-    assert extend[403] == ["FORBIDDEN", "ACCOUNT_DISABLED"]
+    assert extend[403] == ["FORBIDDEN", "ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"]
     assert extend[409] == ["CHARGE_EXCEEDS_MAX", "EXTENSION_ALREADY_APPLIED", "RENTAL_ENDED", "IDEMPOTENCY_KEY_REUSED"]
     assert codes_of(document, "post", "/users/auth/login") == {
         400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED"], 413: ["PAYLOAD_TOO_LARGE"],
         429: ["RATE_LIMITED"]}
-    assert codes_of(document, "get", "/wallet/balance") == {401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED"]}
+    assert codes_of(document, "get", "/wallet/balance") == {
+        401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"]}
 
 
 def test_any_request_can_get_413_and_414_and_the_document_says_so(document):
@@ -384,6 +385,15 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", "/users/me/security-history?include_failed=true&include_security=true", member)
     check.call("POST", "/users/auth/logout", member)
 
+    made = check.call("POST", "/auth/tokens", owner, json={"alias": "CI", "permission_template": "read_only",
+                                                          "ip_whitelist": ["10.0.0.0/8"], "expires_at": "tomorrow"})
+    check.call("GET", "/auth/tokens", owner)
+    check.call("GET", "/auth/tokens/me", owner)
+    check.call("GET", "/auth/tokens/templates", owner)
+    check.call("GET", f"/auth/tokens/{made['data']['id']}", owner)
+    check.call("PATCH", f"/auth/tokens/{made['data']['id']}", owner, json={"is_enabled": False})
+    check.call("PUT", f"/auth/tokens/{made['data']['id']}", owner, json={"alias": "CI 2", "expires_at": None})
+    check.call("DELETE", f"/auth/tokens/{made['data']['id']}", owner)
     setup = check.call("POST", "/users/auth/2fa/setup", owner, json={"password": PASSWORD})["data"]
     check.call("POST", "/users/auth/2fa/verify-setup", owner, json={"code": code_at(setup["manual_entry_key"],
                                                                                      datetime.now(timezone.utc))})

@@ -5,35 +5,12 @@ A Node script (``tests/sdk/notifications_check.mjs``) drives the app served over
 SDK's own files (vendored under ``tests/sdk/hoody-sdk``, see its README) and prints what each call
 answered; the checks are here. Node is required: without it this test fails rather than skips.
 """
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-
 from tests.live_server import served
 from tests.notices import rental_notifications
-
-SCRIPT = Path(__file__).parent / "sdk" / "notifications_check.mjs"
-
-
-@pytest.fixture
-def node() -> str:
-    found = shutil.which("node")
-    assert found, "Node.js (node) is needed to run the published SDK; install it (CI does: apt-get install nodejs)"
-    return found
+from tests.sdk_runner import run_sdk
 
 
-def run_sdk(node: str, base_url: str, **tokens: str) -> dict:
-    environment = {**os.environ, "BASE_URL": base_url, **{name.upper(): value for name, value in tokens.items()}}
-    result = subprocess.run([node, str(SCRIPT)], env=environment, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_the_published_sdk_reads_and_marks_notifications(app, api, clock, runner, make_user, node):
+def test_the_published_sdk_reads_and_marks_notifications(app, api, clock, runner, make_user):
     reader = make_user("alice", balance_cents=1000_00)
     other = make_user("bob")
     admin = make_user("root", is_admin=True)
@@ -41,7 +18,8 @@ def test_the_published_sdk_reads_and_marks_notifications(app, api, clock, runner
     clock.advance(minutes=1)
 
     with served(app) as base_url:
-        seen = run_sdk(node, base_url, reader_token=reader.token, admin_token=admin.token, other_token=other.token)
+        seen = run_sdk("notifications_check.mjs", base_url, reader_token=reader.token, admin_token=admin.token,
+                       other_token=other.token)
 
     assert seen["publicBefore"] == {"statusCode": 200, "message": "Public notifications retrieved successfully",
                                     "data": []}

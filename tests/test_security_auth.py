@@ -1,4 +1,5 @@
-"""Every API endpoint needs a live bearer token: none, a malformed one, a revoked one or an expired one is a 401.
+"""Every API endpoint needs a live bearer token: none, a malformed one, a revoked one or an expired one is a 401;
+and a token without the permission the endpoint declares is a 403 naming it.
 
 The endpoints are read from the app's URL map, so an endpoint added later is covered without a change here.
 """
@@ -7,7 +8,9 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import ApiToken
-from tests.routes import SOME_ID, api_calls
+from services import permissions
+from services.permissions import LEAVES
+from tests.routes import SOME_ID, api_calls, declared_permissions
 from tests.users import PASSWORD
 from tests.web_helpers import csrf_token, log_in
 
@@ -82,3 +85,39 @@ def test_wrong_password_and_unknown_user_look_the_same(client, make_user):
     assert wrong_password.json["message"] == "Invalid username or password"
     right = client.post("/api/v1/users/auth/login", json={"username": "alice", "password": PASSWORD})
     assert right.status_code == 200
+
+
+def test_every_endpoint_refuses_a_token_without_the_permission_it_declares(app, client, make_user):
+    """For each call, a token with every permission but the one its endpoint declares gets 403 naming it (an
+    administrator's, so that the admin endpoints are checked too)."""
+    alice = make_user("root", is_admin=True)
+    calls = declared_permissions(app)
+    wrong = []
+    lacking: dict[str, dict] = {}
+    for method, path, needed in calls:
+        if needed is None:
+            continue
+        missing = needed if needed in LEAVES else "financial.wallet.transfer"  # full access: any leaf missing
+        if missing not in lacking:
+            tree = permissions.tree(set(LEAVES) - {missing})
+            made = client.post("/api/v1/auth/tokens", headers=alice.headers, json={"alias": missing,
+                                                                                  "permissions": tree})
+            assert made.status_code == 201, made.get_json()
+            lacking[missing] = {"Authorization": f"Bearer {made.get_json()['data']['token']}"}
+        response = client.open(path, method=method, headers=lacking[missing], json={} if method != "GET" else None)
+        body = response.get_json(silent=True) or {}
+        if response.status_code != 403 or body.get("code") != "TOKEN_PERMISSION_DENIED" \
+                or body["details"][0]["permission"] != needed:
+            wrong.append(f"{method} {path} -> {response.status_code} {body.get('code')}")
+    assert wrong == []
+    assert {needed for _, _, needed in calls} >= {"projects.read", "financial.server_rental.rent_servers", None}
+
+
+def test_an_endpoint_open_to_any_token_takes_the_narrowest(app, client, make_user):
+    alice = make_user("alice")
+    made = client.post("/api/v1/auth/tokens", headers=alice.headers, json={"alias": "nothing", "permissions": {}})
+    narrowest = {"Authorization": f"Bearer {made.get_json()['data']['token']}"}
+    open_to_any = [(method, path) for method, path, needed in declared_permissions(app) if needed is None]
+    assert ("GET", "/api/v1/auth/tokens/me") in open_to_any
+    assert [client.open(path, method=method, headers=narrowest).status_code for method, path in open_to_any] == \
+        [200] * len(open_to_any)

@@ -1,16 +1,13 @@
 // Drives our server with the published SDK's notifications service, as a client of the published
 // service would, and prints what each call answered as one JSON object for the test to read.
 // Usage: node notifications_check.mjs   (BASE_URL, READER_TOKEN, ADMIN_TOKEN, OTHER_TOKEN in the environment)
-import { refusal } from './refusal.mjs';
-import { HttpClient } from './hoody-sdk/generated/http-client.js';
 import { NotificationsService } from './hoody-sdk/generated/api/notifications.service.js';
+import { httpClient, refusal } from './sdk_client.mjs';
 
 const { BASE_URL, READER_TOKEN, ADMIN_TOKEN, OTHER_TOKEN } = process.env;
 
 function client(token) {
-  // A token given directly; no login, no refresh (the SDK would wait on a 401 to refresh otherwise).
-  const http = new HttpClient({ baseURL: BASE_URL, token, autoRetryAuth: false, cache: { enabled: false },
-                                timeout: 10000 });
+  const http = httpClient(BASE_URL, token);
   return { http, notifications: new NotificationsService(http) };
 }
 

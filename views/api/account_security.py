@@ -14,6 +14,7 @@ from services import mail, passwords, security_history, tokens
 from services.errors import FORBIDDEN, RATE_LIMITED, Forbidden
 from services.inputs import Password
 from services.paging import parse_page
+from services.permissions import FULL_ACCESS
 from views.api import api
 from views.api import examples as ex
 from views.api import serializers as out
@@ -51,7 +52,7 @@ def _bearer() -> str:
 
 @api.post("/users/auth/logout")
 @operation(tag="Authentication", summary="Log out: revoke the token of this call", message="Logout successful",
-           data=Success, example={"success": True},
+           permission=None, data=Success, example={"success": True},
            description="The token this request carries stops working at once, a named token as well as one from "
                        "a login. Other tokens and browser sessions are untouched.")
 def logout():
@@ -61,7 +62,7 @@ def logout():
 
 @api.get("/users/auth/me")
 @operation(tag="Authentication", summary="Who this token belongs to", message="User retrieved successfully",
-           data=Me, example=ex.ME, description="The same as `GET /users/me`.")
+           permission="resources.read_account", data=Me, example=ex.ME, description="The same as `GET /users/me`.")
 def auth_me():
     return out.me(api_user(), mail.is_configured())
 
@@ -70,7 +71,7 @@ def auth_me():
 @no_store
 @security.password_limits()
 @operation(
-    tag="Account", summary="Change your password", message="Password changed successfully",
+    tag="Account", summary="Change your password", message="Password changed successfully", permission=FULL_ACCESS,
     body=ChangePasswordBody, body_example={"current_password": "correct-horse-battery",
                                            "password": "a-new-long-passphrase"},
     data=PasswordChanged, example={"sessions_ended": 2, "login_tokens_revoked": 1},
@@ -94,6 +95,7 @@ def change_password(user_id: str, body: ChangePasswordBody):
 @api.get("/users/me/security-history")
 @operation(
     tag="Account", summary="Your account's security history", message="Security history retrieved successfully",
+    permission="resources.read_account",
     data=list[SecurityEvent], paged=True, query=security_history.HistoryFilters,
     example=[{"id": "507f1f77bcf86cd799439310", "event": "login.succeeded", "description": "Logged in",
               "outcome": "success", "ip_address": "198.51.100.23", "created_at": "2025-01-21T22:00:00.000Z"}],

@@ -11,6 +11,7 @@ from views.api.support import api_user
 
 @api.post("/admin/users/<user_id>/disable")
 @operation(
+    permission="admin.users",
     tag="Administration", summary="Disable an account", message="User disabled", data=Account,
     errors=(FORBIDDEN, CONFLICT), example=ex.SEED_ACCOUNT_DISABLED, error_examples=ex.DISABLE_USER_REFUSALS,
     description="Administrators only (403 for everyone else). From now on the account's logins (with the right "
@@ -25,6 +26,7 @@ def disable_user(user_id: str):
 
 @api.post("/admin/users/<user_id>/enable")
 @operation(
+    permission="admin.users",
     tag="Administration", summary="Enable a disabled account", message="User enabled", data=Account,
     errors=(FORBIDDEN,), example=ex.SEED_ACCOUNT_ENABLED, error_examples=ex.ADMIN_REFUSALS,
     description="Administrators only (403 for everyone else). The account's API tokens work again; its browser "

@@ -17,6 +17,7 @@ from views.api.schemas import LoginBody
 @no_store
 @security.login_limits()
 @operation(
+    permission=None,
     tag="Authentication", summary="Log in and get a bearer token", message="Login successful",
     body=LoginBody, data=LoginResult | TwoFactorChallengeResult, public=True, errors=(UNAUTHENTICATED, ACCOUNT_DISABLED, RATE_LIMITED),
     body_example=ex.LOGIN_BODY, example=ex.LOGIN_RESULT, error_examples=ex.LOGIN_REFUSALS,

@@ -12,6 +12,7 @@ from views.api.serializers import marketplace_server
 
 @api.get("/servers/available")
 @operation(
+    permission="financial.server_rental.view_marketplace",
     tag="Server Marketplace", summary="Browse the servers for rent", message="Available servers retrieved successfully",
     data=list[MarketplaceServer], paged=True, query=marketplace.MarketplaceFilters, example=ex.MARKETPLACE,
     error_examples=ex.MARKETPLACE_REFUSALS,

@@ -38,19 +38,21 @@ def _list():
 
 
 @api.get("/notifications")
-@operation(**LIST)
+@operation(permission="resources.read_account", **LIST)
 def list_notifications():
     return _list()
 
 
 @api.get("/notifications/")
-@operation(**{**LIST, "summary": "Your notifications (same as GET /notifications)"})
+@operation(permission="resources.read_account",
+           **{**LIST, "summary": "Your notifications (same as GET /notifications)"})
 def list_notifications_slash():
     return _list()
 
 
 @api.get("/notifications/public")
 @operation(
+    permission=None,
     tag="Notifications", summary="Public announcements", message="Public notifications retrieved successfully",
     data=list[NotificationOut], paged=True, example=[ex.ANNOUNCEMENT], public=True,
     description="No login needed: the announcements administrators made public that have not expired, newest "
@@ -62,19 +64,20 @@ def public_notifications():
 
 
 @api.route("/notifications/<notification_id>/read", methods=["PUT", "POST"])
-@operation(**MARK_READ)
+@operation(permission="resources.read_account", **MARK_READ)
 def mark_notification_read(notification_id: str):
     return out.notification_read(inbox.mark_read(api_user(), notification_id))
 
 
 @api.route("/notifications/read-all", methods=["PUT", "POST"])
-@operation(**READ_ALL)
+@operation(permission="resources.read_account", **READ_ALL)
 def mark_all_notifications_read():
     return {"count": inbox.mark_all_read(api_user())}
 
 
 @api.post("/admin/notifications")
 @operation(
+    permission="admin.users",
     tag="Administration", summary="Post an announcement to everyone", message="Notification created successfully",
     status=201, body=AnnouncementBody, data=NotificationOut, errors=(FORBIDDEN,),
     body_example=ex.ANNOUNCEMENT_BODY, example=ex.ANNOUNCEMENT, error_examples=ex.ANNOUNCEMENT_REFUSALS,

@@ -34,6 +34,8 @@ from core.limits import (
 )
 from core.numbers import BLANK_PATTERN, EXPONENT_DIGITS_MAX
 from services import marketplace
+from services.permissions import TOKEN_PERMISSION_DENIED
+from services.token_addresses import IP_NOT_ALLOWED
 from services.errors import (
     ACCOUNT_DISABLED,
     ALREADY_MEMBER,
@@ -181,6 +183,7 @@ PATH_PARAMETERS = {
     "rental_id": "Rental id",
     "server_id": "Server id (from the marketplace)",
     "notification_id": "Notification id (from your notifications)",
+    "token_id": "API token id (from your tokens)",
 }
 
 
@@ -197,6 +200,8 @@ TAGS = (
     ("Wallet", "The balance rentals are paid from, and its transactions."),
     ("Notifications", "What happened to your rentals, wallet and pools, and the announcements to everyone."),
     ("Administration", "For administrators: disable and enable accounts, post announcements."),
+    ("API Tokens", "Tokens with permissions, allowed addresses and an expiry; each operation says the "
+                   "permission (`x-permission`) a token needs for it."),
     ("Documentation", "This document."),
 )
 
@@ -208,7 +213,8 @@ ERROR_DESCRIPTIONS = {
          "malformed id. `details` lists each bad field.",
     401: "No token, or an invalid, expired or revoked one",
     402: "The balance is short of the price; nothing was charged",
-    403: "Not allowed: your role does not allow this, or an administrator has disabled your account",
+    403: "Not allowed: your role or the token's permissions do not allow this, the token is not accepted from "
+         "this address, or an administrator has disabled your account",
     404: "Not found, or not yours to see",
     409: "A conflict with the current state; nothing was changed",
     410: "The invitation or offer was open until its `expires_at`, which has passed; nothing was changed",
@@ -224,6 +230,8 @@ CODES = {
     INSUFFICIENT_BALANCE: (402, "the wallet that pays is short"),
     FORBIDDEN: (403, "your role does not allow this"),
     ACCOUNT_DISABLED: (403, "an administrator has disabled the account"),
+    TOKEN_PERMISSION_DENIED: (403, "the token does not have the permission this needs (`details` names it)"),
+    IP_NOT_ALLOWED: (403, "the token is not accepted from the address calling"),
     NOT_FOUND: (404, "missing, or not yours to see"),
     CONFLICT: (409, "a conflict with the current state"),
     NAME_TAKEN: (409, "the name is already used"),
@@ -256,6 +264,9 @@ def error_codes(op: Operation, path_parameters: list[str]) -> dict[int, list[str
         codes.add(VALIDATION_FAILED)
     if not op.public:
         codes.update((UNAUTHENTICATED, ACCOUNT_DISABLED))  # a token of a disabled account, whatever the endpoint
+        codes.add(IP_NOT_ALLOWED)  # a token used from outside its ip_whitelist
+        if op.permission is not None:
+            codes.add(TOKEN_PERMISSION_DENIED)
     if path_parameters:
         codes.add(NOT_FOUND)
     if op.body or op.idempotent:
@@ -422,6 +433,9 @@ def _operation(endpoint: str, op: Operation, method: str, path_parameters: list[
     document["responses"] = responses
     if op.public:
         document["security"] = []
+    else:
+        # The token permission it needs: a leaf of the tree, "*" for a full-access token, null for any token.
+        document["x-permission"] = op.permission
     return document
 
 
@@ -473,6 +487,7 @@ def document(app: Flask) -> dict:
 
 @api.get("/openapi.json")
 @operation(
+    permission=None,
     tag="Documentation", summary="This OpenAPI document", message="The OpenAPI document",
     data={"type": "object", "required": ["openapi", "info", "paths"]}, public=True, envelope=False,
     description="The OpenAPI 3.1 description of this API, generated from the schemas that validate requests and "

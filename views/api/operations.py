@@ -1,7 +1,8 @@
 """Each API endpoint's declaration, beside it: ``@operation(...)`` right under the route.
 
 The declaration is the one description of an endpoint. The OpenAPI document is built from it
-(``views.api.openapi``), authentication reads ``public`` from it (``views.api``), and at request
+(``views.api.openapi``), authentication reads ``public`` and the token ``permission`` it needs from it
+(``views.api``), and at request
 time the decorator does what it declares: path ids made canonical (a 400 for a malformed one), the
 JSON body validated into its model and handed to the view as ``body``, the ``Idempotency-Key``
 replay, and the answer in the envelope with the declared ``status`` and ``message``, so the document
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 from views.api.support import envelope, idempotent, json_body, ok, path_id, validate
 
 _MARK = "api_operation"
+UNDECLARED = "undeclared"  # an endpoint that has not said which permission it needs: only full-access tokens
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -46,6 +48,9 @@ class Operation:
     errors: tuple[str, ...] = ()
     error_examples: dict[str, str] = field(default_factory=dict)  # code -> an example message
     public: bool = False          # no token needed
+    # The leaf of services.permissions a token needs to call it; None: any token (said explicitly, as
+    # public endpoints do); permissions.FULL_ACCESS: only a token with every permission of its user.
+    permission: str | None = UNDECLARED
     idempotent: bool = False      # charges: replayed under an Idempotency-Key
     envelope: bool = True         # False: the answer is ``data`` itself, with no envelope
     # Where the answer leads: endpoint -> {its path parameter: where the value is in this answer}

@@ -28,6 +28,7 @@ POOL_LINKS = {endpoint: {"pool_id": "$response.body#/data/id"}
 
 @api.get("/pools")
 @operation(
+    permission="projects.read",
     tag="Pools", summary="List your pools", message="Pools retrieved successfully", data=list[PoolSummary],
     paged=True, example=ex.POOLS,
     description="Pools the caller owns or has joined, the default pool first, then from oldest to newest.",
@@ -38,7 +39,8 @@ def list_pools():
 
 
 @api.get("/pools/invitations/pending")
-@operation(tag="Pool Invitations", summary="List your pending invitations",
+@operation(permission="projects.read",
+           tag="Pool Invitations", summary="List your pending invitations",
            message="Pending invitations retrieved successfully", data=list[PendingInvitation], paged=True,
            example=ex.PENDING_INVITATIONS)
 def pending_invitations():
@@ -48,6 +50,7 @@ def pending_invitations():
 
 @api.get("/pools/<pool_id>")
 @operation(
+    permission="projects.read",
     tag="Pools", summary="Get a pool with its members and servers", message="Pool retrieved successfully",
     data=PoolDetail, example=ex.POOL_DETAIL, error_examples=ex.POOL_NOT_FOUND,
     description="For the owner and joined members; 404 for anyone else. Members: the owner, then joined members, "
@@ -60,6 +63,7 @@ def get_pool(pool_id):
 
 @api.post("/pools")
 @operation(
+    permission="projects.create",
     tag="Pools", summary="Create a pool", message="Pool created successfully", status=201, body=CreatePoolBody,
     data=PoolCreated, errors=(NAME_TAKEN,), body_example=ex.CREATE_POOL_BODY, example=ex.POOL_CREATED,
     error_examples=ex.CREATE_POOL_REFUSALS, links=POOL_LINKS,
@@ -73,6 +77,7 @@ def create_pool(body: CreatePoolBody):
 # The published client sends PUT where the reference says PATCH; both mean the same here.
 @api.route("/pools/<pool_id>", methods=["PATCH", "PUT"])
 @operation(
+    permission="projects.update",
     tag="Pools", summary="Update a pool's description and settings", message="Pool updated successfully",
     body=UpdatePoolBody, data=Success, errors=(FORBIDDEN,), body_example=ex.UPDATE_POOL_BODY, example=ex.SUCCESS,
     error_examples=ex.UPDATE_POOL_REFUSALS,
@@ -86,6 +91,7 @@ def update_pool(pool_id, body: UpdatePoolBody):
 
 @api.delete("/pools/<pool_id>")
 @operation(
+    permission="projects.delete",
     tag="Pools", summary="Delete a pool", message="Pool deleted successfully", data=Success, errors=(FORBIDDEN,),
     example=ex.SUCCESS, error_examples=ex.DELETE_POOL_REFUSALS,
     description="Owner only; the default pool cannot be deleted (400). Its rentals go back to each renter's "
@@ -98,6 +104,7 @@ def delete_pool(pool_id):
 
 @api.post("/pools/<invitation_id>/accept")
 @operation(
+    permission="projects.members.invite",
     tag="Pool Invitations", summary="Accept an invitation", message="Invitation accepted successfully",
     data=Success, errors=(INVITATION_NOT_PENDING, INVITATION_EXPIRED), example=ex.SUCCESS,
     error_examples=ex.INVITATION_REFUSALS,
@@ -111,6 +118,7 @@ def accept_invitation(invitation_id):
 
 @api.post("/pools/<invitation_id>/reject")
 @operation(
+    permission="projects.members.invite",
     tag="Pool Invitations", summary="Reject an invitation", message="Invitation rejected successfully",
     data=Success, errors=(INVITATION_NOT_PENDING, INVITATION_EXPIRED), example=ex.SUCCESS,
     error_examples=ex.INVITATION_REFUSALS,
@@ -124,6 +132,7 @@ def reject_invitation(invitation_id):
 
 @api.post("/pools/<pool_id>/members")
 @operation(
+    permission="projects.members.invite",
     tag="Pool Members", summary="Invite a user to a pool", message="Member invited successfully", status=201,
     body=InviteMemberBody, data=MemberInvited, errors=(FORBIDDEN, ALREADY_MEMBER),
     body_example=ex.INVITE_MEMBER_BODY, example=ex.MEMBER_INVITED, error_examples=ex.INVITE_MEMBER_REFUSALS,
@@ -136,6 +145,7 @@ def invite_member(pool_id, body: InviteMemberBody):
 
 @api.route("/pools/<pool_id>/members/<user_id>", methods=["PATCH", "PUT"])
 @operation(
+    permission="projects.members.change_roles",
     tag="Pool Members", summary="Change a member's role", message="Member role updated successfully",
     body=ChangeRoleBody, data=Success, errors=(FORBIDDEN,), body_example=ex.CHANGE_ROLE_BODY, example=ex.SUCCESS,
     error_examples=ex.CHANGE_ROLE_REFUSALS,
@@ -149,6 +159,7 @@ def change_member_role(pool_id, user_id, body: ChangeRoleBody):
 
 @api.delete("/pools/<pool_id>/members/<user_id>")
 @operation(
+    permission="projects.members.remove",
     tag="Pool Members", summary="Remove a member, cancel an invitation, or leave",
     message="Member removed successfully", data=Success, errors=(FORBIDDEN,), example=ex.SUCCESS,
     error_examples=ex.REMOVE_MEMBER_REFUSALS,
@@ -162,6 +173,7 @@ def remove_member(pool_id, user_id):
 
 @api.post("/pools/<pool_id>/transfer")
 @operation(
+    permission="projects.members.change_roles",
     tag="Pools", summary="Offer the pool's ownership to a member", message="Ownership transfer offered successfully",
     status=201, body=TransferBody, data=TransferOffer, errors=(FORBIDDEN, NAME_TAKEN), body_example=ex.TRANSFER_BODY,
     example=ex.TRANSFER_OFFER, error_examples=ex.TRANSFER_REFUSALS,
@@ -175,6 +187,7 @@ def offer_transfer(pool_id, body: TransferBody):
 
 @api.post("/pools/<pool_id>/transfer/accept")
 @operation(
+    permission="projects.members.change_roles",
     tag="Pools", summary="Accept the offer of a pool's ownership", message="Ownership transfer accepted successfully",
     data=Success, errors=(FORBIDDEN, NAME_TAKEN, INVITATION_EXPIRED), example=ex.SUCCESS,
     error_examples=ex.ACCEPT_TRANSFER_REFUSALS,
@@ -189,6 +202,7 @@ def accept_transfer(pool_id):
 
 @api.post("/pools/<pool_id>/transfer/decline")
 @operation(
+    permission="projects.members.change_roles",
     tag="Pools", summary="Decline the offer of a pool's ownership", message="Ownership transfer declined successfully",
     data=Success, errors=(FORBIDDEN, INVITATION_EXPIRED), example=ex.SUCCESS,
     error_examples=ex.TRANSFER_ANSWER_REFUSALS,
@@ -201,6 +215,7 @@ def decline_transfer(pool_id):
 
 @api.get("/pools/<pool_id>/audit")
 @operation(
+    permission="projects.read",
     tag="Pools", summary="A pool's audit log", message="Audit events retrieved successfully",
     data=list[AuditEvent], paged=True, errors=(FORBIDDEN,), example=ex.AUDIT_EVENTS,
     error_examples=ex.AUDIT_REFUSALS,

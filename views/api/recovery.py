@@ -22,7 +22,7 @@ from views.api.schemas import ForgotPasswordBody, ResetPasswordBody, SignupBody
 @no_store
 @operation(
     tag="Authentication", summary="Open an account", message="Account created", status=201, data=OwnUser,
-    body=SignupBody, body_example=ex.SIGNUP_BODY, example=ex.SIGNUP_RESULT, public=True,
+    body=SignupBody, body_example=ex.SIGNUP_BODY, example=ex.SIGNUP_RESULT, public=True, permission=None,
     errors=(FORBIDDEN, NAME_TAKEN, EMAIL_TAKEN), error_examples=ex.SIGNUP_REFUSALS,
     description="The same rules as the register page. `email` is optional; when this server sends email, a link "
                 "that verifies it is emailed. Log in afterwards for a token. 403 when this server has signup "
@@ -38,7 +38,7 @@ def signup_account(body: SignupBody):
 @operation(
     tag="Authentication", summary="Email a link that resets your password",
     message="If this is the verified address of an account, a link that resets its password is on its way",
-    body=ForgotPasswordBody, body_example=ex.FORGOT_PASSWORD_BODY, public=True,
+    body=ForgotPasswordBody, body_example=ex.FORGOT_PASSWORD_BODY, public=True, permission=None,
     errors=(EMAIL_NOT_CONFIGURED, RATE_LIMITED), error_examples=ex.FORGOT_PASSWORD_REFUSALS,
     description="The same answer (200) for every address, an account's or not, so that it tells nobody who has "
                 "an account here. Only a verified address of an account that is not disabled is sent the link. "
@@ -55,7 +55,7 @@ def forgot_password(body: ForgotPasswordBody):
 @security.recovery_ip_limit()
 @operation(
     tag="Authentication", summary="Set a new password with a reset link", message="Password reset",
-    body=ResetPasswordBody, body_example=ex.RESET_PASSWORD_BODY, public=True,
+    body=ResetPasswordBody, body_example=ex.RESET_PASSWORD_BODY, public=True, permission=None,
     errors=(UNAUTHENTICATED, RATE_LIMITED), error_examples=ex.RESET_PASSWORD_REFUSALS,
     description="The token of the link forgot-password emailed. It works once; a bad, expired, used or outdated "
                 "one (the password changed since it was sent) is refused as a bad credential is (401), and "

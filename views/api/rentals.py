@@ -41,13 +41,15 @@ def _rental_detail(rental_id: str):
 
 
 @api.get("/servers")
-@operation(tag="Server Marketplace", summary="Your rented servers (same as GET /rentals)", **RENTAL_LIST)
+@operation(permission="financial.server_rental.view_marketplace",
+           tag="Server Marketplace", summary="Your rented servers (same as GET /rentals)", **RENTAL_LIST)
 def list_rented_servers():
     return _rental_list()
 
 
 @api.get("/servers/<rental_id>")
 @operation(
+    permission="financial.server_rental.view_marketplace",
     tag="Server Marketplace", summary="One rented server (same as GET /rentals/{rental_id})",
     message="Rental details retrieved successfully",
     description="For the renter and the members of the rental's pool; 404 for anyone else.", **RENTAL_DETAIL,
@@ -58,6 +60,7 @@ def get_rented_server(rental_id):
 
 @api.post("/servers/<server_id>/rent")
 @operation(
+    permission="financial.server_rental.rent_servers",
     tag="Server Marketplace", summary="Rent a server", message="Server rented successfully", status=201,
     body=RentBody, data=RentResult, idempotent=True,
     errors=(INSUFFICIENT_BALANCE, SERVER_UNAVAILABLE, CHARGE_EXCEEDS_MAX),
@@ -73,13 +76,15 @@ def rent_server(server_id, body: RentBody):
 
 
 @api.get("/rentals")
-@operation(tag="Rentals", summary="List your rentals", **RENTAL_LIST)
+@operation(permission="financial.server_rental.view_marketplace",
+           tag="Rentals", summary="List your rentals", **RENTAL_LIST)
 def list_rentals():
     return _rental_list()
 
 
 @api.get("/rentals/<rental_id>")
 @operation(
+    permission="financial.server_rental.view_marketplace",
     tag="Rentals", summary="Get a rental with its server and transaction", message="Rental retrieved successfully",
     description="For the renter and the members of the rental's pool; 404 for anyone else. `transaction` is the "
                 "charge that started the rental.",
@@ -91,6 +96,7 @@ def get_rental(rental_id):
 
 @api.post("/rentals/<rental_id>/extend")
 @operation(
+    permission="financial.server_rental.extend_rentals",
     tag="Rentals", summary="Extend a rental", message="Rental extended successfully", body=ExtendBody,
     data=ExtendResult, idempotent=True,
     errors=(INSUFFICIENT_BALANCE, FORBIDDEN, RENTAL_ENDED, EXTENSION_ALREADY_APPLIED, CHARGE_EXCEEDS_MAX),

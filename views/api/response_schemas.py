@@ -441,6 +441,8 @@ class ReadAllResult(Out):
 class ErrorDetail(Out):
     field: str
     message: str
+    permission: str = Field(None, description="TOKEN_PERMISSION_DENIED: the permission the token lacks "
+                                              "(`*`: full access)", json_schema_extra=lambda s: s.pop("default"))
 
 
 class ErrorBody(Out):

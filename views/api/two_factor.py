@@ -5,6 +5,7 @@ from core.cache_control import no_store
 from core.limits import TWO_FACTOR_LOGIN_MINUTES
 from core.timeutil import isoformat
 from services import tokens, two_factor
+from services.permissions import FULL_ACCESS
 from services.errors import ACCOUNT_DISABLED, CONFLICT, FORBIDDEN, RATE_LIMITED, TWO_FACTOR_REQUIRED, UNAUTHENTICATED
 from views.api import api
 from views.api import examples as ex
@@ -21,6 +22,7 @@ WRONG_PASSWORD = {FORBIDDEN: two_factor.WRONG_PASSWORD}
 @api.post("/users/auth/2fa/setup")
 @no_store
 @operation(
+    permission=FULL_ACCESS,
     tag=TAG, summary="Start setting up two-factor login", message="Two-factor setup started", body=PasswordBody,
     data=TwoFactorSetup, errors=(FORBIDDEN, CONFLICT), body_example=ex.TWO_FACTOR_SETUP_BODY,
     example=ex.TWO_FACTOR_SETUP, error_examples=WRONG_PASSWORD,
@@ -37,6 +39,7 @@ def two_factor_setup(body: PasswordBody):
 @api.post("/users/auth/2fa/verify-setup")
 @security.two_factor_limits()
 @operation(
+    permission=FULL_ACCESS,
     tag=TAG, summary="Turn two-factor login on with a first code", message="Two-factor login enabled",
     body=CodeBody, data=TwoFactorEnabled, errors=(TWO_FACTOR_REQUIRED, CONFLICT, RATE_LIMITED),
     body_example=ex.TWO_FACTOR_CODE_BODY, example=ex.TWO_FACTOR_ENABLED, error_examples=ex.WRONG_CODE_REFUSALS,
@@ -49,7 +52,8 @@ def two_factor_verify_setup(body: CodeBody):
 
 
 @api.get("/users/auth/2fa/status")
-@operation(tag=TAG, summary="Whether two-factor login is on", message="Two-factor status retrieved",
+@operation(permission="resources.read_account",
+           tag=TAG, summary="Whether two-factor login is on", message="Two-factor status retrieved",
            data=TwoFactorStatus, example=ex.TWO_FACTOR_STATUS)
 def two_factor_status():
     return two_factor.status(api_user()).as_dict()
@@ -58,6 +62,7 @@ def two_factor_status():
 @api.delete("/users/auth/2fa")
 @security.two_factor_limits()
 @operation(
+    permission=FULL_ACCESS,
     tag=TAG, summary="Turn two-factor login off", message="Two-factor login disabled", body=PasswordAndCodeBody,
     errors=(FORBIDDEN, TWO_FACTOR_REQUIRED, CONFLICT, RATE_LIMITED), body_example=ex.TWO_FACTOR_PASSWORD_AND_CODE_BODY,
     example=None, error_examples={**WRONG_PASSWORD, **ex.WRONG_CODE_REFUSALS},
@@ -72,6 +77,7 @@ def two_factor_disable(body: PasswordAndCodeBody):
 @no_store
 @security.two_factor_limits()
 @operation(
+    permission=FULL_ACCESS,
     tag=TAG, summary="Make new backup codes", message="Backup codes regenerated", body=PasswordAndCodeBody,
     data=BackupCodes, errors=(FORBIDDEN, TWO_FACTOR_REQUIRED, CONFLICT, RATE_LIMITED),
     body_example=ex.TWO_FACTOR_PASSWORD_AND_CODE_BODY, example={"backup_codes": ex.BACKUP_CODES},
@@ -85,6 +91,7 @@ def two_factor_regenerate(body: PasswordAndCodeBody):
 @api.put("/users/auth/2fa/token-gate")
 @security.two_factor_limits()
 @operation(
+    permission=FULL_ACCESS,
     tag=TAG, summary="Whether making an API token needs a code", message="Token gate updated", body=TokenGateBody,
     data=TwoFactorStatus, errors=(TWO_FACTOR_REQUIRED, CONFLICT, RATE_LIMITED), body_example=ex.TOKEN_GATE_BODY,
     example={**ex.TWO_FACTOR_STATUS, "require_for_tokens": True}, error_examples=ex.WRONG_CODE_REFUSALS,
@@ -100,6 +107,7 @@ def two_factor_token_gate(body: TokenGateBody):
 @no_store
 @security.two_factor_limits()
 @operation(
+    permission=None,
     tag=TAG, summary="Complete a login with a code", message="Login successful", body=TwoFactorLoginBody,
     data=LoginResult, public=True, errors=(UNAUTHENTICATED, TWO_FACTOR_REQUIRED, ACCOUNT_DISABLED, RATE_LIMITED),
     body_example=ex.TWO_FACTOR_VERIFY_BODY, example=ex.LOGIN_RESULT,

@@ -1,6 +1,7 @@
 """Your own account through the API: its settings, and the verification of its email address."""
 from core.limits import EMAIL_VERIFY_HOURS, VERIFY_EMAILS_PER_HOUR
 from services import account_settings, mail
+from services.permissions import FULL_ACCESS
 from services.errors import (
     CONFLICT,
     EMAIL_ALREADY_VERIFIED,
@@ -23,7 +24,8 @@ ME_DESCRIPTION = ("`notification_preferences` lists every event people can be to
 
 
 @api.get("/users/me")
-@operation(tag="Account", summary="Your account and its settings", message="User retrieved successfully",
+@operation(permission="resources.read_account",
+           tag="Account", summary="Your account and its settings", message="User retrieved successfully",
            data=Me, example=ex.ME, description=ME_DESCRIPTION)
 def me():
     return out.me(api_user(), mail.is_configured())
@@ -31,6 +33,7 @@ def me():
 
 @api.route("/users/me", methods=["PATCH", "PUT"])
 @operation(
+    permission=FULL_ACCESS,
     tag="Account", summary="Change your account's settings", message="User updated successfully", data=Me,
     body=UpdateMeBody, body_example=ex.UPDATE_ME_BODY, example=ex.ME, errors=(EMAIL_TAKEN,),
     error_examples=ex.UPDATE_ME_REFUSALS,
@@ -46,6 +49,7 @@ def update_me(body: UpdateMeBody):
 
 @api.post("/auth/verify-email")
 @operation(
+    permission=None,
     tag="Account", summary="Verify your email address", message="Email verified", data=EmailVerified,
     body=VerifyEmailBody, body_example=ex.VERIFY_EMAIL_BODY, example=ex.EMAIL_VERIFIED, public=True,
     errors=(UNAUTHENTICATED,), error_examples=ex.VERIFY_EMAIL_REFUSALS,
@@ -60,6 +64,7 @@ def verify_email(body: VerifyEmailBody):
 
 @api.post("/auth/resend-verification")
 @operation(
+    permission=FULL_ACCESS,
     tag="Account", summary="Send the verification link again", message="Verification email sent",
     data=VerificationSent, example=ex.VERIFICATION_SENT, errors=(CONFLICT, EMAIL_NOT_CONFIGURED, EMAIL_ALREADY_VERIFIED, RATE_LIMITED),
     error_examples=ex.RESEND_REFUSALS,

@@ -12,7 +12,8 @@ from views.api.support import api_user
 
 
 @api.get("/wallet/balance")
-@operation(tag="Wallet", summary="Your balance", message="Balance retrieved successfully", data=Balance,
+@operation(permission="financial.wallet.read",
+           tag="Wallet", summary="Your balance", message="Balance retrieved successfully", data=Balance,
            example=ex.BALANCE)
 def balance():
     return out.balance(wallet.balance_cents(api_user()))
@@ -20,6 +21,7 @@ def balance():
 
 @api.get("/wallet/transactions")
 @operation(
+    permission="financial.wallet.read",
     tag="Wallet", summary="Your wallet transactions", message="Transactions retrieved successfully",
     data=list[WalletTransaction], paged=True, example=ex.TRANSACTIONS,
     description="Credits and charges, newest first. `amount` is always positive; `type` says the direction.",

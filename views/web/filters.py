@@ -7,10 +7,12 @@ from markupsafe import Markup, escape
 
 from core.money import format_cents
 from core.timeutil import isoformat, utcnow
+from services import scoped_tokens
+from services.token_addresses import shown
 from views.web import web
 from views.web.rental_forms import category_name, days_label
 
-TOKEN_ACTIVE, TOKEN_EXPIRED, TOKEN_REVOKED = "Active", "Expired", "Revoked"
+TOKEN_ACTIVE, TOKEN_EXPIRED, TOKEN_REVOKED, TOKEN_DISABLED = "Active", "Expired", "Revoked", "Disabled"
 _REGIONAL_INDICATOR_A = 0x1F1E6
 _BACKTICKS = re.compile(r"`([^`]+)`")
 
@@ -52,6 +54,8 @@ def storage(gb: int) -> str:
 def token_status(token) -> str:
     if token.revoked_at is not None:
         return TOKEN_REVOKED
+    if not token.is_enabled:
+        return TOKEN_DISABLED
     return TOKEN_ACTIVE if token.is_usable(utcnow()) else TOKEN_EXPIRED
 
 
@@ -69,6 +73,8 @@ FILTERS = {
     "category": category_name,
     "days": days_label,
     "token_status": token_status,
+    "token_permissions": lambda token: scoped_tokens.summary(token, token.user.is_admin),
+    "token_addresses": lambda token: ", ".join(shown(token.ip_whitelist)),
     "inline_code": inline_code,
 }
 

@@ -79,6 +79,7 @@ def test_with_signup_off_the_api_refuses_and_the_register_page_says_so(app, api,
     assert page.status_code == 200 and "Signing up is closed" in text(page)
     assert parse(text(page)).find("form", action="/register") is None
     assert posted.status_code == 422 and "Signing up is closed" in text(posted)
+    assert parse(text(client.get("/login"))).find("a", href="/register") is None  # nor offered in the header
 
 
 def test_the_register_page_takes_an_optional_address(app, client, mail_server, tick):

@@ -59,6 +59,12 @@ def _form_page(full: str, fragment: str, form, **context):
     return htmx.render(full, fragment, status=status, form=form, **context)
 
 
+@web.app_context_processor
+def signup_context():
+    """Whether the pages offer to open an account (``ALLOW_SIGNUP``)."""
+    return {"signup_open": signup.is_open}
+
+
 @web.route("/register", methods=["GET", "POST"])
 @no_store
 def register():

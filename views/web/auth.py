@@ -75,8 +75,7 @@ def register():
         lambda: signup.sign_up(form.username.data, form.password.data, form.email.data or None,
                                alias=form.alias.data or ""),
         form=form, complaints=(Conflict, BadRequest, Forbidden), add_errors=_add_register_errors,
-        again=lambda: _form_page("auth/register.html", "auth/_register_form.html", form,
-                                 signup_open=signup.is_open()),
+        again=lambda: _form_page("auth/register.html", "auth/_register_form.html", form),
         done=_registered)
 
 

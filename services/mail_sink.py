@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email import message_from_bytes, policy
 from pathlib import Path
-
-from aiosmtpd.controller import Controller
+from typing import TYPE_CHECKING
 
 from core.ids import new_id
 from core.timeutil import utcnow
 from models import User
 from services.admin import require_admin
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 SHOWN_MAX = 100  # the newest messages the admin page lists
 
@@ -29,8 +31,12 @@ class _KeepAsFiles:
         return "250 Kept, not sent on"
 
 
-def start_sink(directory: str, host: str, port: int) -> Controller:
+def start_sink(directory: str, host: str, port: int) -> "Controller":
     """Start the sink in a thread of this process; ``stop()`` the controller to end it."""
+    # Imported here: the sink's SMTP server (and asyncio) is for `flask mail sink` alone, while this module
+    # is imported by every app start for the admin page that lists what the sink kept.
+    from aiosmtpd.controller import Controller
+
     controller = Controller(_KeepAsFiles(Path(directory)), hostname=host, port=port)
     controller.start()
     return controller

@@ -24,7 +24,7 @@ from core.limits import PASSWORD_RESET_HOURS
 from core.timeutil import utcnow
 from models import PasswordReset, User
 from models.email import KIND_PASSWORD_RESET
-from services import accounts, audit, inputs, mail, sessions, tokens
+from services import accounts, audit, inputs, mail, sessions
 from services.atomic import write_transaction
 from services.errors import EMAIL_NOT_CONFIGURED, Conflict, Unauthenticated
 
@@ -149,5 +149,5 @@ def _replace_password(user: User, new_hash: str) -> dict:
     """Inside the caller's transaction: the new hash, and every session and login token of the old
     password ended. Reset links sent for the old password die with it (their fingerprint is stale)."""
     user.password_hash = new_hash
-    return {"sessions_ended": sessions.end_every_session(user),
-            "login_tokens_revoked": tokens.revoke_login_tokens(user)}
+    ended = sessions.end_everywhere(user)
+    return {"sessions_ended": ended["sessions"], "login_tokens_revoked": ended["login_tokens"]}

@@ -147,12 +147,18 @@ def end_others(user: User, keep_session_id: str | None, keep_token_id: str | Non
     and the sign-out are saved together; it answers how many sessions and login tokens it ended.
     """
     with write_transaction():
-        ended = {"sessions": _revoke(user, utcnow(), keep=keep_session_id),
-                 "login_tokens": tokens.revoke_login_tokens(user, keep=keep_token_id)}
+        ended = end_everywhere(user, keep_session_id, keep_token_id)
         if ended["sessions"]:
             audit.record(audit.SESSIONS_REVOKED, user, target_type="user", target_id=user.id,
                          details={"count": ended["sessions"], "kept": keep_session_id})
     return ended
+
+
+def end_everywhere(user: User, keep_session_id: str | None = None, keep_token_id: str | None = None) -> dict[str, int]:
+    """``end_others`` without its own audit entry, inside the caller's transaction, for a caller whose
+    audit entry already says why (a password reset, a password set by an administrator)."""
+    return {"sessions": _revoke(user, utcnow(), keep=keep_session_id),
+            "login_tokens": tokens.revoke_login_tokens(user, keep=keep_token_id)}
 
 
 def end_every_session(user: User) -> int:

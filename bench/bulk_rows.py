@@ -1,5 +1,9 @@
-"""What the benchmarks that build large databases share: emptying a PostgreSQL database for them, and
-inserting many rows in chunks (one statement per chunk)."""
+"""What the benchmarks that build large databases share: their app on a fresh database (an emptied
+PostgreSQL one, or SQLite in a temporary folder), and inserting many rows in chunks (one statement per
+chunk)."""
+import tempfile
+from pathlib import Path
+
 from sqlalchemy import create_engine, insert, text
 
 from core.extensions import db
@@ -14,6 +18,20 @@ def reset_postgresql(url: str) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def bench_app(database_url: str | None, prefix: str):
+    """The app on ``database_url`` (a PostgreSQL database, EMPTIED first) or on SQLite in a new temporary
+    folder, with the job queue in a SQLite file there; returns the app and the folder."""
+    from app import create_app
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    url = database_url or f"sqlite:///{folder / 'bench.db'}"
+    if url.startswith("postgresql"):
+        reset_postgresql(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": True,
+                      "JOBS_DB": str(folder / "jobs.sqlite3"), "REDIS_URL": None})
+    return app, folder
 
 
 def bulk(model, rows) -> None:

@@ -23,7 +23,6 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -37,8 +36,7 @@ os.environ.pop("REDIS_URL", None)  # the queue in a SQLite file beside the datab
 
 from sqlalchemy import delete, event, func, select, text, update  # noqa: E402
 
-from app import create_app  # noqa: E402
-from bench.bulk_rows import CHUNK, bulk, reset_postgresql  # noqa: E402
+from bench.bulk_rows import CHUNK, bench_app, bulk  # noqa: E402
 from cli.demo_data import demo_records  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
@@ -235,12 +233,8 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    if url.startswith("postgresql"):
-        reset_postgresql(url)
-    jobs_db = str(folder / "jobs.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": True, "JOBS_DB": jobs_db, "REDIS_URL": None})
+    app, folder = bench_app(args.database_url, "bench-jobs-")
+    url, jobs_db = app.config["SQLALCHEMY_DATABASE_URI"], app.config["JOBS_DB"]
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}; queue: SQLite {jobs_db}")
     with app.app_context():
         world = build(args.rentals)

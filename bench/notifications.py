@@ -15,7 +15,6 @@ import os
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -29,8 +28,7 @@ os.environ.pop("REDIS_URL", None)
 
 from sqlalchemy import event, text, update  # noqa: E402
 
-from app import create_app  # noqa: E402
-from bench.bulk_rows import bulk, reset_postgresql  # noqa: E402
+from bench.bulk_rows import bench_app, bulk  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.ids import new_id  # noqa: E402
 from core.timeutil import truncate_to_milliseconds, utcnow  # noqa: E402
@@ -159,12 +157,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=500)
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
-    url = args.database_url or f"sqlite:///{folder / 'bench.db'}"
-    if url.startswith("postgresql"):
-        reset_postgresql(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUTO_MIGRATE": True,
-                      "JOBS_DB": str(folder / "jobs.sqlite3"), "REDIS_URL": None})
+    app, _ = bench_app(args.database_url, "bench-notifications-")
     print(f"Database: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
     with app.app_context():
         reader = build(args.notifications)

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -13,6 +13,7 @@ class Pool(db.Model):
     __tablename__ = "pools"
     __table_args__ = (
         UniqueConstraint("owner_id", "name", name="uq_pools_owner_name"),
+        CheckConstraint("balance_cents >= 0", name="ck_pools_balance_not_negative"),
         # One default pool per user.
         Index(
             "uq_pools_one_default_per_owner",
@@ -29,6 +30,8 @@ class Pool(db.Model):
     description: Mapped[str] = mapped_column(String(POOL_DESCRIPTION_MAX), default="")
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The pool's wallet, filled by its members' transfers and spent on pool-paid rentals.
+    balance_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -15,6 +15,10 @@ STATUS_ENDED = "ended"
 
 _SECONDS_PER_DAY = 86400
 
+# Money in: credit (an administrator's), top_up (a card payment), refund, transfer_in (into a pool's
+# wallet). Money out: transfer_out (from a member's wallet to a pool's), rental, extension.
+TRANSACTION_TYPES = ("credit", "top_up", "refund", "transfer_in", "transfer_out", "rental", "extension")
+
 
 class Rental(db.Model):
     __tablename__ = "rentals"
@@ -70,7 +74,8 @@ class Rental(db.Model):
 
 
 class Transaction(db.Model):
-    """A movement of a wallet: ``credit`` adds to the balance, ``rental`` and ``extension`` take from it."""
+    """A movement of a wallet: a user's (``pool_id`` null) or a pool's (``pool_id`` set; ``user_id`` is then
+    the member who moved it). ``services.wallet`` says which kinds add to a balance and which take from it."""
 
     __tablename__ = "transactions"
     __table_args__ = (
@@ -78,7 +83,11 @@ class Transaction(db.Model):
         # The wallets that moved lately (services.renewals), whoever's they are.
         Index("ix_transactions_created_user", "created_at", "user_id"),
         CheckConstraint("amount_cents > 0", name="ck_transactions_amount_positive"),
-        CheckConstraint("type IN ('credit', 'rental', 'extension')", name="ck_transactions_type"),
+        CheckConstraint(f"type IN ({', '.join(repr(kind) for kind in TRANSACTION_TYPES)})",
+                        name="ck_transactions_type"),
+        # A pool's wallet history and its spending in a month.
+        Index("ix_transactions_pool_created", "pool_id", "created_at",
+              sqlite_where=text("pool_id IS NOT NULL"), postgresql_where=text("pool_id IS NOT NULL")),
     )
 
     id: Mapped[str] = id_column()
@@ -87,6 +96,8 @@ class Transaction(db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default=CURRENCY)
     rental_id: Mapped[str | None] = mapped_column(ForeignKey("rentals.id"), index=True)
+    # No foreign key, as in the audit trail: a pool's wallet history outlives the pool.
+    pool_id: Mapped[str | None] = mapped_column(String(24))
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -8,8 +8,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from core.extensions import db
 from core.limits import DEFAULT_POOL_NAME, ROLE_OWNER, USERNAME_MAX
 from core.timeutil import utcnow
-from models import Membership, Pool, Transaction, User
-from services import audit, inputs, login_addresses, sessions
+from models import Membership, Pool, User
+from services import audit, inputs, ledger, login_addresses, sessions
 from services.atomic import write_transaction
 from services.errors import EMAIL_TAKEN, NAME_TAKEN, AccountDisabled, Conflict
 
@@ -95,8 +95,7 @@ def create_user(
     db.session.add(Membership(pool_id=pool.id, user_id=user.id, role=ROLE_OWNER, is_authorized=True,
                               invited_at=now, joined_at=now))
     if balance_cents:
-        db.session.add(Transaction(user_id=user.id, type="credit", amount_cents=balance_cents,
-                                   note="Opening balance", created_at=now))
+        ledger.record(ledger.CREDIT, balance_cents, user_id=user.id, note="Opening balance", now=now)
     try:
         db.session.commit()
     except IntegrityError:

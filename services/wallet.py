@@ -1,24 +1,22 @@
-"""The wallet: every movement of a balance goes through here and leaves a transaction.
+"""The wallet: what a person does with their money. Balances move only through ``services.ledger``.
 
 ``credit`` adds money; ``debit`` takes it for a rental or an extension, and refuses (402) rather
 than let a balance go below zero. The debit is a single conditional update, so two charges racing
 for the same balance cannot both pass the check.
 """
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.extensions import db
-from core.ids import new_id
-from core.money import format_dollars
 from models import Transaction, User
-from services import accounts, events, inputs
+from services import accounts, events, inputs, ledger
 from services.atomic import write_transaction
-from services.errors import NotFound, PaymentRequired
+from services.errors import NotFound
 from services.notification_texts import WALLET_CREDITED
 from services.paging import Page, paginate
 
-CREDIT = "credit"
-RENTAL = "rental"
-EXTENSION = "extension"
+CREDIT = ledger.CREDIT
+RENTAL = ledger.RENTAL
+EXTENSION = ledger.EXTENSION
 
 
 def credit(username: str, cents: int, note: str = "Credit") -> User:
@@ -28,12 +26,8 @@ def credit(username: str, cents: int, note: str = "Credit") -> User:
     if user is None:
         raise NotFound(f"No user named {username}")
     with write_transaction():
-        balance = db.session.scalar(
-            update(User).where(User.id == user.id).values(balance_cents=User.balance_cents + cents)
-            .returning(User.balance_cents)
-        )
-        transaction = Transaction(id=new_id(), user_id=user.id, type=CREDIT, amount_cents=cents, note=note)
-        db.session.add(transaction)
+        balance = ledger.add(cents, user_id=user.id)
+        transaction = ledger.record(CREDIT, cents, user_id=user.id, note=note)
         events.emit(WALLET_CREDITED, f"{WALLET_CREDITED}:{transaction.id}", user_id=user.id,
                     subject=("transaction", transaction.id),
                     data={"transaction_id": transaction.id, "amount_cents": cents, "balance_cents": balance,
@@ -58,32 +52,19 @@ def how_to_get_credit() -> str:
 def debit(user_id: str, cents: int, kind: str, rental_id: str, now) -> Transaction:
     """Take ``cents`` for a rental or an extension; 402 if the balance is short. Call it inside
     ``write_transaction()`` together with the change it pays for."""
-    taken = db.session.execute(
-        update(User)
-        .where(User.id == user_id, User.balance_cents >= cents)
-        .values(balance_cents=User.balance_cents - cents),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    if not taken:
-        balance = db.session.scalar(select(User.balance_cents).where(User.id == user_id)) or 0
-        raise PaymentRequired(
-            f"Insufficient balance: this costs {format_dollars(cents)} and your balance is {format_dollars(balance)}"
-        )
-    transaction = Transaction(user_id=user_id, type=kind, amount_cents=cents, rental_id=rental_id,
-                              note=f"{kind.capitalize()} {rental_id}", created_at=now)
-    db.session.add(transaction)
-    return transaction
+    ledger.take(cents, user_id=user_id)
+    return ledger.record(kind, cents, user_id=user_id, rental_id=rental_id, now=now)
 
 
 def balance_cents(user: User) -> int:
-    return db.session.scalar(select(User.balance_cents).where(User.id == user.id))
+    return ledger.balance_cents(user.id)
 
 
 def transactions(user: User, page: Page) -> tuple[list[Transaction], int]:
     """The caller's transactions, newest first."""
     statement = (
         select(Transaction)
-        .where(Transaction.user_id == user.id)
+        .where(Transaction.user_id == user.id, Transaction.pool_id.is_(None))
         .order_by(Transaction.created_at.desc(), Transaction.id.desc())
     )
     rows, total = paginate(statement, page)

@@ -1,0 +1,82 @@
+"""The ledger: the one place a balance moves and its transaction is written.
+
+A wallet is a user's own (``pool_id`` None) or a pool's. ``add`` and ``take`` change a balance with
+one conditional statement each (``take`` refuses, 402, rather than let a balance go below zero), and
+``record`` writes the transaction that says so; call them inside ``write_transaction()`` together
+with the change the money is for, so both are saved or neither. Every transaction is written by
+``record``, so what goes with every transaction (its invoice) has one home.
+"""
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from core.extensions import db
+from core.ids import new_id
+from core.money import format_dollars
+from core.timeutil import truncate_to_milliseconds, utcnow
+from models import Pool, Transaction, User
+from services.errors import PaymentRequired
+
+CREDIT = "credit"
+TOP_UP = "top_up"
+REFUND = "refund"
+TRANSFER_IN = "transfer_in"
+TRANSFER_OUT = "transfer_out"
+RENTAL = "rental"
+EXTENSION = "extension"
+
+MONEY_IN = frozenset({CREDIT, TOP_UP, REFUND, TRANSFER_IN})
+MONEY_OUT = frozenset({TRANSFER_OUT, RENTAL, EXTENSION})
+CHARGES = frozenset({RENTAL, EXTENSION})
+
+
+def _owner(user_id: str, pool_id: str | None):
+    """The row holding the balance, as (model, its id)."""
+    return (Pool, pool_id) if pool_id is not None else (User, user_id)
+
+
+def balance_cents(user_id: str, pool_id: str | None = None) -> int:
+    model, owner_id = _owner(user_id, pool_id)
+    return db.session.scalar(select(model.balance_cents).where(model.id == owner_id)) or 0
+
+
+def add(cents: int, *, user_id: str, pool_id: str | None = None) -> int:
+    """Add to a balance; returns the new balance."""
+    model, owner_id = _owner(user_id, pool_id)
+    return db.session.scalar(
+        update(model).where(model.id == owner_id).values(balance_cents=model.balance_cents + cents)
+        .returning(model.balance_cents),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def take(cents: int, *, user_id: str, pool_id: str | None = None) -> int:
+    """Take from a balance if it holds enough (one statement: two takes cannot both pass); 402 otherwise.
+    Returns the new balance."""
+    model, owner_id = _owner(user_id, pool_id)
+    left = db.session.scalar(
+        update(model).where(model.id == owner_id, model.balance_cents >= cents)
+        .values(balance_cents=model.balance_cents - cents)
+        .returning(model.balance_cents),
+        execution_options={"synchronize_session": False},
+    )
+    if left is None:
+        whose = "the pool's balance" if pool_id is not None else "your balance"
+        raise PaymentRequired(f"Insufficient balance: this costs {format_dollars(cents)} and {whose} is "
+                              f"{format_dollars(balance_cents(user_id, pool_id))}")
+    return left
+
+
+def record(kind: str, cents: int, *, user_id: str, pool_id: str | None = None, rental_id: str | None = None,
+           note: str | None = None, now: datetime | None = None) -> Transaction:
+    """Write the transaction of a movement ``add`` or ``take`` has made, in the same transaction."""
+    transaction = Transaction(id=new_id(), user_id=user_id, pool_id=pool_id, type=kind, amount_cents=cents,
+                              rental_id=rental_id, note=note if note is not None else _default_note(kind, rental_id),
+                              created_at=now or truncate_to_milliseconds(utcnow()))
+    db.session.add(transaction)
+    return transaction
+
+
+def _default_note(kind: str, rental_id: str | None) -> str:
+    label = kind.replace("_", " ").capitalize()
+    return f"{label} {rental_id}" if rental_id else label

@@ -32,6 +32,11 @@ class Pool(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     # The pool's wallet, filled by its members' transfers and spent on pool-paid rentals.
     balance_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The budget (each null: no limit): what may be paid from the pool's wallet in a calendar month
+    # (UTC), in all and by each member, and the charge above which a member's spending needs approval.
+    monthly_limit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    member_monthly_limit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    approval_threshold_cents: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

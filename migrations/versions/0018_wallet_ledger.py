@@ -1,4 +1,4 @@
-"""Pools get a wallet; transactions say whose wallet moved (a user's, or a pool's) and gain the kinds
+"""Pools get a wallet and a budget; transactions say whose wallet moved (a user's, or a pool's) and gain the kinds
 of movement team billing and card top-ups need
 
 Revision ID: 0018
@@ -18,6 +18,8 @@ depends_on = None
 
 OLD_TYPES = "type IN ('credit', 'rental', 'extension')"
 NEW_TYPES = ("type IN ('credit', 'top_up', 'refund', 'transfer_in', 'transfer_out', 'rental', 'extension')")
+
+BUDGET_COLUMNS = ('monthly_limit_cents', 'member_monthly_limit_cents', 'approval_threshold_cents')
 
 
 def _transactions(types: str, with_pool: bool) -> sa.Table:
@@ -48,6 +50,8 @@ def upgrade():
     # A plain added column with its own CHECK: SQLite and PostgreSQL both take it without a rebuild.
     op.execute("ALTER TABLE pools ADD COLUMN balance_cents BIGINT DEFAULT 0 NOT NULL "
                "CONSTRAINT ck_pools_balance_not_negative CHECK (balance_cents >= 0)")
+    for column in BUDGET_COLUMNS:
+        op.add_column('pools', sa.Column(column, sa.BigInteger(), nullable=True))
     if op.get_bind().dialect.name == 'sqlite':
         with op.batch_alter_table('transactions', copy_from=_transactions(OLD_TYPES, False),
                                   recreate='always') as batch_op:
@@ -76,4 +80,5 @@ def downgrade():
         op.drop_constraint('ck_transactions_type', 'transactions', type_='check')
         op.create_check_constraint('ck_transactions_type', 'transactions', sa.text(OLD_TYPES))
     with op.batch_alter_table('pools') as batch_op:
-        batch_op.drop_column('balance_cents')
+        for column in ('balance_cents', *BUDGET_COLUMNS):
+            batch_op.drop_column(column)

@@ -194,6 +194,17 @@ def engine_options(url: str) -> dict:
 SMTP_SCHEMES = ("smtp", "smtps")
 DEFAULT_MAIL_FROM = "Servermarket <noreply@localhost>"
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+DEFAULT_INVOICE_ISSUER_NAME = "Servermarket"
+
+
+def invoice_issuer() -> dict:
+    """Who issues the invoices, as each invoice copies it when it is issued (``services.invoices``)."""
+    return {
+        "INVOICE_ISSUER_NAME": os.environ.get("INVOICE_ISSUER_NAME", "").strip() or DEFAULT_INVOICE_ISSUER_NAME,
+        "INVOICE_ISSUER_ADDRESS": os.environ.get("INVOICE_ISSUER_ADDRESS", "").strip(),
+        "INVOICE_ISSUER_TAX_ID": os.environ.get("INVOICE_ISSUER_TAX_ID", "").strip(),
+        "INVOICE_ISSUER_EMAIL": os.environ.get("INVOICE_ISSUER_EMAIL", "").strip(),
+    }
 
 
 def smtp_url() -> str | None:
@@ -299,4 +310,5 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": public_url(env, smtp_url()),
         # Where the development mail sink (``flask mail sink``) keeps what it receives.
         "MAIL_SINK_DIR": os.environ.get("MAIL_SINK_DIR") or str(Path(instance_path) / "mail"),
+        **invoice_issuer(),
     }

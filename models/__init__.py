@@ -2,6 +2,7 @@
 from models.audit import AuditEvent
 from models.email import EmailDelivery
 from models.event import Event
+from models.invoice import Invoice, InvoiceCounter
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
@@ -21,6 +22,8 @@ __all__ = [
     "Event",
     "FailedJob",
     "IdempotencyRecord",
+    "Invoice",
+    "InvoiceCounter",
     "LoginAddress",
     "LoginSession",
     "Membership",

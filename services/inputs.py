@@ -38,6 +38,7 @@ from core.limits import (
     ONE_TIME_CODE_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
+    PAGE_OFFSET_MAX,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     POOL_SETTINGS_MAX_BYTES,
@@ -47,6 +48,7 @@ from core.limits import (
     USERNAME_PATTERN,
 )
 from core.money import format_dollars
+from core.numbers import parse_whole_number
 from core.timeutil import parse_timestamp
 from services.errors import BadRequest
 from services.notification_texts import EVENTS
@@ -188,6 +190,24 @@ def _object_id(value: str) -> str:
     if canonical is None:
         raise ValueError("must be a 24-character hexadecimal string")
     return canonical
+
+
+def _query_whole_number(value: Any) -> Any:
+    # A query string carries text: a whole number written as core.numbers reads numbers ("2", "2.0",
+    # "2e0") is that number; other text is refused as not an integer. Values in JSON are left to the strict check.
+    if isinstance(value, str):
+        number = parse_whole_number(value.strip(" \t"))
+        if number is None:
+            raise ValueError("must be an integer")
+        return number
+    return value
+
+
+# The published invoice list pages by page number, not offset; the offset they make stays in range.
+INVOICE_LIMIT_MAX = 100
+INVOICE_PAGE_MAX = PAGE_OFFSET_MAX // INVOICE_LIMIT_MAX
+InvoicePageNumber = Annotated[integer(ge=1, le=INVOICE_PAGE_MAX), BeforeValidator(_query_whole_number)]
+InvoicePageSize = Annotated[integer(ge=1, le=INVOICE_LIMIT_MAX), BeforeValidator(_query_whole_number)]
 
 
 # The JSON Schema (for the OpenAPI document) says what the validators check.

@@ -15,6 +15,7 @@ from core.ids import new_id
 from core.money import format_dollars
 from core.timeutil import truncate_to_milliseconds, utcnow
 from models import Pool, Transaction, User
+from services import invoices
 from services.errors import PaymentRequired
 
 CREDIT = "credit"
@@ -74,6 +75,7 @@ def record(kind: str, cents: int, *, user_id: str, pool_id: str | None = None, r
                               rental_id=rental_id, note=note if note is not None else _default_note(kind, rental_id),
                               created_at=now or truncate_to_milliseconds(utcnow()))
     db.session.add(transaction)
+    invoices.issue(transaction)
     return transaction
 
 

@@ -195,6 +195,23 @@ TRANSACTIONS = [{"id": "507f1f77bcf86cd799439321", "type": "rental", "amount": 7
                  "created_at": "2025-01-21T22:00:00.000Z", "rental_id": "507f1f77bcf86cd799439320"},
                 {"id": "507f1f77bcf86cd799439319", "type": "credit", "amount": 100, "currency": "USD",
                  "created_at": "2025-01-20T09:00:00.000Z", "rental_id": None}]
+INVOICE = {"id": "507f1f77bcf86cd799439322", "transaction_id": "507f1f77bcf86cd799439321",
+           "invoice_number": "INV-2025-000002", "status": "paid", "amount": 70, "currency": "USD",
+           "issue_date": "2025-01-21T22:00:00.000Z", "created_at": "2025-01-21T22:00:00.000Z"}
+INVOICES = {"invoices": [INVOICE], "pagination": {"total": 1, "page": 1, "limit": 20, "totalPages": 1}}
+INVOICE_DETAIL = {
+    "id": "507f1f77bcf86cd799439322", "user_id": "507f1f77bcf86cd799439011", "pool_id": None,
+    "transaction_id": "507f1f77bcf86cd799439321", "invoice_number": "INV-2025-000002", "status": "paid",
+    "amount": 70, "currency": "USD",
+    "items": [{"type": "rental", "description": "Rental of server node-us-nyc-1 for 7 days, 21 Jan 2025 to 28 Jan 2025",
+               "amount": 70}],
+    "issue_date": "2025-01-21T22:00:00.000Z", "paid_date": "2025-01-21T22:00:00.000Z",
+    "created_at": "2025-01-21T22:00:00.000Z",
+    "transaction": {"id": "507f1f77bcf86cd799439321", "transaction_type": "rental", "amount": 70, "currency": "USD",
+                    "created_at": "2025-01-21T22:00:00.000Z"},
+}
+INVOICE_NOT_FOUND = {NOT_FOUND: "Invoice not found"}
+INVOICES_POOL_NOT_FOUND = {NOT_FOUND: "Pool not found"}
 ADMIN_REFUSALS = {FORBIDDEN: "Only administrators can do this", NOT_FOUND: "User not found"}
 DISABLE_USER_REFUSALS = {**ADMIN_REFUSALS, CONFLICT: "You cannot disable your own account"}
 

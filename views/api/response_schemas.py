@@ -401,6 +401,63 @@ class WalletTransaction(Out):
     rental_id: Id | None
 
 
+InvoiceStatus = Literal["paid", "credit"]
+
+
+class InvoiceOut(Out):
+    id: Id
+    transaction_id: Id
+    invoice_number: str = Field(pattern=r"^INV-\d{4}-\d{6,}$", examples=["INV-2025-000001"])
+    status: InvoiceStatus = Field(description="paid: an invoice for money out of the wallet; credit: a credit note "
+                                              "for money into it")
+    amount: AmountNumber
+    currency: Currency
+    issue_date: Timestamp
+    created_at: Timestamp
+
+
+class Pagination(Out):
+    total: Count
+    page: int = Field(ge=1)
+    limit: int = Field(ge=1)
+    totalPages: Count
+
+
+class InvoiceList(Out):
+    invoices: list[InvoiceOut]
+    pagination: Pagination
+
+
+class InvoiceItem(Out):
+    type: Literal[TRANSACTION_TYPES]
+    description: str
+    amount: AmountNumber
+
+
+class InvoiceTransaction(Out):
+    id: Id
+    transaction_type: Literal[TRANSACTION_TYPES]
+    amount: AmountNumber
+    currency: Currency
+    created_at: Timestamp
+
+
+class InvoiceDetail(Out):
+    id: Id
+    user_id: Id
+    pool_id: Id | None = Field(description="The pool whose wallet moved; null for your own wallet")
+    transaction_id: Id
+    invoice_number: str = Field(pattern=r"^INV-\d{4}-\d{6,}$", examples=["INV-2025-000001"])
+    status: InvoiceStatus
+    amount: AmountNumber
+    currency: Currency
+    items: list[InvoiceItem]
+    issue_date: Timestamp
+    paid_date: Timestamp | None = Field(description="When it was paid from the wallet; null for a credit note")
+    created_at: Timestamp
+    transaction: InvoiceTransaction
+
+
 # --- Notifications --------------------------------------------------------------------------------
 
 

@@ -215,6 +215,44 @@ def wallet_transaction(transaction) -> dict:
     }
 
 
+def invoice(invoice) -> dict:
+    return {
+        "id": invoice.id,
+        "transaction_id": invoice.transaction_id,
+        "invoice_number": invoice.number,
+        "status": invoice.status,
+        "amount": cents_to_number(invoice.amount_cents),
+        "currency": invoice.currency,
+        "issue_date": isoformat(invoice.issue_date),
+        "created_at": isoformat(invoice.created_at),
+    }
+
+
+def invoice_list(invoices: list, total: int, page: int, limit: int) -> dict:
+    return {"invoices": [invoice(item) for item in invoices],
+            "pagination": {"total": total, "page": page, "limit": limit, "totalPages": -(-total // limit)}}
+
+
+def invoice_detail(invoice) -> dict:
+    amount = cents_to_number(invoice.amount_cents)
+    return {
+        "id": invoice.id,
+        "user_id": invoice.user_id,
+        "pool_id": invoice.pool_id,
+        "transaction_id": invoice.transaction_id,
+        "invoice_number": invoice.number,
+        "status": invoice.status,
+        "amount": amount,
+        "currency": invoice.currency,
+        "items": [{"type": invoice.kind, "description": invoice.description, "amount": amount}],
+        "issue_date": isoformat(invoice.issue_date),
+        "paid_date": isoformat(invoice.issue_date) if invoice.status == "paid" else None,
+        "created_at": isoformat(invoice.created_at),
+        "transaction": {"id": invoice.transaction_id, "transaction_type": invoice.kind, "amount": amount,
+                        "currency": invoice.currency, "created_at": isoformat(invoice.created_at)},
+    }
+
+
 SUCCESS = {"success": True}
 
 

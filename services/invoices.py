@@ -207,7 +207,8 @@ def list_invoices(user: User, page: InvoicePage | Page, pool_id: str | None = No
     condition = _wallet_of(user, pool_id)
     total = db.session.scalar(select(func.count(Invoice.id)).where(condition))
     rows = db.session.scalars(
-        select(Invoice).where(condition).order_by(Invoice.created_at.desc(), Invoice.id.desc())
+        select(Invoice).where(condition)
+        .order_by(Invoice.created_at.desc(), Invoice.year.desc(), Invoice.sequence.desc(), Invoice.id.desc())
         .limit(page.limit).offset(page.offset)).all()
     return list(rows), total
 

@@ -21,6 +21,7 @@ from core.limits import (
     USERNAME_MAX,
 )
 from core.money import format_cents, format_dollars
+from services.inputs import INVOICE_LIMIT_MAX, INVOICE_PAGE_MAX
 from services.notification_texts import EVENTS
 
 NUL = "must not contain NUL characters"
@@ -175,4 +176,21 @@ CREDIT_DOLLARS = [
     Bad("zero", "0", "must be greater than zero"),
     Bad("zero with decimals", "0.00", "must be greater than zero"),
     Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
+]
+
+# The invoice list's page and page size, as a query string carries them (text; blank means not given).
+INVOICE_PAGE = [
+    Bad("zero", "0", "must be at least 1", form=False),
+    Bad("negative", "-1", "must be at least 1", form=False),
+    Bad("fraction", "1.5", "must be an integer", form=False),
+    Bad("words", "first", "must be an integer", form=False),
+    Bad("NUL", "1\x00", "must be an integer", form=False),
+    Bad("huge", "1e30", f"must be at most {INVOICE_PAGE_MAX}", form=False),
+    Bad("given twice", ["1", "2"], "must be an integer", form=False),
+]
+INVOICE_LIMIT = [
+    Bad("zero", "0", "must be at least 1", form=False),
+    Bad("over the limit", str(INVOICE_LIMIT_MAX + 1), f"must be at most {INVOICE_LIMIT_MAX}", form=False),
+    Bad("fraction", "2.5", "must be an integer", form=False),
+    Bad("words", "ten", "must be an integer", form=False),
 ]

@@ -25,7 +25,7 @@ from core.ids import ID_PATTERN, new_id
 from core.limits import CURRENCY, ROLE_ADMIN, ROLE_OWNER
 from models import Invoice, InvoiceCounter, Membership, Pool, Rental, Server, Transaction, User
 from services import inputs, ledger, pools
-from services.errors import NotFound
+from services.errors import Forbidden, NotFound
 from services.invoice_pdf import render
 from services.paging import Page
 
@@ -33,6 +33,7 @@ PAID = "paid"      # an invoice: money the customer paid out of a wallet
 CREDIT = "credit"  # a credit note: money that came into a wallet
 PREFIX = "INV"
 INVOICE_NOT_FOUND = "Invoice not found"
+POOL_INVOICES_REFUSED = "Only the owner and admins of a pool can see its invoices"
 PAGE_SIZE_DEFAULT = 20
 _PENDING_KEY = "invoices_to_number"
 
@@ -189,11 +190,11 @@ def _managed_pool_ids(user: User):
 
 def _wallet_of(user: User, pool_id: str | None):
     """The condition on invoices for the wallet asked for: the caller's own, or a pool's that the caller
-    owns or administers (404 for any other pool, as for a pool one cannot see)."""
+    owns or administers (403 for any other pool, whether it exists or not)."""
     if pool_id is None:
         return (Invoice.user_id == user.id) & Invoice.pool_id.is_(None)
     if pools.role_in_pool(user, pool_id) not in (ROLE_OWNER, ROLE_ADMIN):
-        raise NotFound(pools.POOL_NOT_FOUND)
+        raise Forbidden(POOL_INVOICES_REFUSED)
     return Invoice.pool_id == pool_id
 
 

@@ -9,7 +9,7 @@ from tests.factories import make_servers
 from tests.ledger import assert_books_balance
 from tests.races import count, race
 from tests.records import RENTABLE_SERVER
-from tests.test_invoices import assert_numbered_without_gaps, assert_one_invoice_per_transaction
+from tests.invoices import assert_numbered_without_gaps, assert_one_invoice_per_transaction
 
 USERS = 12
 

@@ -1,57 +1,22 @@
 """Invoices (the published paths): one for every transaction, written with it, numbered without gaps per
 calendar year (UTC), listed by page, shown one by one and downloaded as a PDF (docs/API.md "Invoices")."""
-import io
 from datetime import datetime, timezone
 
 import pytest
-from pypdf import PdfReader
-from sqlalchemy import func, select
 
 from core.extensions import db
-from models import Invoice, Transaction
 from services import ledger
 from services.atomic import write_transaction
 from tests import bad_values
 from tests.factories import add_server
 from tests.ledger import assert_books_balance, assert_pool_books_balance
-from tests.races import count
-
-
-def invoices_of(api, person, **query) -> list[dict]:
-    response = api.get("/wallet/invoices", as_=person, query_string={"limit": 100, **query})
-    assert response.status_code == 200, response.json
-    return response.json["data"]["invoices"]
-
-
-def numbers_of(api, person) -> list[str]:
-    """The person's invoice numbers, oldest first."""
-    return [invoice["invoice_number"] for invoice in reversed(invoices_of(api, person))]
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200, response.get_json()
-    assert response.mimetype == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-
-
-def assert_one_invoice_per_transaction(app) -> None:
-    transactions = count(app, select(func.count(Transaction.id)))
-    assert count(app, select(func.count(Invoice.id))) == transactions
-    assert count(app, select(func.count(func.distinct(Invoice.transaction_id)))) == transactions
-    assert count(app, select(func.count(Invoice.id)).where(Invoice.number.is_(None))) == 0
-
-
-def assert_numbered_without_gaps(app) -> None:
-    """Per year, the sequences are exactly 1..n, and each number says its year and sequence."""
-    with app.app_context():
-        rows = db.session.execute(select(Invoice.year, Invoice.sequence, Invoice.number)).all()
-        db.session.remove()
-    by_year: dict[int, list[int]] = {}
-    for year, sequence, number in rows:
-        assert number == f"INV-{year}-{sequence:06d}"
-        by_year.setdefault(year, []).append(sequence)
-    for sequences in by_year.values():
-        assert sorted(sequences) == list(range(1, len(sequences) + 1))
+from tests.invoices import (
+    assert_numbered_without_gaps,
+    assert_one_invoice_per_transaction,
+    invoices_of,
+    numbers_of,
+    pdf_text,
+)
 
 
 def credit_from_the_command_line(runner, username: str, dollars: str) -> None:
@@ -237,7 +202,9 @@ def test_a_pools_wallet_invoices_are_for_its_owner_and_admins(app, api, team):
                                                                    as_=reader))
     invoice_id = invoices_of(api, team.owner, pool_id=pool_id)[0]["id"]
     for outsider in (team.user, team.stranger):
-        assert api.get("/wallet/invoices", as_=outsider, query_string={"pool_id": pool_id}).status_code == 404
+        refused = api.get("/wallet/invoices", as_=outsider, query_string={"pool_id": pool_id})
+        assert refused.status_code == 403
+        assert refused.json["message"] == "Only the owner and admins of a pool can see its invoices"
         assert api.get(f"/wallet/invoices/{invoice_id}", as_=outsider).status_code == 404
     assert invoice_id not in [i["id"] for i in invoices_of(api, team.owner)]  # not in the owner's own wallet
     assert_one_invoice_per_transaction(app)

@@ -108,7 +108,7 @@ def test_every_example_validates_against_its_schema(document):
         for status, response in operation["responses"].items():
             if "$ref" in response:
                 response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-            media = response["content"]["application/json"]
+            media = response["content"].get("application/json", {})  # a PDF has no example
             if "example" in media:
                 validator(document, media["schema"]).validate(media["example"])
                 checked += 1
@@ -300,6 +300,10 @@ class Conformance:
         endpoint, _ = self.adapter.match(f"/api/v1{path.split('?')[0]}", method=method)
         op = self.operations[endpoint]
         assert response.status_code == op.status, response.json
+        if op.media_type != "application/json":
+            assert response.mimetype == op.media_type
+            self.seen.add((method, endpoint))
+            return response
         body = response.json
         if op.envelope:
             assert list(body) == ["statusCode", "message", "data"]
@@ -347,6 +351,10 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", f"/servers/{rental['id']}", member)
     check.call("GET", "/wallet/balance", owner)
     check.call("GET", "/wallet/transactions", member)
+    invoice = check.call("GET", "/wallet/invoices?page=1&limit=5", member)["data"]["invoices"][0]
+    check.call("GET", "/wallet/invoices/", owner)
+    check.call("GET", f"/wallet/invoices/{invoice['id']}", member)
+    check.call("GET", f"/wallet/invoices/{invoice['id']}/pdf", member)
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})
     check.call("POST", f"/pools/{pool['id']}/transfer/decline", member)

@@ -49,9 +49,9 @@ def test_the_wallet_shows_the_balance_and_every_transaction_newest_first(client,
     assert '<span class="stat-value">$180.00</span>' in body
     rows = [cells(row) for row in TX_ROW.findall(body)]
     assert rows == [
-        ["21 Jan 2025, 22:02", "Extension", "−$250.00", "View rental", ""],
-        ["21 Jan 2025, 22:01", "Rental", "−$70.00", "View rental", ""],
-        ["21 Jan 2025, 22:00", "Credit", "+$500.00", "—", "Welcome credit"],
+        ["21 Jan 2025, 22:02", "Extension", "−$250.00", "View rental", "", "INV-2025-000003 (PDF)"],
+        ["21 Jan 2025, 22:01", "Rental", "−$70.00", "View rental", "", "INV-2025-000002 (PDF)"],
+        ["21 Jan 2025, 22:00", "Credit", "+$500.00", "—", "Welcome credit", "INV-2025-000001 (PDF)"],
     ]
     assert body.count(f'href="/rentals/{history}"') == 2
     assert '<time datetime="2025-01-21T22:02:00.000Z">' in body

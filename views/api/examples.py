@@ -211,7 +211,7 @@ INVOICE_DETAIL = {
                     "created_at": "2025-01-21T22:00:00.000Z"},
 }
 INVOICE_NOT_FOUND = {NOT_FOUND: "Invoice not found"}
-INVOICES_POOL_NOT_FOUND = {NOT_FOUND: "Pool not found"}
+INVOICES_OF_POOL_REFUSED = {FORBIDDEN: "Only the owner and admins of a pool can see its invoices"}
 ADMIN_REFUSALS = {FORBIDDEN: "Only administrators can do this", NOT_FOUND: "User not found"}
 DISABLE_USER_REFUSALS = {**ADMIN_REFUSALS, CONFLICT: "You cannot disable your own account"}
 

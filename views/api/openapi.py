@@ -388,7 +388,7 @@ def _success_response(op: Operation) -> dict:
         media["example"] = {"statusCode": op.status, "message": op.message, "data": op.example}
     response: dict = {"description": op.message, "content": {"application/json": media}}
     headers = {}
-    if op.paged:
+    if op.paged or op.counted:
         headers["X-Total-Count"] = {"description": "How many items there are in all pages",
                                     "required": True, "schema": {"type": "integer", "minimum": 0}}
     if op.idempotent:

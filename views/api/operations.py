@@ -42,6 +42,7 @@ class Operation:
     body: type[BaseModel] | None = None
     body_example: dict | None = None
     paged: bool = False           # takes limit and offset; the view returns ``(items, total)``
+    counted: bool = False         # pages its own way (``page``); the view returns ``(data, total)`` too
     query: type | None = None     # the dataclass of the filters the view reads from the query string
     # Codes of the refusals this endpoint adds to those every endpoint of its kind gives (bad input,
     # no token, a disabled account, an unknown path id, a body over the limit, a reused key).
@@ -77,7 +78,7 @@ def operation(**declaration) -> Callable[[Callable], Callable]:
                 return result
             if not op.envelope:
                 return jsonify(result)
-            data, total = result if op.paged else (result, None)
+            data, total = result if op.paged or op.counted else (result, None)
             return ok(data, op.message, op.status, total)
 
         setattr(answer, _MARK, op)

@@ -2,7 +2,7 @@
 from flask import request
 
 from services import invoices, wallet
-from services.errors import NOT_FOUND
+from services.errors import FORBIDDEN
 from services.paging import parse_page
 from views.api import api
 from views.api import examples as ex
@@ -37,17 +37,17 @@ def transactions():
 
 INVOICE_LIST = dict(
     tag="Wallet", summary="Your invoices", message="Invoices retrieved successfully", data=InvoiceList,
-    query=invoices.InvoicePage, example=ex.INVOICES, errors=(NOT_FOUND,), error_examples=ex.INVOICES_POOL_NOT_FOUND,
+    query=invoices.InvoicePage, counted=True, example=ex.INVOICES, errors=(FORBIDDEN,), error_examples=ex.INVOICES_OF_POOL_REFUSED,
     description="One for every transaction of your wallet, newest first: an invoice (`paid`) for money out, a "
                 "credit note (`credit`) for money in, numbered without gaps per calendar year (`INV-2025-000123`). "
-                "`pool_id` lists a pool's wallet instead, for its owner and admins (404 for anyone else).",
+                "`pool_id` lists a pool's wallet instead, for its owner and admins (403 for anyone else).",
 )
 
 
 def _invoice_list():
     page = invoices.parse_page(request.args)
     found, total = invoices.list_invoices(api_user(), page, page.pool_id)
-    return out.invoice_list(found, total, page.page, page.limit)
+    return out.invoice_list(found, total, page.page, page.limit), total
 
 
 @api.get("/wallet/invoices")

@@ -78,6 +78,7 @@ SIGNED_IN_PAGES = {
     "rentals": lambda world: "/rentals",
     "rental": lambda world: f"/rentals/{world.rental_id}",
     "wallet": lambda world: "/wallet",
+    "invoices": lambda world: "/wallet/invoices",
     "pools": lambda world: "/pools",
     "pool": lambda world: f"/pools/{world.pool_id}",
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",

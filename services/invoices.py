@@ -4,9 +4,10 @@
 transaction. The invoice copies what it says (issuer, customer, the line) when it is issued, so an
 issued invoice never changes when settings or a profile do.
 
-Numbers (``INV-2026-000123``) are given just before the transaction commits (``before_commit``): one
-``UPDATE invoice_counters SET last = last + n ... RETURNING last`` per year. The counter row is thus
-locked only from that statement to the commit, after every other lock of the charge was taken; a
+Numbers (``INV-2026-000123``) are given just before the transaction commits (``before_commit``), after
+everything else it writes is flushed: one ``UPDATE invoice_counters SET last = last + n ... RETURNING
+last`` per year, then the numbers onto the invoices. The counter row is thus locked only from that
+statement to the commit, after every other lock of the charge was taken; a
 charge that rolls back, or is refused, rolls its number back with it, so the numbers have no gaps.
 The counter is the only row all charges share: charges of unrelated users still run side by side
 up to their commit, and queue only for that last statement.
@@ -104,6 +105,9 @@ def _number_pending(session: Session) -> None:
     pending = [invoice for invoice in session.info.pop(_PENDING_KEY, []) if invoice in session]
     if not pending:
         return
+    # Everything else is written first, so the counter's row is held only by its own UPDATE, the
+    # numbers written onto the invoices, and the commit.
+    session.flush()
     by_year: dict[int, list[Invoice]] = {}
     for invoice in pending:
         by_year.setdefault(invoice.year, []).append(invoice)

@@ -7,7 +7,6 @@ import pytest
 from core.extensions import db
 from services import ledger
 from services.atomic import write_transaction
-from tests import bad_values
 from tests.factories import add_server
 from tests.ledger import assert_books_balance, assert_pool_books_balance
 from tests.invoices import (
@@ -144,17 +143,6 @@ def test_pages_and_the_path_with_a_trailing_slash(app, api, make_user, runner, c
     assert beyond == {"invoices": [], "pagination": {"total": 5, "page": 4, "limit": 2, "totalPages": 3}}
     assert api.get("/wallet/invoices", as_=alice).json["data"]["pagination"] == {
         "total": 5, "page": 1, "limit": 20, "totalPages": 1}
-
-
-@pytest.mark.parametrize("name, bad", [("page", bad) for bad in bad_values.INVOICE_PAGE]
-                         + [("limit", bad) for bad in bad_values.INVOICE_LIMIT])
-def test_a_bad_page_or_limit_is_refused_naming_it(api, make_user, name, bad):
-    alice = make_user("alice")
-    for path in ("/wallet/invoices", "/wallet/invoices/"):
-        response = api.get(path, as_=alice, query_string={name: bad.value})
-        assert response.status_code == 400, bad.label
-        assert response.json["code"] == "VALIDATION_FAILED"
-        assert response.json["details"] == [{"field": name, "message": bad.message}], bad.label
 
 
 def test_blank_page_and_limit_mean_not_given(api, make_user):

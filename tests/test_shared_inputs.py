@@ -184,6 +184,19 @@ def test_the_most_a_client_agrees_to_pay(app, api, alice, server_id, bad):
                 {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
 
 
+@pytest.mark.parametrize("field, bad", [("page", bad) for bad in bad_values.INVOICE_PAGE]
+                         + [("limit", bad) for bad in bad_values.INVOICE_LIMIT],
+                         ids=[f"page {bad.label}" for bad in bad_values.INVOICE_PAGE]
+                         + [f"limit {bad.label}" for bad in bad_values.INVOICE_LIMIT])
+def test_a_page_of_invoices(api, alice, field, bad):
+    """Only the API takes them (the invoices page pages as every page does); with and without the trailing slash."""
+    for path in ("/wallet/invoices", "/wallet/invoices/"):
+        response = api.get(path, as_=alice, query_string={field: bad.value})
+        assert response.status_code == 400, bad.label
+        assert response.json["code"] == "VALIDATION_FAILED"
+        assert response.json["details"] == [{"field": field, "message": bad.message}]
+
+
 @form_cases(bad_values.CREDIT_DOLLARS)
 def test_a_wallet_credit(app, client, alice, bad):
     page_refuses(app, client, "/admin/credit", {"username": "alice", "amount": bad.value}, "amount", bad,

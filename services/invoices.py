@@ -13,10 +13,10 @@ The counter is the only row all charges share: charges of unrelated users still 
 up to their commit, and queue only for that last statement.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import ClassVar
 
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -53,12 +53,12 @@ def issue(transaction: Transaction) -> Invoice:
     """The invoice of a transaction ``ledger.record`` is writing; numbered when the transaction commits."""
     customer = db.session.get(User, transaction.user_id)
     pool = db.session.get(Pool, transaction.pool_id) if transaction.pool_id is not None else None
-    issuer = current_app.config if has_app_context() else invoice_issuer()
+    issuer = current_app.config
     invoice = Invoice(
         id=new_id(), transaction_id=transaction.id, user_id=transaction.user_id, pool_id=transaction.pool_id,
         kind=transaction.type, status=status_of(transaction.type), amount_cents=transaction.amount_cents,
         currency=transaction.currency or CURRENCY, description=_line(transaction, pool),
-        year=transaction.created_at.year, issue_date=transaction.created_at, created_at=transaction.created_at,
+        year=transaction.created_at.astimezone(timezone.utc).year, issue_date=transaction.created_at, created_at=transaction.created_at,
         issuer_name=issuer.get("INVOICE_ISSUER_NAME") or invoice_issuer()["INVOICE_ISSUER_NAME"],
         issuer_address=issuer.get("INVOICE_ISSUER_ADDRESS") or "",
         issuer_tax_id=issuer.get("INVOICE_ISSUER_TAX_ID") or "",
@@ -101,7 +101,8 @@ def _line(transaction: Transaction, pool: Pool | None) -> str:
 
 @event.listens_for(Session, "before_commit")
 def _number_pending(session: Session) -> None:
-    """Give the invoices written in this transaction their numbers, as its last statements."""
+    """Give the invoices written in this transaction their numbers, as its last statements. Those a
+    rollback took away (of the whole transaction or of a savepoint) are no longer in the session."""
     pending = [invoice for invoice in session.info.pop(_PENDING_KEY, []) if invoice in session]
     if not pending:
         return
@@ -138,11 +139,6 @@ def _create_counter(connection, year: int) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     connection.execute(dialect_insert(InvoiceCounter).values(year=year, last=0).on_conflict_do_nothing())
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_pending(session: Session, previous_transaction) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 # --- Reading ------------------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def issue(transaction: Transaction) -> Invoice:
         id=new_id(), transaction_id=transaction.id, user_id=transaction.user_id, pool_id=transaction.pool_id,
         kind=transaction.type, status=status_of(transaction.type), amount_cents=transaction.amount_cents,
         currency=transaction.currency or CURRENCY, description=_line(transaction, pool),
-        year=transaction.created_at.astimezone(timezone.utc).year, issue_date=transaction.created_at, created_at=transaction.created_at,
+        year=transaction.created_at.astimezone(timezone.utc).year, issue_date=transaction.created_at,
+        created_at=transaction.created_at,
         issuer_name=issuer.get("INVOICE_ISSUER_NAME") or invoice_issuer()["INVOICE_ISSUER_NAME"],
         issuer_address=issuer.get("INVOICE_ISSUER_ADDRESS") or "",
         issuer_tax_id=issuer.get("INVOICE_ISSUER_TAX_ID") or "",
@@ -200,7 +201,8 @@ def _wallet_of(user: User, pool_id: str | None):
 
 def _visible_to(user: User):
     """Invoices the user may open: of their own wallet, and of the wallets of pools they own or administer."""
-    return or_((Invoice.user_id == user.id) & Invoice.pool_id.is_(None), Invoice.pool_id.in_(_managed_pool_ids(user)))
+    return or_((Invoice.user_id == user.id) & Invoice.pool_id.is_(None),
+               Invoice.pool_id.in_(_managed_pool_ids(user)))
 
 
 def list_invoices(user: User, page: InvoicePage | Page, pool_id: str | None = None) -> tuple[list[Invoice], int]:

@@ -37,7 +37,8 @@ def transactions():
 
 INVOICE_LIST = dict(
     tag="Wallet", summary="Your invoices", message="Invoices retrieved successfully", data=InvoiceList,
-    query=invoices.InvoicePage, counted=True, example=ex.INVOICES, errors=(FORBIDDEN,), error_examples=ex.INVOICES_OF_POOL_REFUSED,
+    query=invoices.InvoicePage, counted=True, example=ex.INVOICES, errors=(FORBIDDEN,),
+    error_examples=ex.INVOICES_OF_POOL_REFUSED,
     description="One for every transaction of your wallet, newest first: an invoice (`paid`) for money out, a "
                 "credit note (`credit`) for money in, numbered without gaps per calendar year (`INV-2025-000123`). "
                 "`pool_id` lists a pool's wallet instead, for its owner and admins (403 for anyone else).",

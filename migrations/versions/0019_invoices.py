@@ -1,7 +1,7 @@
 """Every transaction gets an invoice (a credit note for money in), numbered without gaps per calendar year;
 the transactions made before are given theirs in the order they were made
 
-Revision ID: 0026_invoices
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-11-29 12:10:00.000000
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0026_invoices'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None

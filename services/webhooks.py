@@ -137,7 +137,10 @@ def create_endpoint(user: User, url: str, description: str | None = None, event_
         events=(inputs.WebhookEvents, event_types), pool_id=(Maybe(inputs.ObjectId), pool_id))
     with write_transaction():
         if pool_id is not None:
-            _check_pool(user, pool_id)
+            # One answer whether the pool is not theirs or not theirs to manage: a create says nothing of
+            # pools the caller cannot see.
+            if not pools.manages_webhooks(pools.role_in_pool(user, pool_id)):
+                raise Forbidden("Only a pool's owner and admins add webhooks to it")
             owned = WebhookEndpoint.pool_id == pool_id
         else:
             owned = and_(WebhookEndpoint.pool_id.is_(None), WebhookEndpoint.user_id == user.id)

@@ -236,7 +236,7 @@ def test_pool_endpoints_are_managed_by_the_owner_and_admins_only(clock, app, api
         assert api.get(path, as_=outsider).status_code == 404
         assert api.delete(path, as_=outsider).status_code == 404
         assert api.post("/webhooks", as_=outsider, json={"url": receiver.url, "events": ["*"],
-                                                         "pool_id": team.pool_id}).status_code == 404
+                                                         "pool_id": team.pool_id}).status_code == 403
 
     assert api.delete(path, as_=team.admin).status_code == 200
     assert api.get(path, as_=team.owner).status_code == 404

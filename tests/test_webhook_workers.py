@@ -11,9 +11,13 @@ from app import create_app
 from core.extensions import db
 from core.timeutil import set_clock
 from services import wallet
-from tests.test_job_workers import Workers, count, jobs_redis_url, wait_for, workers  # noqa: F401  (fixtures)
+from tests import test_job_workers
+from tests.test_job_workers import count, wait_for
 from tests.webhook_receiver import Behaviour, Receivers
 
+# The worker processes and the Redis queue of tests.test_job_workers.
+workers = test_job_workers.workers
+jobs_redis_url = test_job_workers.jobs_redis_url
 WORKER_SETTINGS = {"SECRET_KEY": "test-secret", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_RETRY_SCHEDULE": "1,1,1"}
 
 
@@ -38,7 +42,7 @@ def credit(app, person, cents: int) -> None:
 
 
 def test_two_workers_on_redis_deliver_every_event_once_and_in_order_per_endpoint(
-        app, api, make_user, receivers, database_url, jobs_redis_url, workers):  # noqa: F811
+        app, api, make_user, receivers, database_url, jobs_redis_url, workers):
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True
     people = [make_user(f"user{i}") for i in range(3)]
     hooks = {person.username: receivers() for person in people}
@@ -77,7 +81,7 @@ def test_two_workers_on_redis_deliver_every_event_once_and_in_order_per_endpoint
 
 
 def test_a_worker_killed_mid_delivery_leaves_the_message_to_be_sent_again(
-        app, api, make_user, receivers, run_jobs, database_url, workers):  # noqa: F811
+        app, api, make_user, receivers, run_jobs, database_url, workers):
     app.config["WEBHOOK_ALLOW_PRIVATE"] = True
     alice = make_user("alice")
     receiver = receivers()

@@ -58,6 +58,8 @@ from services.token_expiry import parse_expiry
 from services.validation import describe, field_name
 from services.webhook_events import ALL, WEBHOOK_EVENT_TYPES
 
+WEBHOOK_EVENTS_LISTED_MAX = 50  # names in one endpoint's list (duplicates count until they are dropped)
+
 # NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -197,6 +199,8 @@ def _object_id(value: str) -> str:
 ObjectId = Annotated[str, AfterValidator(_object_id),
                      Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
 def _webhook_events(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError(f"must name at least one event type, or be [\"{ALL}\"] for all of them")
     unknown = [name for name in value if name != ALL and name not in WEBHOOK_EVENT_TYPES]
     if unknown:
         raise ValueError(f"has unknown event types ({', '.join(unknown)}); allowed: "
@@ -209,8 +213,7 @@ def _webhook_events(value: list[str]) -> list[str]:
 WebhookUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WEBHOOK_URL_MAX),
                        AfterValidator(_storable)]
 WebhookDescription = Annotated[str, StringConstraints(max_length=WEBHOOK_DESCRIPTION_MAX), AfterValidator(_storable)]
-WebhookEvents = Annotated[list[str], Field(min_length=1, max_length=len(WEBHOOK_EVENT_TYPES)),
-                          AfterValidator(_webhook_events)]
+WebhookEvents = Annotated[list[str], Field(max_length=WEBHOOK_EVENTS_LISTED_MAX), AfterValidator(_webhook_events)]
 Flag = bool
 
 

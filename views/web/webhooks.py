@@ -78,7 +78,7 @@ def create_webhook():
     form = WebhookForm()
     pool = pools.joined_pool(current_user, form.pool_id.data) if form.pool_id.data else None
     return htmx.submit(
-        lambda: webhooks.create_endpoint(current_user, form.url.data, form.description.data, form.events.data or None,
+        lambda: webhooks.create_endpoint(current_user, form.url.data, form.description.data, form.events.data or [],
                                          form.pool_id.data or None),
         form=form, complaints=BadRequest, again=lambda: _section(pool, form, status=422),
         refused=url_for("web.pool_webhooks", pool_id=pool.id) if pool else url_for("web.webhooks_page"),
@@ -112,7 +112,7 @@ def update_webhook(endpoint_id: str):
     form = WebhookForm()
     return htmx.submit(
         lambda: webhooks.update_endpoint(current_user, endpoint_id, {
-            "url": form.url.data, "description": form.description.data, "events": form.events.data or None}),
+            "url": form.url.data, "description": form.description.data, "events": form.events.data or []}),
         form=form, complaints=BadRequest, again=lambda: _detail(endpoint, form, status=422),
         done=lambda changed: htmx.done(_detail_url(endpoint_id), "Webhook saved"))
 

@@ -5,7 +5,11 @@ import re
 
 import pytest
 
+from core.extensions import db
 from core.ids import CANONICAL_ID
+from models import User
+from services import wallet, webhook_demo_receiver
+from tests.live_server import served
 from tests.web_helpers import HTMX, csrf_token, log_in, post_form, text
 from tests.webhook_receiver import Receivers
 
@@ -116,3 +120,29 @@ def test_a_pools_webhooks_page_is_for_its_owner_and_admins(client, team, receive
     log_in(client, team.stranger.username)
     assert client.get(path).status_code == 404
     assert client.get(f"/webhooks/{endpoint_id}").status_code == 404
+
+
+def test_the_demo_receiver_checks_what_the_app_sends_it_and_lists_it(app, client, make_user, run_jobs, tmp_path):
+    app.config.update(WEBHOOK_DEMO_RECEIVER=True)
+    app.instance_path = str(tmp_path)  # its log of what arrived
+    alice = make_user("alice")
+    with served(app) as address:
+        with app.app_context():
+            assert webhook_demo_receiver.ensure_endpoint(db.session.get(User, alice.id), address) == "created"
+            wallet.credit("alice", 1500)
+        run_jobs()
+        forged = client.post("/demo/webhook-receiver", data=b'{"type": "wallet.credited"}',
+                             headers={"webhook-id": "x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA"})
+        assert forged.status_code == 400
+    app.config["SERVER_NAME"] = "localhost"
+    log_in(client, "alice")
+    page = text(client.get("/demo/webhook-receiver"))
+    assert page.count("Signature valid") == 1 and "<code>wallet.credited</code>" in page
+    assert "Not verified: no message of this app has that webhook-id" in page
+
+
+def test_the_demo_receiver_is_off_unless_asked_for(client, make_user):
+    assert client.post("/demo/webhook-receiver", data=b"{}").status_code == 404
+    make_user("alice")
+    log_in(client, "alice")
+    assert client.get("/demo/webhook-receiver").status_code == 404

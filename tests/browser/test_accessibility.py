@@ -83,6 +83,8 @@ SIGNED_IN_PAGES = {
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",
     "invitations": lambda world: "/invitations",
     "tokens": lambda world: "/tokens",
+    "webhooks": lambda world: "/webhooks",
+    "a pool's webhooks": lambda world: f"/pools/{world.pool_id}/webhooks",
     "notifications": lambda world: "/notifications",
     "notifications, unread": lambda world: "/notifications?unread=true",
     "account": lambda world: "/account",

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from cryptography.fernet import Fernet
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
 from core import jobs
@@ -350,99 +350,149 @@ def _release_lease(endpoint_id: str) -> None:
     db.session.commit()
 
 
-def _next_message(endpoint: WebhookEndpoint, now: datetime) -> tuple[WebhookMessage | None, datetime | None]:
+@dataclass
+class _Outgoing:
+    """A message in hand, as plain values: a commit in between reloads nothing."""
+
+    id: str
+    event_type: str
+    body: str
+    attempts: int  # before this attempt
+
+
+def _pending(endpoint_id: str, pings_only: bool):
+    statement = select(WebhookMessage.id, WebhookMessage.event_type, WebhookMessage.body, WebhookMessage.attempts,
+                       WebhookMessage.next_attempt_at).where(WebhookMessage.endpoint_id == endpoint_id,
+                                                             WebhookMessage.status == MESSAGE_PENDING)
+    if pings_only:
+        statement = statement.where(WebhookMessage.event_type == PING)
+    return db.session.execute(statement.order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1)).first()
+
+
+def _next_message(endpoint_id: str, enabled: bool, now: datetime) -> tuple[_Outgoing | None, datetime | None]:
     """The message to send now, or None and when the next one comes due (None: nothing waits).
 
-    Pings go first and are not held up; the others strictly in order, the oldest pending first, and
-    only while the endpoint is enabled.
+    The others strictly in order, the oldest pending first, and only while the endpoint is enabled;
+    a ping is not held up by a message waiting for its retry.
     """
-    ping = db.session.scalar(
-        select(WebhookMessage)
-        .where(WebhookMessage.endpoint_id == endpoint.id, WebhookMessage.status == MESSAGE_PENDING,
-               WebhookMessage.event_type == PING)
-        .order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1))
-    if ping is not None:
-        return ping, None
-    if not endpoint.enabled:
-        return None, None
-    head = db.session.scalar(
-        select(WebhookMessage)
-        .where(WebhookMessage.endpoint_id == endpoint.id, WebhookMessage.status == MESSAGE_PENDING,
-               WebhookMessage.event_type != PING)
-        .order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1))
-    if head is None:
-        return None, None
-    if head.next_attempt_at > now:
-        return None, head.next_attempt_at
-    return head, None
+    row = _pending(endpoint_id, pings_only=not enabled)
+    wake_at = None
+    if row is not None and row.event_type != PING and row.next_attempt_at > now:
+        wake_at, row = row.next_attempt_at, _pending(endpoint_id, pings_only=True)
+    if row is None:
+        return None, wake_at
+    return _Outgoing(row.id, row.event_type, row.body, row.attempts), None
 
 
-def _headers(endpoint: WebhookEndpoint, message: WebhookMessage) -> dict[str, str]:
+def _headers(secret: str, message: _Outgoing) -> dict[str, str]:
     sent_at = datetime.now(timezone.utc)  # the receiver's clock judges it: the real time, always
     return {"webhook-id": message.id, "webhook-timestamp": str(int(sent_at.timestamp())),
-            "webhook-signature": Webhook(secret_of(endpoint)).sign(message.id, sent_at, message.body)}
+            "webhook-signature": Webhook(secret).sign(message.id, sent_at, message.body)}
 
 
-def _send(endpoint: WebhookEndpoint, message: WebhookMessage) -> bool:
-    """One attempt at ``message``, written before it goes out and completed after; True if it arrived."""
+@dataclass
+class _Target:
+    url: str
+    enabled: bool
+    secret: str
+
+
+def _renew_lease(endpoint_id: str) -> _Target | None:
+    """Hold the endpoint a while longer, and read what it is now (its URL may have been changed)."""
+    row = db.session.execute(
+        update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
+        .values(lease_until=utcnow() + _lease_length())
+        .returning(WebhookEndpoint.url, WebhookEndpoint.enabled, WebhookEndpoint.secret_encrypted),
+        execution_options={"synchronize_session": False},
+    ).first()
+    if row is None:
+        return None
+    return _Target(row.url, row.enabled, _fernet().decrypt(row.secret_encrypted.encode("ascii")).decode("ascii"))
+
+
+def _start(endpoint_id: str, message: _Outgoing) -> str:
+    """Write the attempt before the request goes out (committed by the caller); its id."""
+    attempt_id = new_id()
+    db.session.execute(insert(WebhookAttempt).values(
+        id=attempt_id, message_id=message.id, endpoint_id=endpoint_id, attempt=message.attempts + 1,
+        created_at=utcnow()))
+    db.session.execute(update(WebhookMessage).where(WebhookMessage.id == message.id)
+                       .values(attempts=WebhookMessage.attempts + 1),
+                       execution_options={"synchronize_session": False})
+    return attempt_id
+
+
+def _finish(endpoint_id: str, target: _Target, message: _Outgoing, attempt_id: str,
+            answer: webhook_http.Answer) -> bool:
+    """Record what came of an attempt (committed with the start of the next one, or at the end); False
+    when the endpoint was turned off."""
     now = utcnow()
-    attempt = WebhookAttempt(id=new_id(), message_id=message.id, endpoint_id=endpoint.id,
-                             attempt=message.attempts + 1, created_at=now)
-    message.attempts += 1
-    endpoint.lease_until = now + _lease_length()
-    db.session.add(attempt)
-    url, headers, body = endpoint.url, _headers(endpoint, message), message.body.encode("utf-8")
-    db.session.commit()
-
-    answer = webhook_http.post(url, body, headers)
-
-    now = utcnow()
-    attempt.status_code, attempt.duration_ms, attempt.error = answer.status_code, answer.duration_ms, answer.error
+    attempts = message.attempts + 1
+    values, retry_at = {}, None
     if answer.ok:
-        message.status, message.delivered_at = MESSAGE_DELIVERED, now
+        values = {"status": MESSAGE_DELIVERED, "delivered_at": now}
     elif message.event_type == PING:
-        message.status = MESSAGE_FAILED
-    elif message.attempts <= len(schedule := retry_schedule()):
-        message.next_attempt_at = attempt.next_retry_at = now + timedelta(seconds=schedule[message.attempts - 1])
+        values = {"status": MESSAGE_FAILED}
+    elif attempts <= len(schedule := retry_schedule()):
+        retry_at = now + timedelta(seconds=schedule[attempts - 1])
+        values = {"next_attempt_at": retry_at}
     else:
-        message.status = MESSAGE_FAILED
-        _disable(endpoint, message, answer.error)
-    db.session.commit()
-    return answer.ok
+        values = {"status": MESSAGE_FAILED}
+    db.session.execute(update(WebhookAttempt).where(WebhookAttempt.id == attempt_id).values(
+        status_code=answer.status_code, duration_ms=answer.duration_ms, error=answer.error, next_retry_at=retry_at),
+        execution_options={"synchronize_session": False})
+    db.session.execute(update(WebhookMessage).where(WebhookMessage.id == message.id).values(**values),
+                       execution_options={"synchronize_session": False})
+    if values.get("status") == MESSAGE_FAILED and message.event_type != PING:
+        _disable(endpoint_id, target, message, attempts, answer.error)
+        return False
+    return True
 
 
-def _disable(endpoint: WebhookEndpoint, message: WebhookMessage, error: str | None) -> None:
+def _disable(endpoint_id: str, target: _Target, message: _Outgoing, attempts: int, error: str | None) -> None:
     """Turn off an endpoint whose message failed every attempt, and tell its owner."""
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     endpoint.enabled = False
     endpoint.disabled_reason = f"Every attempt to deliver {message.event_type} failed (the last: {error})"[:300]
     events.emit(WEBHOOK_DISABLED, f"{WEBHOOK_DISABLED}:{endpoint.id}:{message.id}", user_id=endpoint.user_id,
                 pool_id=endpoint.pool_id, subject=("webhook_endpoint", endpoint.id),
-                data={"endpoint_id": endpoint.id, "url": endpoint.url, "description": endpoint.description,
-                      "event_type": message.event_type, "attempts": message.attempts, "error": error})
+                data={"endpoint_id": endpoint.id, "url": target.url, "description": endpoint.description,
+                      "event_type": message.event_type, "attempts": attempts, "error": error})
 
 
 @jobs.task(retries=3, retry_delay=10, retry_backoff=2)
 def deliver_webhooks(endpoint_id: str) -> dict:
     """Send an endpoint's due messages in order while holding its lease; queue itself again for the
-    next retry. Another worker holding the endpoint: nothing to do here."""
+    next retry. Another worker holding the endpoint: nothing to do here.
+
+    One commit per message: the start of an attempt (written before its request goes out) is
+    committed with the outcome of the one before, so a worker that stops between the two sends that
+    one again (at least once) rather than losing it.
+    """
     if not _take_lease(endpoint_id):
         return {"busy": 1}
     sent = failed = 0
     wake_at = None
     try:
         for _ in range(JOB_MESSAGES_MAX):
-            endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                return {}
-            message, wake_at = _next_message(endpoint, utcnow())
+            target = _renew_lease(endpoint_id)
+            if target is None:
+                break  # removed meanwhile
+            message, wake_at = _next_message(endpoint_id, target.enabled, utcnow())
             if message is None:
                 break
-            if _send(endpoint, message):
+            attempt_id = _start(endpoint_id, message)
+            db.session.commit()
+            answer = webhook_http.post(target.url, message.body.encode("utf-8"), _headers(target.secret, message))
+            if answer.ok:
                 sent += 1
             else:
                 failed += 1
+            if not _finish(endpoint_id, target, message, attempt_id, answer):
+                db.session.commit()
         else:
             jobs.enqueue(deliver_webhooks, endpoint_id)  # more waits: a fresh job, after the others queued
+        db.session.commit()
     finally:
         db.session.rollback()
         _release_lease(endpoint_id)

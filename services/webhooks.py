@@ -18,6 +18,7 @@ endpoint again and the message is sent again, under the same id (at least once).
 retries run out disables its endpoint, and the endpoint's owner is told (``webhook.disabled``).
 """
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 from cryptography.fernet import Fernet
 from flask import current_app
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from standardwebhooks.webhooks import Webhook
 
 from core import jobs
@@ -55,8 +56,11 @@ JOB_MESSAGES_MAX = 200
 # --- Secrets ----------------------------------------------------------------------------------------
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(b"webhook-secret:" + current_app.config["SECRET_KEY"].encode("utf-8")).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+    return Fernet(base64.urlsafe_b64encode(_secret_key()))
+
+
+def _secret_key(secret_key: str | None = None) -> bytes:
+    return hashlib.sha256(b"webhook-secret:" + (secret_key or current_app.config["SECRET_KEY"]).encode("utf-8")).digest()
 
 
 def _new_secret() -> str:
@@ -64,7 +68,7 @@ def _new_secret() -> str:
 
 
 def secret_of(endpoint: WebhookEndpoint) -> str:
-    return _fernet().decrypt(endpoint.secret_encrypted.encode("ascii")).decode("ascii")
+    return _decrypted(current_app.config["SECRET_KEY"], endpoint.secret_encrypted)
 
 
 # --- Who manages which endpoint ---------------------------------------------------------------------
@@ -189,8 +193,8 @@ def delete_endpoint(user: User, endpoint_id: str) -> None:
 
 
 def send_test(user: User, endpoint_id: str) -> WebhookMessage:
-    """A ``ping`` sent now (even to a disabled endpoint, to see that it works again); it goes before the
-    messages that wait and is tried once."""
+    """A ``ping`` sent now (even to a disabled endpoint, to see that it works again); it is not held
+    behind a message waiting for its retry, and is tried once."""
     with write_transaction():
         endpoint = _endpoint(user, endpoint_id)
         now = utcnow()
@@ -360,13 +364,35 @@ class _Outgoing:
     attempts: int  # before this attempt
 
 
-def _pending(endpoint_id: str, pings_only: bool):
-    statement = select(WebhookMessage.id, WebhookMessage.event_type, WebhookMessage.body, WebhookMessage.attempts,
-                       WebhookMessage.next_attempt_at).where(WebhookMessage.endpoint_id == endpoint_id,
-                                                             WebhookMessage.status == MESSAGE_PENDING)
-    if pings_only:
-        statement = statement.where(WebhookMessage.event_type == PING)
-    return db.session.execute(statement.order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1)).first()
+# The statements of the delivery loop, built once: each message costs a handful of them, and building
+# them anew each time cost more than running them.
+_PENDING_COLUMNS = (WebhookMessage.id, WebhookMessage.event_type, WebhookMessage.body, WebhookMessage.attempts,
+                    WebhookMessage.next_attempt_at)
+_PENDING = (select(*_PENDING_COLUMNS)
+            .where(WebhookMessage.endpoint_id == bindparam("endpoint"), WebhookMessage.status == MESSAGE_PENDING)
+            .order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1))
+_PENDING_PING = (select(*_PENDING_COLUMNS)
+                 .where(WebhookMessage.endpoint_id == bindparam("endpoint"), WebhookMessage.status == MESSAGE_PENDING,
+                        WebhookMessage.event_type == PING)
+                 .order_by(WebhookMessage.created_at, WebhookMessage.id).limit(1))
+_RENEW_LEASE = (update(WebhookEndpoint).where(WebhookEndpoint.id == bindparam("endpoint"))
+                .values(lease_until=bindparam("until"))
+                .returning(WebhookEndpoint.url, WebhookEndpoint.enabled, WebhookEndpoint.secret_encrypted))
+_START_ATTEMPT = insert(WebhookAttempt)
+_COUNT_ATTEMPT = (update(WebhookMessage).where(WebhookMessage.id == bindparam("message"))
+                  .values(attempts=WebhookMessage.attempts + 1))
+_FINISH_ATTEMPT = (update(WebhookAttempt).where(WebhookAttempt.id == bindparam("attempt_id"))
+                   .values(status_code=bindparam("code"), duration_ms=bindparam("duration"),
+                           error=bindparam("problem"), next_retry_at=bindparam("retry_at")))
+_DELIVERED = (update(WebhookMessage).where(WebhookMessage.id == bindparam("message"))
+              .values(status=MESSAGE_DELIVERED, delivered_at=bindparam("at")))
+_RETRY = (update(WebhookMessage).where(WebhookMessage.id == bindparam("message"))
+          .values(next_attempt_at=bindparam("at")))
+_GIVEN_UP = update(WebhookMessage).where(WebhookMessage.id == bindparam("message")).values(status=MESSAGE_FAILED)
+
+
+def _run(statement, **params):
+    return db.session.connection().execute(statement, params)
 
 
 def _next_message(endpoint_id: str, enabled: bool, now: datetime) -> tuple[_Outgoing | None, datetime | None]:
@@ -375,10 +401,10 @@ def _next_message(endpoint_id: str, enabled: bool, now: datetime) -> tuple[_Outg
     The others strictly in order, the oldest pending first, and only while the endpoint is enabled;
     a ping is not held up by a message waiting for its retry.
     """
-    row = _pending(endpoint_id, pings_only=not enabled)
+    row = _run(_PENDING if enabled else _PENDING_PING, endpoint=endpoint_id).first()
     wake_at = None
     if row is not None and row.event_type != PING and row.next_attempt_at > now:
-        wake_at, row = row.next_attempt_at, _pending(endpoint_id, pings_only=True)
+        wake_at, row = row.next_attempt_at, _run(_PENDING_PING, endpoint=endpoint_id).first()
     if row is None:
         return None, wake_at
     return _Outgoing(row.id, row.event_type, row.body, row.attempts), None
@@ -397,28 +423,25 @@ class _Target:
     secret: str
 
 
+@functools.lru_cache(maxsize=256)
+def _decrypted(secret_key: str, encrypted: str) -> str:
+    return Fernet(base64.urlsafe_b64encode(_secret_key(secret_key))).decrypt(encrypted.encode("ascii")).decode("ascii")
+
+
 def _renew_lease(endpoint_id: str) -> _Target | None:
     """Hold the endpoint a while longer, and read what it is now (its URL may have been changed)."""
-    row = db.session.execute(
-        update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
-        .values(lease_until=utcnow() + _lease_length())
-        .returning(WebhookEndpoint.url, WebhookEndpoint.enabled, WebhookEndpoint.secret_encrypted),
-        execution_options={"synchronize_session": False},
-    ).first()
+    row = _run(_RENEW_LEASE, endpoint=endpoint_id, until=utcnow() + _lease_length()).first()
     if row is None:
         return None
-    return _Target(row.url, row.enabled, _fernet().decrypt(row.secret_encrypted.encode("ascii")).decode("ascii"))
+    return _Target(row.url, row.enabled, _decrypted(current_app.config["SECRET_KEY"], row.secret_encrypted))
 
 
 def _start(endpoint_id: str, message: _Outgoing) -> str:
     """Write the attempt before the request goes out (committed by the caller); its id."""
     attempt_id = new_id()
-    db.session.execute(insert(WebhookAttempt).values(
-        id=attempt_id, message_id=message.id, endpoint_id=endpoint_id, attempt=message.attempts + 1,
-        created_at=utcnow()))
-    db.session.execute(update(WebhookMessage).where(WebhookMessage.id == message.id)
-                       .values(attempts=WebhookMessage.attempts + 1),
-                       execution_options={"synchronize_session": False})
+    _run(_START_ATTEMPT, id=attempt_id, message_id=message.id, endpoint_id=endpoint_id, attempt=message.attempts + 1,
+         created_at=utcnow())
+    _run(_COUNT_ATTEMPT, message=message.id)
     return attempt_id
 
 
@@ -428,22 +451,17 @@ def _finish(endpoint_id: str, target: _Target, message: _Outgoing, attempt_id: s
     when the endpoint was turned off."""
     now = utcnow()
     attempts = message.attempts + 1
-    values, retry_at = {}, None
+    retry_at = None
     if answer.ok:
-        values = {"status": MESSAGE_DELIVERED, "delivered_at": now}
-    elif message.event_type == PING:
-        values = {"status": MESSAGE_FAILED}
-    elif attempts <= len(schedule := retry_schedule()):
+        _run(_DELIVERED, message=message.id, at=now)
+    elif message.event_type != PING and attempts <= len(schedule := retry_schedule()):
         retry_at = now + timedelta(seconds=schedule[attempts - 1])
-        values = {"next_attempt_at": retry_at}
+        _run(_RETRY, message=message.id, at=retry_at)
     else:
-        values = {"status": MESSAGE_FAILED}
-    db.session.execute(update(WebhookAttempt).where(WebhookAttempt.id == attempt_id).values(
-        status_code=answer.status_code, duration_ms=answer.duration_ms, error=answer.error, next_retry_at=retry_at),
-        execution_options={"synchronize_session": False})
-    db.session.execute(update(WebhookMessage).where(WebhookMessage.id == message.id).values(**values),
-                       execution_options={"synchronize_session": False})
-    if values.get("status") == MESSAGE_FAILED and message.event_type != PING:
+        _run(_GIVEN_UP, message=message.id)
+    _run(_FINISH_ATTEMPT, attempt_id=attempt_id, code=answer.status_code, duration=answer.duration_ms,
+         problem=answer.error, retry_at=retry_at)
+    if not answer.ok and retry_at is None and message.event_type != PING:
         _disable(endpoint_id, target, message, attempts, answer.error)
         return False
     return True

@@ -355,3 +355,18 @@ def test_endpoints_per_owner_are_limited(clock, app, api, make_user, receivers):
         db.session.remove()
     response = api.post("/webhooks", as_=alice, json={"url": receiver.url, "events": ["*"]})
     assert response.status_code == 400 and "at most 20 per user" in response.json["message"]
+
+
+def test_a_ping_is_not_held_behind_a_message_waiting_for_its_retry(clock, app, api, make_user, receivers, run_jobs):
+    alice = make_user("alice")
+    receiver = receivers()
+    receiver.behaviour = Behaviour(fail_first=1)
+    endpoint = create(api, alice, receiver, events=["wallet.credited"])
+    credit(app, alice)
+    run_jobs()
+    api.post(f"/webhooks/{endpoint['id']}/test", as_=alice)
+    run_jobs()
+    assert receiver.types() == ["wallet.credited", "ping"]
+    clock.advance(seconds=1)
+    run_jobs()
+    assert receiver.types() == ["wallet.credited", "ping", "wallet.credited"]

@@ -178,7 +178,8 @@ def delete_webhook(webhook_id):
     permission=PERMISSION,
     tag=TAG, summary="Send a test ping", message="Ping queued", status=202, data=QueuedOut,
     example=QUEUED_EXAMPLE, errors=(FORBIDDEN,),
-    description="A `ping` event, sent at once (before what waits, even to a turned-off endpoint) and tried once; "
+    description="A `ping` event, sent at once (not held behind a message waiting for its retry, and even to a "
+                "turned-off endpoint) and tried once; "
                 "its attempt shows in the deliveries.",
 )
 def test_webhook(webhook_id):

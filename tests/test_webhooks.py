@@ -11,6 +11,7 @@ from core.extensions import db
 from models import WebhookEndpoint
 from services import wallet
 from tests.factories import make_server
+from tests.mail import links_in, mail_server, text_of  # noqa: F401  (mail_server is a fixture)
 from tests.webhook_receiver import Behaviour, Receivers
 
 ALLOWED_LIST = "allowed: rental.created, rental.extended"
@@ -370,3 +371,26 @@ def test_a_ping_is_not_held_behind_a_message_waiting_for_its_retry(clock, app, a
     clock.advance(seconds=1)
     run_jobs()
     assert receiver.types() == ["wallet.credited", "ping", "wallet.credited"]
+
+
+def test_the_owner_of_an_endpoint_turned_off_is_emailed_too(clock, app, api, make_user, receivers, run_jobs,
+                                                             mail_server):
+    alice = make_user("alice")
+    response = api.patch("/users/me", as_=alice, json={"email": "alice@example.com"})
+    assert response.status_code == 200, response.json
+    run_jobs()
+    token = next(link for link in links_in(mail_server.to("alice@example.com")[-1])
+                 if "/verify-email" in link).partition("token=")[2]
+    assert api.post("/auth/verify-email", json={"token": token}).status_code == 200
+    app.config["WEBHOOK_RETRY_SCHEDULE"] = (1,)
+    receiver = receivers()
+    receiver.behaviour = Behaviour(fail_first=2)
+    create(api, alice, receiver, events=["wallet.credited"])
+    credit(app, alice)
+    run_jobs()
+    clock.advance(seconds=1)
+    run_jobs()
+    run_jobs()  # the notice's email
+    [notice] = [message for message in mail_server.to("alice@example.com")
+                if message["Subject"] == "A webhook endpoint was turned off"]
+    assert receiver.url in text_of(notice) and "/webhooks" in text_of(notice)

@@ -11,13 +11,13 @@ from app import create_app
 from core.extensions import db
 from core.timeutil import set_clock
 from services import wallet
-from tests import test_job_workers
-from tests.test_job_workers import count, wait_for
+from tests import worker_processes
+from tests.worker_processes import count, wait_for
 from tests.webhook_receiver import Behaviour, Receivers
 
-# The worker processes and the Redis queue of tests.test_job_workers.
-workers = test_job_workers.workers
-jobs_redis_url = test_job_workers.jobs_redis_url
+# The fixtures of the worker processes and their Redis queue.
+workers = worker_processes.workers
+jobs_redis_url = worker_processes.jobs_redis_url
 WORKER_SETTINGS = {"SECRET_KEY": "test-secret", "WEBHOOK_ALLOW_PRIVATE": "1", "WEBHOOK_RETRY_SCHEDULE": "1,1,1"}
 
 

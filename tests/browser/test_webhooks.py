@@ -1,10 +1,9 @@
 """The webhooks page in Chromium: an endpoint added (its secret shown once), a test ping that reaches a
-real receiver signed, the attempt listed, sent again, the endpoint turned off and on; axe-core finds
-nothing wrong with the endpoint's page."""
+real receiver signed, the attempt listed, sent again, the endpoint turned off and on (the pages'
+accessibility is checked with every other page's, in test_accessibility)."""
 from playwright.sync_api import expect
 
 from tests.browser.pages import go_to, log_in, screenshot
-from tests.browser.test_accessibility import violations
 from tests.users import PASSWORD
 from tests.webhook_receiver import Receiver
 
@@ -39,7 +38,6 @@ def test_an_endpoint_is_added_tested_and_its_delivery_sent_again(app, browse, ma
         deliveries = page.locator("#deliveries")
         expect(deliveries.get_by_text("200")).to_be_visible()
         screenshot(page, "webhook")
-        assert not violations(page)
 
         deliveries.get_by_role("button", name="Send ping again").click()
         expect(page.get_by_text("ping queued to be sent again")).to_be_visible()

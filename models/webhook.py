@@ -9,7 +9,7 @@ killed mid-send leaves its lease to run out, and the message, still pending, is 
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -47,6 +47,9 @@ class WebhookMessage(db.Model):
     __table_args__ = (
         # The delivery queue of an endpoint: its pending messages, oldest first.
         Index("ix_webhook_messages_endpoint_queue", "endpoint_id", "status", "created_at", "id"),
+        # The periodic check's: pending messages by when they are due, however many were delivered.
+        Index("ix_webhook_messages_due", "next_attempt_at", sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[str] = id_column()  # the webhook-id header, the same on every attempt

@@ -531,7 +531,7 @@ def deliver_waiting_webhooks() -> dict:
     and the queue, a retry whose job was lost, a worker killed mid-send (its lease ran out)."""
     ids = db.session.scalars(
         select(WebhookMessage.endpoint_id).join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
-        .where(_due_condition(utcnow())).distinct()).all()
+        .where(_due_condition(utcnow())).group_by(WebhookMessage.endpoint_id)).all()
     for endpoint_id in ids:
         jobs.enqueue(deliver_webhooks, endpoint_id)
     return {"queued": len(ids)} if ids else {}

@@ -57,6 +57,8 @@ def upgrade():
     with op.batch_alter_table('webhook_messages', schema=None) as batch_op:
         batch_op.create_index('ix_webhook_messages_endpoint_queue', ['endpoint_id', 'status', 'created_at', 'id'],
                               unique=False)
+        batch_op.create_index('ix_webhook_messages_due', ['next_attempt_at'], unique=False,
+                              sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('webhook_attempts',
     sa.Column('id', sa.String(length=24), nullable=False),

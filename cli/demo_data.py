@@ -405,6 +405,8 @@ def _seed_webhook(user: User, report: SeedReport) -> None:
         return
     done = webhook_demo_receiver.ensure_endpoint(user, current_app.config["PUBLIC_URL"])
     label = f"{user.username}'s endpoint at {webhook_demo_receiver.PATH}"
+    if done == "moved":
+        label += f" (moved to {current_app.config['PUBLIC_URL']})"
     (report.created if done in ("created", "moved") else report.existing)["webhooks"].append(label)
 
 

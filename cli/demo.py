@@ -57,5 +57,7 @@ def seed_demo_command(server_count: int, fresh: bool) -> None:
         click.echo(_line(what, report.created[what], report.existing[what]))
     click.echo(f"servers: created {report.servers_created}, already there {report.servers_existing}")
     click.echo(_line("rentals", report.created["rentals"], report.existing["rentals"]))
+    if report.created["webhooks"] or report.existing["webhooks"]:
+        click.echo(_line("webhooks", report.created["webhooks"], report.existing["webhooks"]))
     click.echo(f"Every demo user's password is: {demo_data.DEMO_PASSWORD}")
     click.echo(f"Done in {time.perf_counter() - started:.2f} s.")

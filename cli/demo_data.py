@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterator
 
+from flask import current_app
 from sqlalchemy import select
 
 from core.extensions import db
@@ -22,7 +23,16 @@ from core.limits import DISK_TYPES, RAM_TYPES, ROLE_ADMIN, ROLE_USER, SERVER_CAT
 from core.money import format_cents
 from core.timeutil import as_of, utcnow
 from models import Membership, Pool, Rental, Server, ServerPrice, User
-from services import account_settings, accounts, inventory, marketplace, pools, rentals, verification
+from services import (
+    account_settings,
+    accounts,
+    inventory,
+    marketplace,
+    pools,
+    rentals,
+    verification,
+    webhook_demo_receiver,
+)
 
 DEMO_PASSWORD = "demo-password"
 DEMO_SERVER_COUNT = 240
@@ -324,8 +334,10 @@ def demo_records(count: int = DEMO_SERVER_COUNT, seed: int = DEMO_SEED) -> Itera
 
 @dataclass
 class SeedReport:
-    created: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": []})
-    existing: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": []})
+    created: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": [],
+                                                   "webhooks": []})
+    existing: dict = field(default_factory=lambda: {"users": [], "pools": [], "memberships": [], "rentals": [],
+                                                    "webhooks": []})
     servers_created: int = 0
     servers_existing: int = 0
 
@@ -378,12 +390,24 @@ def seed_demo(server_count: int = DEMO_SERVER_COUNT) -> SeedReport:
             pools.accept_invitation(users[member], invitation.id)
         report.created["memberships"].append(label)
 
+    _seed_webhook(users[DEMO_USERS[0][0]], report)
     report.servers_created = inventory.import_servers(
         demo_records(server_count), skip_existing=True, chunk_size=DEMO_CHUNK_SIZE
     )
     report.servers_existing = server_count - report.servers_created
     _seed_rentals(users, report)
     return report
+
+
+def _seed_webhook(user: User, report: SeedReport) -> None:
+    """With the demo's receiver on (scripts/demo), the first demo user's webhook endpoint points at it."""
+    if not webhook_demo_receiver.is_on():
+        return
+    done = webhook_demo_receiver.ensure_endpoint(user, current_app.config["PUBLIC_URL"])
+    label = f"{user.username}'s endpoint at {webhook_demo_receiver.PATH}"
+    if done == "moved":
+        label += f" (moved to {current_app.config['PUBLIC_URL']})"
+    (report.created if done in ("created", "moved") else report.existing)["webhooks"].append(label)
 
 
 def _free_server_offering(days: int) -> str | None:

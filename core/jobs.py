@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_QUEUE_NAME = "servermarket"
 DEFAULT_REMINDER_HOURS = "72,24"
+# Seconds between a webhook message's attempts: 8 attempts over about a day.
+DEFAULT_WEBHOOK_RETRY_SCHEDULE = "5,300,1800,7200,18000,36000,36000"
 # Heartbeats of workers gone this long are deleted; a running worker writes one every HEARTBEAT_SECONDS.
 HEARTBEAT_KEPT = timedelta(days=1)
 # A tick that finds more than this many jobs due stops there and says so; the next tick goes on.
@@ -86,6 +88,16 @@ def parse_reminder_hours(value: str) -> tuple[int, ...]:
     return tuple(sorted(hours, reverse=True))
 
 
+def parse_retry_schedule(value: str) -> tuple[int, ...]:
+    """``"5,300,1800"`` -> ``(5, 300, 1800)``: seconds to wait before each retry of a webhook message."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ConfigurationError(
+            f"WEBHOOK_RETRY_SCHEDULE must be whole numbers of seconds between attempts, separated by commas, "
+            f"like {DEFAULT_WEBHOOK_RETRY_SCHEDULE}, not {value!r}")
+    return tuple(int(part) for part in parts)
+
+
 def config_from_environment(instance_path: str) -> dict:
     """The settings of the queue and of the time-driven work it runs."""
     return {
@@ -96,6 +108,12 @@ def config_from_environment(instance_path: str) -> dict:
         "WORKER_STALE_SECONDS": _positive_int("WORKER_STALE_SECONDS", 300),
         "REMINDER_HOURS": parse_reminder_hours(os.environ.get("REMINDER_HOURS", DEFAULT_REMINDER_HOURS)),
         "LOW_BALANCE_DAYS": _positive_int("LOW_BALANCE_DAYS", 7),
+        "WEBHOOK_RETRY_SCHEDULE": parse_retry_schedule(
+            os.environ.get("WEBHOOK_RETRY_SCHEDULE") or DEFAULT_WEBHOOK_RETRY_SCHEDULE),
+        "WEBHOOK_TIMEOUT_SECONDS": _positive_int("WEBHOOK_TIMEOUT_SECONDS", 10),
+        "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on"),
+        # The demo's receiver page (/webhooks/receiver): it takes deliveries and lists them. Off in production.
+        "WEBHOOK_DEMO_RECEIVER": os.environ.get("WEBHOOK_DEMO_RECEIVER", "").lower() in ("1", "true", "yes", "on"),
     }
 
 
@@ -299,11 +317,13 @@ class JobQueue:
 
     # Enqueueing -------------------------------------------------------------------------------------
 
-    def enqueue(self, func_or_name, *args) -> None:
+    def enqueue(self, func_or_name, *args, at: datetime | None = None) -> None:
+        """Queue a job now, or due ``at`` (the app's clock, as Huey reads it here)."""
         name = func_or_name if isinstance(func_or_name, str) else job_name(func_or_name)
         if name not in self.specs:
             raise LookupError(f"{name} is not a job (declare it with @jobs.task)")
-        self.huey.enqueue(self._wrappers[name].s(*args))
+        eta = None if at is None else at.astimezone(timezone.utc).replace(tzinfo=None)
+        self.huey.enqueue(self._wrappers[name].s(*args, eta=eta))
 
     def depth(self) -> QueueDepth:
         running = db.session.scalar(select(func.count()).select_from(RunningJob))
@@ -568,6 +588,11 @@ def queue() -> JobQueue:
 def enqueue(func, *args) -> None:
     """Put ``func`` (a ``@task``, or its name) on the queue now."""
     queue().enqueue(func, *args)
+
+
+def enqueue_at(when: datetime, func, *args) -> None:
+    """Put ``func`` on the queue, due at ``when``."""
+    queue().enqueue(func, *args, at=when)
 
 
 def enqueue_after_commit(func, *args) -> None:

@@ -128,3 +128,10 @@ _NOT_IN_ADDRESS = r"@\s\x1c-\x1f\u0085\ufeff"
 EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}.]+$"
 EMAIL_RULE = "must be an email address like name@example.com"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS
+
+# Webhooks. An endpoint's URL and description; endpoints per owner (a user or a pool).
+WEBHOOK_URL_MAX = 2000
+WEBHOOK_DESCRIPTION_MAX = 500
+WEBHOOKS_PER_OWNER = 20
+# A receiver's answer is read this far and no further; a longer one is a failed attempt.
+WEBHOOK_RESPONSE_MAX_BYTES = 64 * 1024

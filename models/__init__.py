@@ -13,6 +13,7 @@ from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
 from models.two_factor import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential
 from models.user import LoginAddress, User
+from models.webhook import WebhookAttempt, WebhookEndpoint, WebhookMessage
 
 __all__ = [
     "AnnouncementRead",
@@ -42,5 +43,8 @@ __all__ = [
     "TwoFactorChallenge",
     "TwoFactorCredential",
     "User",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookMessage",
     "WorkerHeartbeat",
 ]

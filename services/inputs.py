@@ -46,6 +46,8 @@ from core.limits import (
     TOKEN_NAME_MAX,
     USERNAME_MAX,
     USERNAME_PATTERN,
+    WEBHOOK_DESCRIPTION_MAX,
+    WEBHOOK_URL_MAX,
 )
 from core.money import format_dollars
 from core.numbers import parse_whole_number
@@ -56,6 +58,9 @@ from services.permissions import TEMPLATES, unknown_paths
 from services.token_addresses import normalized
 from services.token_expiry import parse_expiry
 from services.validation import describe, field_name
+from services.webhook_events import ALL, WEBHOOK_EVENT_TYPES
+
+WEBHOOK_EVENTS_LISTED_MAX = 50  # names in one endpoint's list (duplicates count until they are dropped)
 
 # NUL cannot be stored in a PostgreSQL text column, and a lone surrogate cannot be encoded at all.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -213,6 +218,25 @@ InvoicePageSize = Annotated[integer(ge=1, le=INVOICE_LIMIT_MAX), BeforeValidator
 # The JSON Schema (for the OpenAPI document) says what the validators check.
 ObjectId = Annotated[str, AfterValidator(_object_id),
                      Field(json_schema_extra={"pattern": ID_PATTERN.pattern}, examples=["507f1f77bcf86cd799439300"])]
+def _webhook_events(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError(f"must name at least one event type, or be [\"{ALL}\"] for all of them")
+    unknown = [name for name in value if name != ALL and name not in WEBHOOK_EVENT_TYPES]
+    if unknown:
+        raise ValueError(f"has unknown event types ({', '.join(unknown)}); allowed: "
+                         f"{', '.join(WEBHOOK_EVENT_TYPES)}, or \"{ALL}\" for all of them")
+    if ALL in value and len(value) > 1:
+        raise ValueError(f"must be [\"{ALL}\"] alone, or a list of event types")
+    return list(dict.fromkeys(value))
+
+
+WebhookUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WEBHOOK_URL_MAX),
+                       AfterValidator(_storable)]
+WebhookDescription = Annotated[str, StringConstraints(max_length=WEBHOOK_DESCRIPTION_MAX), AfterValidator(_storable)]
+WebhookEvents = Annotated[list[str], Field(max_length=WEBHOOK_EVENTS_LISTED_MAX), AfterValidator(_webhook_events)]
+Flag = bool
+
+
 Timestamp = Annotated[str, AfterValidator(parse_timestamp),
                       Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
 Moment = AwareDatetime  # a time an action compares with stored times: one with its time zone

@@ -62,3 +62,11 @@ def transfer_decided(offer: TransferOffer, pool: Pool, member: User, accepted: b
     events.emit(POOL_TRANSFER_DECIDED, f"{POOL_TRANSFER_DECIDED}:{offer.id}", user_id=offer.from_user_id,
                 pool_id=pool.id, actor_id=member.id, subject=("transfer_offer", offer.id),
                 data={**_offer_data(offer, pool, member), "accepted": accepted})
+
+
+def member_joined(membership: Membership, member: User) -> None:
+    """For the pool's webhooks: nobody is notified (the member did it; the pool page shows them)."""
+    events.emit("pool.member_joined", f"pool.member_joined:{membership.id}", user_id=member.id,
+                pool_id=membership.pool_id, actor_id=member.id, subject=("membership", membership.id),
+                data={"pool_id": membership.pool_id, "membership_id": membership.id, "user_id": member.id,
+                      "username": member.username, "role": membership.role})

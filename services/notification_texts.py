@@ -58,6 +58,7 @@ EVENTS = {
     "spend_request.decided": "A spend request was decided",
     "security.new_login": "A login from a new address",
     "security.two_factor_changed": "Two-factor login was turned on or off",
+    "webhook.disabled": "A webhook endpoint was turned off after failing",
 }
 
 
@@ -306,4 +307,19 @@ def _security_two_factor_changed(event: Event) -> NotificationText:
         f"your password, end the sessions you do not know on your account page, and tell an administrator.",
         "/account",
         WARNING,
+    )
+
+
+# --- Webhooks -------------------------------------------------------------------------------------
+
+@writes("webhook.disabled")
+def _webhook_disabled(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        "A webhook endpoint was turned off",
+        f"Every attempt to deliver {data['event_type']} to {data['url']} failed ({data['attempts']} attempts; the "
+        f"last: {data['error']}), so the endpoint was turned off. Fix the receiver, then turn the endpoint on "
+        f"again on the Webhooks page: what waited is sent then, and failed deliveries can be sent again.",
+        "/webhooks",
+        ERROR,
     )

@@ -16,6 +16,9 @@ from core.timeutil import utcnow
 from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
 
+# Events emitted for webhooks only: the person they speak of did it themself and needs no notice.
+WEBHOOKS_ONLY = frozenset({"rental.created", "rental.extended", "pool.member_joined"})
+
 IN_APP = "in_app"
 EMAIL = "email"
 CHANNELS = (IN_APP, EMAIL)
@@ -66,6 +69,9 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
             managers.setdefault(pool_id, []).append(user_id)
     found = {}
     for event in batch:
+        if event.type in WEBHOOKS_ONLY:
+            found[event.id] = []
+            continue
         people = [event.user_id]
         if (pool := shared_pool(event)) is not None:
             people += [pool.owner_id, *managers.get(pool.id, ())]

@@ -100,6 +100,11 @@ def may_extend_others_rentals(role: str | None) -> bool:
     return role in (ROLE_OWNER, ROLE_ADMIN)
 
 
+def manages_webhooks(role: str | None) -> bool:
+    """Owners and admins add, change and remove the pool's webhook endpoints."""
+    return role in (ROLE_OWNER, ROLE_ADMIN)
+
+
 def may_view_audit(role: str) -> bool:
     return role == ROLE_OWNER
 
@@ -461,6 +466,7 @@ def accept_invitation(user: User, invitation_id: str) -> Membership:
             raise _not_answered(invitation.id)
         audit.record(audit.INVITATION_ACCEPTED, user, invitation.pool_id, "user", user.id,
                      {"username": user.username, "role": invitation.role})
+        membership_events.member_joined(invitation, user)
     db.session.refresh(invitation)
     return invitation
 

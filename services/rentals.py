@@ -23,7 +23,7 @@ from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, inputs, marketplace, pools, rental_lifecycle, wallet
+from services import audit, events, inputs, marketplace, pools, rental_lifecycle, wallet
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -174,6 +174,10 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
         audit.record(audit.RENTAL_CREATED, user, target_pool_id, "rental", rental.id,
                      {"server_id": server_id, "days": rental_days, "amount": format_cents(price_cents)})
         db.session.flush()
+        events.emit("rental.created", f"rental.created:{rental.id}", user_id=user.id, pool_id=target_pool_id,
+                    actor_id=user.id, subject=("rental", rental.id),
+                    data={"rental_id": rental.id, "server_id": server_id, "days": rental_days,
+                          "amount_cents": price_cents, "transaction_id": transaction.id})
     return Charge(rental, transaction)
 
 
@@ -229,6 +233,12 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
                      {"server_id": rental.server_id, "days": additional_days, "amount": format_cents(price_cents),
                       "rental_end": isoformat(rental.rental_end)})
         db.session.flush()
+        # The renter's event (their endpoints and their pool's hear of it), whoever paid for it.
+        events.emit("rental.extended", f"rental.extended:{transaction.id}", user_id=rental.user_id,
+                    pool_id=rental.pool_id, actor_id=user.id, subject=("rental", rental.id),
+                    data={"rental_id": rental.id, "server_id": rental.server_id, "days": additional_days,
+                          "amount_cents": price_cents, "transaction_id": transaction.id,
+                          "rental_end": isoformat(rental.rental_end)})
     return Charge(rental, transaction)
 
 

@@ -19,6 +19,8 @@ from core.limits import (
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     USERNAME_MAX,
+    WEBHOOK_DESCRIPTION_MAX,
+    WEBHOOK_URL_MAX,
 )
 from core.money import format_cents, format_dollars
 from services.inputs import INVOICE_LIMIT_MAX, INVOICE_PAGE_MAX
@@ -193,4 +195,27 @@ INVOICE_LIMIT = [
     Bad("over the limit", str(INVOICE_LIMIT_MAX + 1), f"must be at most {INVOICE_LIMIT_MAX}", form=False),
     Bad("fraction", "2.5", "must be an integer", form=False),
     Bad("words", "ten", "must be an integer", form=False),
+]
+
+# A webhook endpoint (POST /webhooks, PATCH /webhooks/{id}, the webhooks pages).
+WEBHOOK_URL = _text(WEBHOOK_URL_MAX, required=True) + [
+    Bad("not http", "ftp://example.com/hooks", "must start with http:// or https://"),
+    Bad("no scheme", "example.com/hooks", "must start with http:// or https://"),
+    Bad("credentials", "https://user:secret@example.com/hooks", "must not contain a user name or password"),
+    Bad("no host", "https:///hooks", "must name a host"),
+    Bad("loopback", "http://127.0.0.1/hooks",
+        "resolves to a loopback address (127.0.0.1); webhooks are only sent to public addresses"),
+    Bad("private", "http://10.0.0.8/hooks",
+        "resolves to a private address (10.0.0.8); webhooks are only sent to public addresses"),
+    Bad("cloud metadata", "http://169.254.169.254/latest",
+        "resolves to a link-local address (169.254.169.254); webhooks are only sent to public addresses"),
+]
+WEBHOOK_DESCRIPTION = _text(WEBHOOK_DESCRIPTION_MAX, required=False)
+WEBHOOK_EVENTS = [
+    Bad("none", [], 'must name at least one event type, or be ["*"] for all of them'),
+    Bad("unknown", ["rental.bogus"], "has unknown event types (rental.bogus); allowed: rental.created, "
+        "rental.extended, rental.expired, rental.ended, rental.auto_renew_failed, rental.provisioning_changed, "
+        "pool.member_joined, pool.member_removed, wallet.credited, wallet.low_balance, ping, or \"*\" for all of them"),
+    Bad("all and more", ["*", "ping"], 'must be ["*"] alone, or a list of event types'),
+    Bad("text", "rental.created", "must be an array", form=False),
 ]

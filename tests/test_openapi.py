@@ -17,6 +17,7 @@ from tests.factories import add_server, make_servers
 from tests.records import SEED_SERVER
 from tests.two_factor import code_at
 from tests.users import PASSWORD
+from tests.webhook_receiver import Receiver
 from views.api import examples
 from views.api.operations import declared, operation_of
 from views.api.response_schemas import ErrorBody
@@ -424,6 +425,23 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("POST", "/auth/reset-password", json={"token": reset_token, "password": "a brand new passphrase"})
     check.call("POST", "/auth/signup", json={"username": "newcomer", "password": PASSWORD,
                                             "email": "newcomer@example.com"})
+
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True
+    receiver = Receiver()
+    try:
+        hook = check.call("POST", "/webhooks", owner, json={"url": receiver.url, "events": ["*"]})["data"]
+        check.call("GET", "/webhooks", owner)
+        check.call("GET", f"/webhooks/{hook['id']}", owner)
+        check.call("PATCH", f"/webhooks/{hook['id']}", owner, json={"description": "Bot"})
+        check.call("PUT", f"/webhooks/{hook['id']}", owner, json={"enabled": True})
+        check.call("POST", f"/webhooks/{hook['id']}/test", owner)
+        with app.app_context():
+            app.extensions["jobs"].tick()
+        attempt = check.call("GET", f"/webhooks/{hook['id']}/deliveries", owner)["data"][0]
+        check.call("POST", f"/webhooks/{hook['id']}/deliveries/{attempt['id']}/redeliver", owner)
+        check.call("DELETE", f"/webhooks/{hook['id']}", owner)
+    finally:
+        receiver.stop()
 
     documented = {(method.upper(), endpoint_of(method, op)) for method, _, op in operations(document)}
     assert check.seen == documented

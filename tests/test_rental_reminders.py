@@ -157,7 +157,7 @@ def test_a_second_tick_adds_nothing(app, api, clock, tick, alice, server_id):
 
     assert notifications(app) == before and len(before) == 1
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(Event)) == events_before == 1
+        assert db.session.scalar(select(db.func.count()).select_from(Event)) == events_before == 2  # rent, reminder
     assert "check check_rentals: nothing to do" in output
 
 
@@ -302,6 +302,7 @@ def test_reminders_cost_as_many_statements_for_twenty_rentals_as_for_one(app, ap
     clock.advance(days=1)
     for person, name in zip(people[1:], names[1:]):  # due a day later, together
         rent(api, person, server_ids[name])
+    run_jobs()  # the rents' own events, dispatched before the ticks measured
 
     def statements_of_a_tick() -> int:
         executed = []

@@ -208,3 +208,29 @@ def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path
     response = client.get(path, query_string={"q": "node\x00"})
     assert response.status_code == 400
     assert "q must not contain NUL characters" in parse(response.get_data(as_text=True)).text()
+
+
+@cases(bad_values.WEBHOOK_URL)
+def test_a_webhook_url(app, api, client, alice, bad):
+    made = api.post("/webhooks", as_=alice, json={"url": "https://93.184.215.14/hooks", "events": ["*"]})
+    hook = made.json["data"]["id"]
+    api_refuses(app, api, "POST", "/webhooks", alice, {"url": bad.value, "events": ["*"]}, "url", bad)
+    api_refuses(app, api, "PATCH", f"/webhooks/{hook}", alice, {"url": bad.value}, "url", bad)
+    page_refuses(app, client, "/webhooks", {"url": bad.value, "events": ["*"]}, "url", bad)
+    page_refuses(app, client, f"/webhooks/{hook}", {"url": bad.value, "events": ["*"]}, "url", bad)
+
+
+@cases(bad_values.WEBHOOK_DESCRIPTION)
+def test_a_webhook_description(app, api, client, alice, bad):
+    body = {"url": "https://93.184.215.14/hooks", "events": ["*"]}
+    api_refuses(app, api, "POST", "/webhooks", alice, {**body, "description": bad.value}, "description", bad)
+    page_refuses(app, client, "/webhooks", {**body, "description": bad.value}, "description", bad)
+
+
+@cases(bad_values.WEBHOOK_EVENTS)
+def test_webhook_events(app, api, client, alice, bad):
+    body = {"url": "https://93.184.215.14/hooks"}
+    hook = api.post("/webhooks", as_=alice, json={**body, "events": ["*"]}).json["data"]["id"]
+    api_refuses(app, api, "POST", "/webhooks", alice, {**body, "events": bad.value}, "events", bad)
+    api_refuses(app, api, "PATCH", f"/webhooks/{hook}", alice, {"events": bad.value}, "events", bad)
+    page_refuses(app, client, "/webhooks", {**body, "events": bad.value}, "events", bad)

@@ -27,6 +27,7 @@ class World:
     rental_id: str
     pool_id: str
     alice_id: str
+    webhook_id: str
 
 
 @pytest.fixture
@@ -53,7 +54,10 @@ def world(app, api, make_user) -> World:
     rented = api.post(f"/servers/{servers['fra-1']}/rent", as_=alice, json={"rental_days": 7, "pool_id": pool_id})
     for _ in range(2):
         api.post("/users/auth/login", json={"username": "alice", "password": PASSWORD})
-    return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id, alice.id)
+    webhook = api.post("/webhooks", as_=alice, json={"url": "https://93.184.215.14/hooks", "events": ["*"],
+                                                    "description": "Deploy bot"})
+    return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id, alice.id,
+                 webhook.json["data"]["id"])
 
 
 def violations(page) -> str:
@@ -84,6 +88,9 @@ SIGNED_IN_PAGES = {
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",
     "invitations": lambda world: "/invitations",
     "tokens": lambda world: "/tokens",
+    "webhooks": lambda world: "/webhooks",
+    "a pool's webhooks": lambda world: f"/pools/{world.pool_id}/webhooks",
+    "webhook": lambda world: f"/webhooks/{world.webhook_id}",
     "notifications": lambda world: "/notifications",
     "notifications, unread": lambda world: "/notifications?unread=true",
     "account": lambda world: "/account",

@@ -187,6 +187,8 @@ PATH_PARAMETERS = {
     "notification_id": "Notification id (from your notifications)",
     "token_id": "API token id (from your tokens)",
     "invoice_id": "Invoice id (from your invoices)",
+    "webhook_id": "Webhook endpoint id (from your webhooks)",
+    "delivery_id": "Delivery attempt id (from the endpoint's deliveries)",
 }
 
 
@@ -205,6 +207,8 @@ TAGS = (
     ("Administration", "For administrators: disable and enable accounts, post announcements."),
     ("API Tokens", "Tokens with permissions, allowed addresses and an expiry; each operation says the "
                    "permission (`x-permission`) a token needs for it."),
+    ("Webhooks", "Signed POSTs of your events to your URLs (docs/WEBHOOKS.md): endpoints, test pings, "
+                 "delivery attempts."),
     ("Documentation", "This document."),
 )
 

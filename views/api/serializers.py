@@ -47,6 +47,11 @@ def _pool_fields(pool) -> dict:
     }
 
 
+def pool_fields(pool) -> dict:
+    """A pool's own fields, as webhooks carry it."""
+    return _pool_fields(pool)
+
+
 def pool_summary(summary: PoolSummary) -> dict:
     return {
         **_pool_fields(summary.pool),

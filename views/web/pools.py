@@ -64,6 +64,10 @@ class Controls:
         return pool_service.may_change_roles(self.role)
 
     @property
+    def webhooks(self) -> bool:
+        return pool_service.manages_webhooks(self.role)
+
+    @property
     def audit(self) -> bool:
         return pool_service.may_view_audit(self.role)
 

@@ -96,6 +96,7 @@ def config_from_environment(instance_path: str) -> dict:
         "WORKER_STALE_SECONDS": _positive_int("WORKER_STALE_SECONDS", 300),
         "REMINDER_HOURS": parse_reminder_hours(os.environ.get("REMINDER_HOURS", DEFAULT_REMINDER_HOURS)),
         "LOW_BALANCE_DAYS": _positive_int("LOW_BALANCE_DAYS", 7),
+        "PROVISIONING_TIMEOUT_HOURS": _positive_int("PROVISIONING_TIMEOUT_HOURS", 24),
     }
 
 

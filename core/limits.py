@@ -128,3 +128,16 @@ _NOT_IN_ADDRESS = r"@\s\x1c-\x1f\u0085\ufeff"
 EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}.]+$"
 EMAIL_RULE = "must be an email address like name@example.com"
 LOW_BALANCE_THRESHOLD_MAX_CENTS = CREDIT_MAX_CENTS
+
+# Provisioning: what an administrator (or their automation) reports of a rented server being set up.
+PROVISIONING_PENDING = "pending"
+PROVISIONING_IN_PROGRESS = "provisioning"
+PROVISIONING_READY = "ready"
+PROVISIONING_FAILED = "failed"
+PROVISIONING_STATUSES = (PROVISIONING_PENDING, PROVISIONING_IN_PROGRESS, PROVISIONING_READY, PROVISIONING_FAILED)
+PROVISIONING_REPORTED = (PROVISIONING_IN_PROGRESS, PROVISIONING_READY, PROVISIONING_FAILED)  # what a report sets
+PROVISIONING_STATUS_MAX = 16
+PROVISIONING_MESSAGE_MAX = 1000
+PROVISIONING_ADDRESSES_MAX = 64        # addresses of each family in a rental's access details
+PROVISIONING_NOTES_MAX = 2000
+HOSTNAME_MAX = 253                     # the longest DNS name in text form

@@ -181,6 +181,7 @@ def _fail(rental: Rental, now: datetime) -> int:
     refunded = 0
     note = f"Refund of rental {rental.id}: its server could not be set up"
     for user_id, pool_id, cents in paid:
+        cents = int(cents)  # PostgreSQL sums BIGINTs as NUMERIC
         if cents <= 0:
             continue
         if pool_id is not None and ledger.add(cents, user_id=user_id, pool_id=pool_id) is None:

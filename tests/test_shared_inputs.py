@@ -195,3 +195,44 @@ def test_an_admin_search_for_text_no_column_holds_is_refused(client, alice, path
     response = client.get(path, query_string={"q": "node\x00"})
     assert response.status_code == 400
     assert "q must not contain NUL characters" in parse(response.get_data(as_text=True)).text()
+
+
+# --- Provisioning ---------------------------------------------------------------------------------
+
+def _report_refused(app, api, client, alice, server_id, api_body: dict, api_field: str, form: dict, form_field: str,
+                    bad: Bad) -> None:
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "PUT", f"/admin/rentals/{rental}/provisioning", alice, {"status": "ready", **api_body},
+                api_field, bad)
+    page_refuses(app, client, f"/admin/rentals/{rental}/provisioning", {"status": "ready", **form}, form_field, bad,
+                 form_page=f"/admin/rentals/{rental}")
+
+
+@cases(bad_values.IPV4_ADDRESS)
+def test_an_ipv4_address_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"ipv4": ["203.0.113.1", bad.value]}},
+                    "access.ipv4.1", {"ipv4": f"203.0.113.1\n{bad.value}"}, "ipv4", bad)
+
+
+@cases(bad_values.IPV6_ADDRESS)
+def test_an_ipv6_address_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"ipv6": [bad.value]}}, "access.ipv6.0",
+                    {"ipv6": bad.value}, "ipv6", bad)
+
+
+@cases(bad_values.HOSTNAME)
+def test_the_host_name_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"hostname": bad.value}}, "access.hostname",
+                    {"hostname": bad.value}, "hostname", bad)
+
+
+@cases(bad_values.PROVISIONING_MESSAGE)
+def test_the_message_of_a_setup(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"message": bad.value}, "message", {"message": bad.value},
+                    "message", bad)
+
+
+@cases(bad_values.PROVISIONING_NOTES)
+def test_the_access_notes_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"notes": bad.value}}, "access.notes",
+                    {"notes": bad.value}, "notes", bad)

@@ -2,8 +2,6 @@
 /admin/rentals/{id}/provisioning); renters and pool members read it in the rental; a failed setup refunds
 every charge once, ends the rental and releases the server; a setup late past PROVISIONING_TIMEOUT_HOURS
 is flagged to the administrators once."""
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 

@@ -171,3 +171,11 @@ def test_a_pending_rental_says_so_on_its_page(app, alice, rental_id):
     with app.app_context():
         db.session.remove()
     assert balance_of(app, alice.id) == 100_00 - WEEK_CENTS
+
+
+def test_a_report_is_in_the_pools_audit_log(app, api, root, alice, rental_id):
+    api.put(f"/admin/rentals/{rental_id}/provisioning", as_=root, json={"status": "failed"})
+    owner = client_of(app, "alice")
+    page = text(owner.get(f"/pools/{alice.default_pool_id}"))
+    assert "reported a server's setup" in page
+    assert "pending → failed, $70.00 refunded" in page

@@ -273,22 +273,25 @@ def _ip_of_version(version: int):
 
 
 # A DNS name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens, each at most
-# 63 characters; a final dot is allowed and dropped.
-_HOSTNAME = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$")
+# 63 characters; a final dot is allowed and dropped. No lookarounds: the OpenAPI document carries it too.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOSTNAME_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?$"
+_HOSTNAME = re.compile(HOSTNAME_PATTERN)
 
 
 def _hostname(value: str) -> str:
-    if not _HOSTNAME.match(value):
+    if not _HOSTNAME.fullmatch(value):  # not match: "$" would let a final newline through
         raise ValueError("must be a host name like node-1.example.com (letters, digits, hyphens and dots)")
     return value.rstrip(".").lower()
 
 
+# The JSON Schema (for the OpenAPI document) says what the validators check.
 IPv4Text = Annotated[str, StringConstraints(max_length=IP_MAX), AfterValidator(_ip_of_version(4)),
-                     Field(examples=["203.0.113.10"])]
+                     Field(json_schema_extra={"format": "ipv4"}, examples=["203.0.113.10"])]
 IPv6Text = Annotated[str, StringConstraints(max_length=IP_MAX), AfterValidator(_ip_of_version(6)),
-                     Field(examples=["2001:db8::10"])]
-Hostname = Annotated[str, StringConstraints(strip_whitespace=True, max_length=HOSTNAME_MAX), AfterValidator(_hostname),
-                     Field(examples=["node-us-nyc-1.example.com"])]
+                     Field(json_schema_extra={"format": "ipv6"}, examples=["2001:db8::10"])]
+Hostname = Annotated[str, StringConstraints(max_length=HOSTNAME_MAX), AfterValidator(_hostname),
+                     Field(json_schema_extra={"pattern": HOSTNAME_PATTERN}, examples=["node-us-nyc-1.example.com"])]
 ProvisioningStatus = Literal[PROVISIONING_REPORTED]
 ProvisioningMessage = Annotated[str, StringConstraints(strip_whitespace=True, max_length=PROVISIONING_MESSAGE_MAX),
                                 AfterValidator(_storable)]

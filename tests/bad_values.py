@@ -209,6 +209,7 @@ HOSTNAME = [
     Bad("over long", ("a" * 60 + ".") * 5, f"must be at most {HOSTNAME_MAX} characters"),
     Bad("space inside", "node 1.example.com", HOSTNAME_RULE),
     Bad("empty label", "node..example.com", HOSTNAME_RULE),
+    Bad("final newline", "node.example.com\n", HOSTNAME_RULE, form=False),  # a form's field is trimmed
     Bad("NUL", "node\x00.example.com", HOSTNAME_RULE),
     Bad("number", 7, NOT_A_STRING, form=False),
     # On the page an empty field means no host name.

@@ -114,6 +114,7 @@ def config_from_environment(instance_path: str) -> dict:
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes", "on"),
         # The demo's receiver page (/webhooks/receiver): it takes deliveries and lists them. Off in production.
         "WEBHOOK_DEMO_RECEIVER": os.environ.get("WEBHOOK_DEMO_RECEIVER", "").lower() in ("1", "true", "yes", "on"),
+        "PROVISIONING_TIMEOUT_HOURS": _positive_int("PROVISIONING_TIMEOUT_HOURS", 24),
     }
 
 

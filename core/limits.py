@@ -135,3 +135,15 @@ WEBHOOK_DESCRIPTION_MAX = 500
 WEBHOOKS_PER_OWNER = 20
 # A receiver's answer is read this far and no further; a longer one is a failed attempt.
 WEBHOOK_RESPONSE_MAX_BYTES = 64 * 1024
+# Provisioning: what an administrator (or their automation) reports of a rented server being set up.
+PROVISIONING_PENDING = "pending"
+PROVISIONING_IN_PROGRESS = "provisioning"
+PROVISIONING_READY = "ready"
+PROVISIONING_FAILED = "failed"
+PROVISIONING_STATUSES = (PROVISIONING_PENDING, PROVISIONING_IN_PROGRESS, PROVISIONING_READY, PROVISIONING_FAILED)
+PROVISIONING_REPORTED = (PROVISIONING_IN_PROGRESS, PROVISIONING_READY, PROVISIONING_FAILED)  # what a report sets
+PROVISIONING_STATUS_MAX = 16
+PROVISIONING_MESSAGE_MAX = 1000
+PROVISIONING_ADDRESSES_MAX = 64        # addresses of each family in a rental's access details
+PROVISIONING_NOTES_MAX = 2000
+HOSTNAME_MAX = 253                     # the longest DNS name in text form

@@ -5,7 +5,12 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Int
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.limits import CURRENCY
+from core.limits import (
+    CURRENCY,
+    PROVISIONING_MESSAGE_MAX,
+    PROVISIONING_PENDING,
+    PROVISIONING_STATUS_MAX,
+)
 from core.timeutil import utcnow
 from models.types import UTCDateTime, id_column
 
@@ -31,6 +36,10 @@ class Rental(db.Model):
         Index("ix_rentals_next_event", "next_event_at", sqlite_where=text("next_event_at IS NOT NULL"),
               postgresql_where=text("next_event_at IS NOT NULL")),
         CheckConstraint("amount_cents >= 0", name="ck_rentals_amount_not_negative"),
+        # Rentals whose setup is still awaited, by when it is overdue (services.provisioning); null otherwise.
+        Index("ix_rentals_provisioning_due", "provisioning_due_at",
+              sqlite_where=text("provisioning_due_at IS NOT NULL"),
+              postgresql_where=text("provisioning_due_at IS NOT NULL")),
     )
 
     id: Mapped[str] = id_column()
@@ -47,6 +56,14 @@ class Rental(db.Model):
     # When the rental's next reminder or change of state is due (services.rental_lifecycle); null once
     # it has ended. The periodic check reads only the rentals due, through this column's index.
     next_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The server's setup as administrators report it (services.provisioning): pending from renting.
+    provisioning_status: Mapped[str] = mapped_column(String(PROVISIONING_STATUS_MAX), default=PROVISIONING_PENDING)
+    provisioning_message: Mapped[str | None] = mapped_column(String(PROVISIONING_MESSAGE_MAX))
+    # {"ipv4": [...], "ipv6": [...], "hostname": str | None, "notes": str | None}, or null before any report.
+    provisioning_access: Mapped[dict | None] = mapped_column(JSON)
+    provisioning_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a setup not yet ready is flagged to administrators; null once ready, failed or flagged.
+    provisioning_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
     server = relationship("Server")

@@ -5,6 +5,7 @@ The API's request bodies are built from these types too (``views.api.schemas``),
 forms only convert what was typed and show what the service refused, so a value is refused in the
 same words wherever it comes from. Limits come from ``core.limits``.
 """
+import ipaddress
 import json
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -28,6 +30,8 @@ from core.limits import (
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_PATTERN,
+    HOSTNAME_MAX,
+    IP_MAX,
     INVITABLE_ROLES,
     ANNOUNCEMENT_MESSAGE_MAX,
     LOW_BALANCE_THRESHOLD_MAX_CENTS,
@@ -42,6 +46,10 @@ from core.limits import (
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     POOL_SETTINGS_MAX_BYTES,
+    PROVISIONING_ADDRESSES_MAX,
+    PROVISIONING_MESSAGE_MAX,
+    PROVISIONING_NOTES_MAX,
+    PROVISIONING_REPORTED,
     TOKEN_IP_WHITELIST_MAX,
     TOKEN_NAME_MAX,
     USERNAME_MAX,
@@ -255,7 +263,9 @@ _ADAPTERS: dict[int, tuple[Any, TypeAdapter]] = {}
 def _adapter(kind: Any) -> TypeAdapter:
     # Keyed by identity: the types are module constants; the entry keeps ``kind`` alive with its adapter.
     if id(kind) not in _ADAPTERS:
-        _ADAPTERS[id(kind)] = (kind, TypeAdapter(kind, config=ConfigDict(strict=True)))
+        # A model (an object with fields of its own) is strict through its own config.
+        config = None if isinstance(kind, type) and issubclass(kind, BaseModel) else ConfigDict(strict=True)
+        _ADAPTERS[id(kind)] = (kind, TypeAdapter(kind, config=config))
     return _ADAPTERS[id(kind)][1]
 
 
@@ -290,3 +300,54 @@ def is_valid(kind: Any, value: Any) -> bool:
     except ValidationError:
         return False
     return True
+
+
+# --- Provisioning: a rented server's setup as administrators report it -----------------------------
+
+def _ip_of_version(version: int):
+    def check(value: str) -> str:
+        try:
+            address = ipaddress.ip_address(value.strip())
+        except ValueError:
+            raise ValueError(f"must be an IPv{version} address") from None
+        if address.version != version:
+            raise ValueError(f"must be an IPv{version} address")
+        return address.compressed  # one text form per address: 2001:DB8:0::1 -> 2001:db8::1
+    return check
+
+
+# A DNS name as RFC 1123 allows it: dot-separated labels of letters, digits and inner hyphens, each at most
+# 63 characters; a final dot is allowed and dropped. No lookarounds: the OpenAPI document carries it too.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+HOSTNAME_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})*\.?$"
+_HOSTNAME = re.compile(HOSTNAME_PATTERN)
+
+
+def _hostname(value: str) -> str:
+    if not _HOSTNAME.fullmatch(value):  # not match: "$" would let a final newline through
+        raise ValueError("must be a host name like node-1.example.com (letters, digits, hyphens and dots)")
+    return value.rstrip(".").lower()
+
+
+# The JSON Schema (for the OpenAPI document) says what the validators check.
+IPv4Text = Annotated[str, StringConstraints(max_length=IP_MAX), AfterValidator(_ip_of_version(4)),
+                     Field(json_schema_extra={"format": "ipv4"}, examples=["203.0.113.10"])]
+IPv6Text = Annotated[str, StringConstraints(max_length=IP_MAX), AfterValidator(_ip_of_version(6)),
+                     Field(json_schema_extra={"format": "ipv6"}, examples=["2001:db8::10"])]
+Hostname = Annotated[str, StringConstraints(max_length=HOSTNAME_MAX), AfterValidator(_hostname),
+                     Field(json_schema_extra={"pattern": HOSTNAME_PATTERN}, examples=["node-us-nyc-1.example.com"])]
+ProvisioningStatus = Literal[PROVISIONING_REPORTED]
+ProvisioningMessage = Annotated[str, StringConstraints(strip_whitespace=True, max_length=PROVISIONING_MESSAGE_MAX),
+                                AfterValidator(_storable)]
+ProvisioningNotes = Annotated[str, StringConstraints(max_length=PROVISIONING_NOTES_MAX), AfterValidator(_storable)]
+
+
+class ProvisioningAccess(BaseModel):
+    """How the renter reaches the server: its addresses, its host name, and notes (a login, a port)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    ipv4: list[IPv4Text] = Field([], max_length=PROVISIONING_ADDRESSES_MAX)
+    ipv6: list[IPv6Text] = Field([], max_length=PROVISIONING_ADDRESSES_MAX)
+    hostname: Hostname | None = None
+    notes: ProvisioningNotes | None = None

@@ -26,6 +26,10 @@ SUCCESS = "SUCCESS"
 RENTAL_ENDING_SOON = "rental.ending_soon"
 RENTAL_EXPIRED = "rental.expired"
 RENTAL_ENDED = "rental.ended"
+RENTAL_READY = "rental.ready"
+RENTAL_PROVISIONING_FAILED = "rental.provisioning_failed"
+RENTAL_PROVISIONING_OVERDUE = "rental.provisioning_overdue"
+RENTAL_PROVISIONING_CHANGED = "rental.provisioning_changed"
 INVITATION_RECEIVED = "invitation.received"
 POOL_ROLE_CHANGED = "pool.role_changed"
 POOL_MEMBER_REMOVED = "pool.member_removed"
@@ -47,6 +51,7 @@ EVENTS = {
     "rental.auto_renew_failed": "An automatic renewal failed",
     "rental.ready": "A rented server is ready",
     "rental.provisioning_failed": "A rented server could not be set up",
+    RENTAL_PROVISIONING_OVERDUE: "A rented server is late being set up (administrators)",
     "wallet.low_balance": "The wallet's balance is low",
     "wallet.credited": "The wallet was credited",
     "invitation.received": "An invitation to a pool",
@@ -60,6 +65,12 @@ EVENTS = {
     "security.two_factor_changed": "Two-factor login was turned on or off",
     "webhook.disabled": "A webhook endpoint was turned off after failing",
 }
+
+# Events the administrators hear of besides the people of the rental, and events only they hear of.
+ALSO_TO_ADMINISTRATORS = frozenset({RENTAL_PROVISIONING_FAILED})
+ONLY_TO_ADMINISTRATORS = frozenset({RENTAL_PROVISIONING_OVERDUE})
+# Events for webhooks alone: nobody is notified of them (their news reaches people through other events).
+WEBHOOK_ONLY = frozenset({RENTAL_PROVISIONING_CHANGED, "rental.created", "rental.extended", "pool.member_joined"})
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,9 @@ def text_for(event: Event) -> NotificationText:
 
 def reason(event: Event, user_id: str) -> str:
     """Why ``user_id`` hears of ``event``, for the foot of its email."""
-    if event.user_id == user_id:
+    if event.type in ONLY_TO_ADMINISTRATORS or (event.type in ALSO_TO_ADMINISTRATORS and event.user_id != user_id):
+        about = "you are an administrator of this installation"
+    elif event.user_id == user_id:
         about = "it is about your account" if event.subject_type != "rental" else "it is about your rental"
     elif event.subject_type == "rental":
         about = "you manage the pool this rental is in"
@@ -166,6 +179,56 @@ def _rental_ended(event: Event) -> NotificationText:
         f"still need it.",
         _rental_link(event),
         INFO,
+    )
+
+
+def _access_lines(access: dict | None) -> str:
+    """The access details as a sentence or two: addresses, host name, notes."""
+    access = access or {}
+    parts = []
+    addresses = [*access.get("ipv4", ()), *access.get("ipv6", ())]
+    if addresses:
+        parts.append(f"Addresses: {', '.join(addresses)}.")
+    if access.get("hostname"):
+        parts.append(f"Host name: {access['hostname']}.")
+    if access.get("notes"):
+        parts.append(f"Notes: {access['notes']}")
+    return " ".join(parts)
+
+
+@writes(RENTAL_READY)
+def _rental_ready(event: Event) -> NotificationText:
+    data = event.data
+    message = " ".join(part for part in (
+        f"{data['server_name']} is set up and ready to use.", data.get("message") or "",
+        _access_lines(data.get("access"))) if part)
+    return NotificationText(f"{data['server_name']} is ready", message, _rental_link(event), SUCCESS)
+
+
+@writes(RENTAL_PROVISIONING_FAILED)
+def _rental_provisioning_failed(event: Event) -> NotificationText:
+    data = event.data
+    reason_given = f" ({data['message']})" if data.get("message") else ""
+    return NotificationText(
+        f"{data['server_name']} could not be set up",
+        f"Setting up {data['server_name']} failed{reason_given}. The rental has ended, the server is back in the "
+        f"marketplace, and the {format_dollars(data['refunded_cents'])} it was charged went back to the wallets "
+        f"that paid.",
+        _rental_link(event),
+        ERROR,
+    )
+
+
+@writes(RENTAL_PROVISIONING_OVERDUE)
+def _rental_provisioning_overdue(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['server_name']} is still not ready",
+        f"{data['server_name']} was rented on {when(data['rental_start'])} and is still {data['status']} after "
+        f"{_hours(data['timeout_hours'])}. Report its setup (ready with its access details, or failed to refund "
+        f"the renter) on its admin page.",
+        f"/admin/rentals/{data['rental_id']}",
+        WARNING,
     )
 
 

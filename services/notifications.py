@@ -17,8 +17,6 @@ from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
 
 # Events emitted for webhooks only: the person they speak of did it themself and needs no notice.
-WEBHOOKS_ONLY = frozenset({"rental.created", "rental.extended", "pool.member_joined"})
-
 IN_APP = "in_app"
 EMAIL = "email"
 CHANNELS = (IN_APP, EMAIL)
@@ -38,7 +36,8 @@ def wants(user: User, event_type: str, channel: str) -> bool:
 def recipients(event: Event) -> list[str]:
     """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
     pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
-    subject first."""
+    subject first. The administrators too for the events ``notification_texts.ALSO_TO_ADMINISTRATORS``
+    names, only they for ``ONLY_TO_ADMINISTRATORS``, and nobody for ``WEBHOOK_ONLY``."""
     return recipients_of([event])[event.id]
 
 
@@ -67,16 +66,30 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
             .order_by(Membership.pool_id, Membership.role.desc(), Membership.joined_at, Membership.user_id)
         ).all():
             managers.setdefault(pool_id, []).append(user_id)
+    administrators = _administrators() if any(
+        event.type in notification_texts.ALSO_TO_ADMINISTRATORS | notification_texts.ONLY_TO_ADMINISTRATORS
+        for event in batch) else []
     found = {}
     for event in batch:
-        if event.type in WEBHOOKS_ONLY:
+        if event.type in notification_texts.WEBHOOK_ONLY:
             found[event.id] = []
+            continue
+        if event.type in notification_texts.ONLY_TO_ADMINISTRATORS:
+            found[event.id] = list(administrators)
             continue
         people = [event.user_id]
         if (pool := shared_pool(event)) is not None:
             people += [pool.owner_id, *managers.get(pool.id, ())]
+        if event.type in notification_texts.ALSO_TO_ADMINISTRATORS:
+            people += administrators
         found[event.id] = list(dict.fromkeys(people))
     return found
+
+
+def _administrators() -> list[str]:
+    """The ids of the administrators whose accounts are enabled."""
+    return list(db.session.scalars(
+        select(User.id).where(User.is_admin.is_(True), User.disabled_at.is_(None)).order_by(User.id)))
 
 
 @events.consumer

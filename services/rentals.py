@@ -23,7 +23,7 @@ from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, events, inputs, marketplace, pools, rental_lifecycle, wallet
+from services import audit, events, inputs, marketplace, pools, provisioning, rental_lifecycle, wallet
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -168,6 +168,7 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
                         rental_start=now, rental_end=rental_end, hold_days=hold_days, hold_until=hold_until,
                         amount_cents=price_cents, created_at=now)
         rental_lifecycle.schedule(rental, now)
+        provisioning.begin(rental, now)
         db.session.add(rental)
         db.session.flush()
         transaction = wallet.debit(user.id, price_cents, wallet.RENTAL, rental.id, now)

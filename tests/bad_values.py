@@ -12,12 +12,16 @@ from core.limits import (
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_RULE,
+    HOSTNAME_MAX,
+    IP_MAX,
     LOW_BALANCE_THRESHOLD_MAX_CENTS,
     NOTIFICATION_CHANNELS,
     PASSWORD_MAX,
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
+    PROVISIONING_MESSAGE_MAX,
+    PROVISIONING_NOTES_MAX,
     USERNAME_MAX,
     WEBHOOK_DESCRIPTION_MAX,
     WEBHOOK_URL_MAX,
@@ -219,3 +223,39 @@ WEBHOOK_EVENTS = [
     Bad("all and more", ["*", "ping"], 'must be ["*"] alone, or a list of event types'),
     Bad("text", "rental.created", "must be an array", form=False),
 ]
+
+# --- Provisioning: a rented server's setup as administrators report it ------------------------------
+
+HOSTNAME_RULE = "must be a host name like node-1.example.com (letters, digits, hyphens and dots)"
+
+
+def _address(version: int, other: str) -> list[Bad]:
+    rule = f"must be an IPv{version} address"
+    return [
+        Bad("out of range", "203.0.113.300" if version == 4 else "2001:db8::g", rule),
+        Bad("the other family", other, rule),
+        Bad("a host name", "node-1.example.com", rule),
+        Bad("a range", "203.0.113.0/24" if version == 4 else "2001:db8::/64", rule),
+        Bad("over long", "1" * (IP_MAX + 1), f"must be at most {IP_MAX} characters"),
+        Bad("NUL", "203.0.113.1\x00", rule, form=False),  # a form would split it off as a second entry
+        Bad("number", 7, NOT_A_STRING, form=False),
+    ]
+
+
+IPV4_ADDRESS = _address(4, "2001:db8::1")
+IPV6_ADDRESS = _address(6, "203.0.113.1")
+HOSTNAME = [
+    Bad("leading hyphen", "-node.example.com", HOSTNAME_RULE),
+    Bad("underscore", "node_1.example.com", HOSTNAME_RULE),
+    Bad("label over 63 characters", "a" * 64 + ".example.com", HOSTNAME_RULE),
+    Bad("over long", ("a" * 60 + ".") * 5, f"must be at most {HOSTNAME_MAX} characters"),
+    Bad("space inside", "node 1.example.com", HOSTNAME_RULE),
+    Bad("empty label", "node..example.com", HOSTNAME_RULE),
+    Bad("final newline", "node.example.com\n", HOSTNAME_RULE, form=False),  # a form's field is trimmed
+    Bad("NUL", "node\x00.example.com", HOSTNAME_RULE),
+    Bad("number", 7, NOT_A_STRING, form=False),
+    # On the page an empty field means no host name.
+    Bad("empty", "", HOSTNAME_RULE, form=False),
+]
+PROVISIONING_MESSAGE = _text(PROVISIONING_MESSAGE_MAX, required=False)
+PROVISIONING_NOTES = _text(PROVISIONING_NOTES_MAX, required=False)

@@ -213,7 +213,7 @@ def test_the_rental_list_shows_each_rental_with_its_server(app, api, make_user, 
     assert response.headers["X-Total-Count"] == "1"
     [item] = data
     assert list(item) == ["id", "rental_start", "rental_end", "status", "amount", "remaining_days", "server_id",
-                          "pool_id", "server"]
+                          "pool_id", "server", "provisioning"]
     assert item == {
         "id": rental_id,
         "rental_start": "2025-01-21T22:00:00.000Z",
@@ -224,6 +224,8 @@ def test_the_rental_list_shows_each_rental_with_its_server(app, api, make_user, 
         "server_id": server_id,
         "pool_id": alice.default_pool_id,
         "server": SEED_RENTAL_SERVER,
+        "provisioning": {"status": "pending", "message": None, "access": None,
+                         "updated_at": "2025-01-21T22:00:00.000Z"},
     }
     assert list(item["server"]) == list(SEED_RENTAL_SERVER)
     assert list(item["server"]["specs"]) == ["cpu", "ram", "disks", "network", "additional"]
@@ -240,7 +242,7 @@ def test_the_rental_detail_adds_hold_usage_and_the_transaction(app, api, make_us
     clock.advance(days=1, hours=1)
     data = envelope_data(api.get(path.format(id=rented["rental"]["id"]), as_=alice), 200, message)
     assert list(data) == ["id", "rental_start", "rental_end", "hold_days", "status", "amount", "remaining_days",
-                          "usage_days", "server_id", "pool_id", "server", "transaction"]
+                          "usage_days", "server_id", "pool_id", "server", "transaction", "provisioning"]
     assert data == {
         "id": rented["rental"]["id"],
         "rental_start": "2025-01-21T22:00:00.000Z",
@@ -255,6 +257,8 @@ def test_the_rental_detail_adds_hold_usage_and_the_transaction(app, api, make_us
         "server": SEED_RENTAL_SERVER,
         "transaction": {"id": rented["transaction"]["id"], "amount": 70, "currency": "USD",
                         "created_at": "2025-01-21T22:00:00.000Z"},
+        "provisioning": {"status": "pending", "message": None, "access": None,
+                         "updated_at": "2025-01-21T22:00:00.000Z"},
     }
     assert list(data["transaction"]) == ["id", "amount", "currency", "created_at"]
 

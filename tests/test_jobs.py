@@ -81,6 +81,7 @@ def test_tick_runs_every_check_then_the_jobs_due_and_says_what_each_did(app, tic
         "check send_waiting_email: nothing to do",
         "check check_rentals: nothing to do",
         "check deliver_waiting_webhooks: nothing to do",
+        "check flag_overdue_setups: nothing to do",
         "check check_low_balances: nothing to do",
         "job tests.job_helpers.charge_card: charged",
         "Ran 6 job(s) and check(s); 0 failed",

@@ -367,6 +367,8 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     administrator = make_user("site_admin", is_admin=True)
     check.call("POST", f"/admin/users/{invitee.id}/disable", administrator)
     check.call("POST", f"/admin/users/{invitee.id}/enable", administrator)
+    check.call("PUT", f"/admin/rentals/{rental['id']}/provisioning", administrator,
+               json={"status": "ready", "message": "Installed", "access": {"ipv4": ["203.0.113.10"]}})
     announcement = check.call("POST", "/admin/notifications", administrator,
                               json={"title": "Maintenance", "is_public": True})["data"]
     check.call("GET", "/notifications/public")

@@ -19,8 +19,9 @@ from tests.live_server import served
 ROOT = Path(__file__).resolve().parents[1]
 
 # In reading order: the README, then the pages of docs/ whose examples carry on where it stops (the
-# API walkthrough, then the command line, which imports servers into the same demo).
-DOCUMENTS = ["README.md", "docs/API.md", "docs/CLI.md", "docs/DEPLOYING.md", "docs/TESTING.md"]
+# API walkthrough, then the command line, which imports servers into the same demo; provisioning uses the
+# walkthrough's helpers).
+DOCUMENTS = ["README.md", "docs/API.md", "docs/CLI.md", "docs/DEPLOYING.md", "docs/TESTING.md", "docs/PROVISIONING.md"]
 # Documents with shell blocks that are not examples to run here, and why.
 NOT_RUN = {"docs/PERFORMANCE.md": "its benchmarks build 100,000 servers and take minutes"}
 

@@ -234,3 +234,44 @@ def test_webhook_events(app, api, client, alice, bad):
     api_refuses(app, api, "POST", "/webhooks", alice, {**body, "events": bad.value}, "events", bad)
     api_refuses(app, api, "PATCH", f"/webhooks/{hook}", alice, {"events": bad.value}, "events", bad)
     page_refuses(app, client, "/webhooks", {**body, "events": bad.value}, "events", bad)
+
+
+# --- Provisioning ---------------------------------------------------------------------------------
+
+def _report_refused(app, api, client, alice, server_id, api_body: dict, api_field: str, form: dict, form_field: str,
+                    bad: Bad) -> None:
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "PUT", f"/admin/rentals/{rental}/provisioning", alice, {"status": "ready", **api_body},
+                api_field, bad)
+    page_refuses(app, client, f"/admin/rentals/{rental}/provisioning", {"status": "ready", **form}, form_field, bad,
+                 form_page=f"/admin/rentals/{rental}")
+
+
+@cases(bad_values.IPV4_ADDRESS)
+def test_an_ipv4_address_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"ipv4": ["203.0.113.1", bad.value]}},
+                    "access.ipv4.1", {"ipv4": f"203.0.113.1\n{bad.value}"}, "ipv4", bad)
+
+
+@cases(bad_values.IPV6_ADDRESS)
+def test_an_ipv6_address_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"ipv6": [bad.value]}}, "access.ipv6.0",
+                    {"ipv6": bad.value}, "ipv6", bad)
+
+
+@cases(bad_values.HOSTNAME)
+def test_the_host_name_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"hostname": bad.value}}, "access.hostname",
+                    {"hostname": bad.value}, "hostname", bad)
+
+
+@cases(bad_values.PROVISIONING_MESSAGE)
+def test_the_message_of_a_setup(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"message": bad.value}, "message", {"message": bad.value},
+                    "message", bad)
+
+
+@cases(bad_values.PROVISIONING_NOTES)
+def test_the_access_notes_of_a_server(app, api, client, alice, server_id, bad):
+    _report_refused(app, api, client, alice, server_id, {"access": {"notes": bad.value}}, "access.notes",
+                    {"notes": bad.value}, "notes", bad)

@@ -105,6 +105,8 @@ ADMIN_PAGES = {
     "admin, announcements": lambda world: "/admin/announcements",
     "admin, mail sink": lambda world: "/admin/mail",
     "admin, a user's new password": lambda world: f"/admin/users/{world.alice_id}/password",
+    "admin, provisioning": lambda world: "/admin/provisioning",
+    "admin, a rental": lambda world: f"/admin/rentals/{world.rental_id}",
 }
 VISITOR_PAGES = {
     "landing": lambda world: "/",

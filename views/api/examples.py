@@ -19,6 +19,7 @@ from services.errors import (
     NAME_TAKEN,
     NOT_FOUND,
     PAYLOAD_TOO_LARGE,
+    PROVISIONING_TRANSITION_REFUSED,
     RATE_LIMITED,
     RENTAL_ENDED,
     SERVER_UNAVAILABLE,
@@ -71,6 +72,9 @@ SEED_MARKETPLACE_SERVER = {
     "specs": SEED_SPECS,
 }
 SEED_RENTED_SERVER = {**SEED_SERVER_IDENTITY, "specs": SEED_SPECS}
+PROVISIONING_ACCESS = {"ipv4": ["203.0.113.10"], "ipv6": ["2001:db8::10"], "hostname": "node-us-nyc-1.example.com",
+                       "notes": "Log in as root with the SSH key of your account"}
+SEED_PROVISIONING = {"status": "pending", "message": None, "access": None, "updated_at": "2025-01-21T22:00:00.000Z"}
 SEED_RENTAL = {
     "id": "507f1f77bcf86cd799439320",
     "rental_start": "2025-01-21T22:00:00.000Z",
@@ -81,6 +85,7 @@ SEED_RENTAL = {
     "server_id": "507f1f77bcf86cd799439014",
     "pool_id": "507f1f77bcf86cd799439300",
     "server": SEED_RENTED_SERVER,
+    "provisioning": SEED_PROVISIONING,
 }
 SEED_RENTAL_DETAIL = {
     "id": "507f1f77bcf86cd799439320",
@@ -96,6 +101,7 @@ SEED_RENTAL_DETAIL = {
     "server": SEED_RENTED_SERVER,
     "transaction": {"id": "507f1f77bcf86cd799439321", "amount": 70, "currency": "USD",
                     "created_at": "2025-01-21T22:00:00.000Z"},
+    "provisioning": SEED_PROVISIONING,
 }
 SUCCESS = {"success": True}
 SEED_ACCOUNT_DISABLED = {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith",
@@ -212,6 +218,14 @@ INVOICE_DETAIL = {
 }
 INVOICE_NOT_FOUND = {NOT_FOUND: "Invoice not found"}
 INVOICES_OF_POOL_REFUSED = {FORBIDDEN: "Only the owner and admins of a pool can see its invoices"}
+PROVISIONING_BODY = {"status": "ready", "message": "Installed Debian 12", "access": PROVISIONING_ACCESS}
+PROVISIONING_READY = {"rental_id": "507f1f77bcf86cd799439320", "rental_status": "active",
+                      "provisioning": {"status": "ready", "message": "Installed Debian 12",
+                                       "access": PROVISIONING_ACCESS, "updated_at": "2025-01-21T22:40:00.000Z"},
+                      "refunded": None}
+PROVISIONING_REFUSALS = {FORBIDDEN: "Only administrators can do this", **RENTAL_NOT_FOUND,
+                         PROVISIONING_TRANSITION_REFUSED: "This rental's setup is failed and cannot be reported ready",
+                         RENTAL_ENDED: "This rental has ended; its setup can no longer be reported"}
 ADMIN_REFUSALS = {FORBIDDEN: "Only administrators can do this", NOT_FOUND: "User not found"}
 DISABLE_USER_REFUSALS = {**ADMIN_REFUSALS, CONFLICT: "You cannot disable your own account"}
 

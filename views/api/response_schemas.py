@@ -16,6 +16,7 @@ from core.limits import (
     CURRENCY,
     DISK_TYPES,
     RAM_TYPES,
+    PROVISIONING_STATUSES,
     SERVER_CATEGORIES,
     TRANSACTION_TYPES,
 )
@@ -331,6 +332,31 @@ class ChargeWithTime(Charge):
     created_at: Timestamp
 
 
+class ProvisioningAccess(Out):
+    """How the renter reaches the server, as the administrators reported it."""
+
+    ipv4: list[str] = Field(examples=[["203.0.113.10"]])
+    ipv6: list[str] = Field(examples=[["2001:db8::10"]])
+    hostname: str | None = Field(examples=["node-us-nyc-1.example.com"])
+    notes: str | None = Field(examples=["Log in as root with the SSH key of your account"])
+
+
+class Provisioning(Out):
+    """The setup of the rented server: pending from renting, then as administrators report it."""
+
+    status: Literal[PROVISIONING_STATUSES]
+    message: str | None
+    access: ProvisioningAccess | None = Field(description="null until a report gave access details")
+    updated_at: Timestamp
+
+
+class ProvisioningReport(Out):
+    rental_id: Id
+    rental_status: RentalStatus = Field(description="ended once the setup failed")
+    provisioning: Provisioning
+    refunded: Dollars | None = Field(description="What this report refunded (failed), null otherwise")
+
+
 class RentalSummary(Out):
     id: Id
     rental_start: Timestamp
@@ -341,6 +367,7 @@ class RentalSummary(Out):
     server_id: Id
     pool_id: Id
     server: RentedServer
+    provisioning: Provisioning
 
 
 class RentalDetail(Out):
@@ -356,6 +383,7 @@ class RentalDetail(Out):
     pool_id: Id
     server: RentedServer
     transaction: ChargeWithTime | None = Field(description="The charge that started the rental")
+    provisioning: Provisioning
 
 
 class RentedRental(Out):

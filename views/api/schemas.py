@@ -24,6 +24,9 @@ from services.inputs import (
     Password,
     PoolDescription,
     PoolName,
+    ProvisioningAccess,
+    ProvisioningMessage,
+    ProvisioningStatus,
     Timestamp,
     Username,
 )
@@ -118,6 +121,15 @@ class AnnouncementBody(Body):
     severity: Literal[SEVERITIES] = "INFO"
     is_public: bool = Field(False, description="Also shown, without login, by GET /notifications/public")
     expires_at: Timestamp | None = Field(None, description="In the future; null: shown until expired by hand")
+
+
+class ProvisioningBody(Body):
+    status: ProvisioningStatus = Field(description="provisioning, ready or failed (which refunds and ends the rental)")
+    message: ProvisioningMessage | None = Field(None, description="For the renter; null or absent clears it")
+    # Checked by the service (services.inputs.ProvisioningAccess), described here inline.
+    access: dict[str, Any] | None = Field(
+        None, description="How the renter reaches the server; null or absent clears it",
+        json_schema_extra={"properties": ProvisioningAccess.model_json_schema()["properties"]})
 
 
 def _no_default(schema: dict) -> None:

@@ -5,6 +5,7 @@ from core.timeutil import isoformat, utcnow
 from services.inventory import format_bandwidth
 from services.inventory.display import traffic_tb
 from services import account_settings
+from services import provisioning as provisioning_service
 from services.pools import Invitation, PoolDetail, PoolSummary
 from services.rentals import Charge, RentalDetail
 
@@ -146,6 +147,7 @@ def rental_summary(rental, server, now) -> dict:
         "server_id": rental.server_id,
         "pool_id": rental.pool_id,
         "server": rental_server(server),
+        "provisioning": provisioning(rental),
     }
 
 
@@ -164,7 +166,20 @@ def rental_detail(detail: RentalDetail, now) -> dict:
         "pool_id": rental.pool_id,
         "server": rental_server(detail.server),
         "transaction": _charge_with_time(transaction) if transaction else None,
+        "provisioning": provisioning(rental),
     }
+
+
+def provisioning(rental) -> dict:
+    state = provisioning_service.state_of(rental)
+    return {"status": state.status, "message": state.message, "access": state.access,
+            "updated_at": isoformat(state.updated_at)}
+
+
+def provisioning_report(report) -> dict:
+    return {"rental_id": report.rental.id, "rental_status": report.rental.status_at(utcnow()),
+            "provisioning": provisioning(report.rental),
+            "refunded": format_cents(report.refunded_cents) if report.refunded_cents else None}
 
 
 def _charge_with_time(transaction) -> dict:

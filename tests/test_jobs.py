@@ -84,7 +84,7 @@ def test_tick_runs_every_check_then_the_jobs_due_and_says_what_each_did(app, tic
         "check flag_overdue_setups: nothing to do",
         "check check_low_balances: nothing to do",
         "job tests.job_helpers.charge_card: charged",
-        "Ran 6 job(s) and check(s); 0 failed",
+        "Ran 7 job(s) and check(s); 0 failed",
     ]
     assert card.CARD_CALLS == ["order-1"]
     assert queue_depth(app) == (0, 0)

@@ -15,6 +15,7 @@ from core.limits import ROLE_ADMIN, ROLE_OWNER
 from core.timeutil import utcnow
 from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
+from services.notification_texts import SPEND_REQUEST_CREATED
 
 IN_APP = "in_app"
 EMAIL = "email"
@@ -35,7 +36,7 @@ def wants(user: User, event_type: str, channel: str) -> bool:
 def recipients(event: Event) -> list[str]:
     """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
     pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
-    subject first."""
+    subject first. A spend request asked for goes to the pool's owner and admins, not to its asker."""
     return recipients_of([event])[event.id]
 
 
@@ -55,6 +56,7 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
         return pool
 
     shared = {pool.id for event in batch if (pool := shared_pool(event)) is not None}
+    shared |= {event.pool_id for event in batch if event.type == SPEND_REQUEST_CREATED and event.pool_id}
     managers: dict[str, list[str]] = {}
     if shared:
         for pool_id, user_id in db.session.execute(
@@ -66,6 +68,9 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
             managers.setdefault(pool_id, []).append(user_id)
     found = {}
     for event in batch:
+        if event.type == SPEND_REQUEST_CREATED:
+            found[event.id] = [user_id for user_id in managers.get(event.pool_id, ()) if user_id != event.user_id]
+            continue
         people = [event.user_id]
         if (pool := shared_pool(event)) is not None:
             people += [pool.owner_id, *managers.get(pool.id, ())]

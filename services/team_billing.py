@@ -25,7 +25,7 @@ from core.extensions import db
 from core.limits import ROLE_ADMIN, ROLE_OWNER, ROLE_USER
 from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
-from models import Pool, SpendRequest, Transaction, User
+from models import Membership, Pool, SpendRequest, Transaction, User
 from services import audit, events, inputs, ledger, pools, spending
 from services.atomic import write_transaction
 from services.errors import BadRequest, BudgetExceeded, Forbidden, PoolNotFound
@@ -60,6 +60,17 @@ def may_decide_spend_requests(role: str | None) -> bool:
 def needs_approval_from_others(role: str | None) -> bool:
     """Everyone but the owner is held to the approval threshold."""
     return role != ROLE_OWNER
+
+
+def spendable_pool_ids(user: User) -> frozenset[str]:
+    """The shared pools whose wallet the user may pay from, for the forms that offer the choice (a default
+    pool is its owner's alone: their own wallet is the one to pay from)."""
+    rows = db.session.execute(
+        select(Pool, Membership.role)
+        .join(Membership, Membership.pool_id == Pool.id)
+        .where(Membership.user_id == user.id, Membership.is_authorized.is_(True), Pool.is_default.is_(False))
+    ).all()
+    return frozenset(pool.id for pool, role in rows if may_spend_from_pool(role, pool))
 
 
 # --- The payer -----------------------------------------------------------------------------------

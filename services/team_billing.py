@@ -26,7 +26,7 @@ from core.limits import ROLE_ADMIN, ROLE_OWNER, ROLE_USER
 from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Membership, Pool, SpendRequest, Transaction, User
-from services import audit, events, inputs, ledger, pools, spending
+from services import audit, events, inputs, ledger, pools, spending, wallet
 from services.atomic import write_transaction
 from services.errors import BadRequest, BudgetExceeded, Forbidden, PoolNotFound
 from services.inputs import MEMBERS_MAY_SPEND, Maybe
@@ -151,6 +151,8 @@ def _refuse_past(spent: int, cents: int, limit: int, which: str, month: str, fie
 
 def charge(payer: Payer, cents: int, kind: str, rental_id: str, now: datetime) -> Transaction:
     """Take ``cents`` for a rental or an extension from the payer's wallet (402 if it is short) and record it."""
+    if payer.pool is None:
+        return wallet.debit(payer.user_id, cents, kind, rental_id, now)
     ledger.take(cents, user_id=payer.user_id, pool_id=payer.pool_id)
     return ledger.record(kind, cents, user_id=payer.user_id, pool_id=payer.pool_id, rental_id=rental_id, now=now)
 

@@ -403,7 +403,8 @@ class Balance(Out):
 
 class WalletTransaction(Out):
     id: Id
-    type: Literal[TRANSACTION_TYPES] = Field(description="credit adds to the balance; rental and extension take")
+    type: Literal[TRANSACTION_TYPES] = Field(description="credit, top_up, refund and transfer_in add to the balance; "
+                                                         "rental, extension and transfer_out take")
     amount: AmountNumber
     currency: Currency
     created_at: Timestamp

@@ -166,8 +166,7 @@ def list_spend_requests(pool_id):
     example={"rental": {"id": "507f1f77bcf86cd799439400", "server_id": "507f1f77bcf86cd799439014",
                         "rental_start": "2025-01-21T22:00:00.000Z", "rental_end": "2025-02-20T22:00:00.000Z",
                         "hold_days": 2, "actual_usage_days": 0, "status": "active"},
-             "transaction": {"id": "507f1f77bcf86cd799439500", "amount": 240.5, "currency": CURRENCY,
-                             "created_at": "2025-01-21T22:00:00.000Z"}},
+             "transaction": {"id": "507f1f77bcf86cd799439500", "amount": 240.5, "currency": CURRENCY}},
     description="The pool's owner or an admin, never the member who asked (403). Carries out the charge as quoted, "
                 "from the pool's wallet, with the budget checked now: the rental and its transaction, as renting "
                 "answers (an extension's `rental` is the one extended). 402 or 409 BUDGET_EXCEEDED leave the request "

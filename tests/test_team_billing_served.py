@@ -3,6 +3,7 @@ worker processes (``gunicorn.conf.py``, counts shared in Redis), against the tes
 PostgreSQL, as ``TEST_DATABASE_URL`` says). However the requests interleave across the processes, the
 pool pays for no more than its limit allows, and the books balance afterwards."""
 import json
+import secrets
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +12,7 @@ from core.extensions import db
 from services import wallet
 from tests.factories import add_server
 from tests.ledger import assert_books_balance, assert_pool_books_balance
-from tests.test_serving import gunicorn
+from tests.gunicorn_server import served_by_gunicorn
 
 RENTS = 20
 WEEK = 70_00
@@ -32,8 +33,10 @@ def test_twenty_pool_paid_rents_at_once_across_four_workers_stay_within_the_limi
     with app.app_context():
         db.engine.dispose()
 
-    with gunicorn(tmp_path, DATABASE_URL=database_url, REDIS_URL=redis_url, WEB_CONCURRENCY="4",
-                  AUTO_MIGRATE="0") as server:
+    environment = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "APP_ENV": "production",
+                   "SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
+                   "REDIS_URL": redis_url, "WEB_CONCURRENCY": "4", "AUTO_MIGRATE": "0"}
+    with served_by_gunicorn(tmp_path, (), environment) as server:
         assert server.request("GET", "/healthz").status == 200  # every worker is up before the rush
         barrier = threading.Barrier(RENTS)
 

@@ -4,8 +4,7 @@ and the owner approves it on the pool's page. The pool page with its money passe
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import log_in, screenshot
-from tests.browser.test_accessibility import violations
+from tests.browser.pages import log_in, screenshot, violations
 from tests.factories import make_servers, server_record
 from tests.users import PASSWORD
 

@@ -158,7 +158,8 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
                 max_charge_cents: int | None = None, pay_from: str = team_billing.SELF, *,
                 approved_by: User | None = None) -> "Charge | SpendRequested":
     """Rent the server into ``pool_id`` (the caller's default pool without it), paid from the caller's
-    wallet or, with ``pay_from="pool"``, from that pool's (``team_billing.payer`` says who may). A pool-paid
+    wallet or, with ``pay_from="pool"``, from the wallet of the pool it goes into (``team_billing.payer``
+    says who may). A pool-paid
     charge above the pool's approval threshold becomes a spend request instead, unless ``approved_by``
     carries out an approved one."""
     rental_days, pool_id, max_charge_cents, pay_from = inputs.checked(
@@ -168,7 +169,8 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
         if db.session.scalar(select(Server.id).where(Server.id == server_id)) is None:
             raise NotFound(SERVER_NOT_FOUND)
         price_cents = price_for(server_id, rental_days, "rental_days")
-        payer = team_billing.payer(user, pay_from, pool_id)  # before the pool's shared lock: see team_billing
+        # Before the pool's shared lock (see team_billing); the pool that pays is the one the rental goes into.
+        payer = team_billing.payer(user, pay_from, pool_id or pools.default_pool(user).id)
         target_pool_id = _target_pool_id(user, pool_id)
         _check_max_charge(price_cents, max_charge_cents)
 

@@ -28,7 +28,7 @@ from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Membership, Pool, SpendRequest, Transaction, User
 from services import audit, events, inputs, ledger, pools, spending, wallet
 from services.atomic import write_transaction
-from services.errors import BadRequest, BudgetExceeded, Forbidden, PoolNotFound
+from services.errors import BudgetExceeded, Forbidden, PoolNotFound
 from services.inputs import MEMBERS_MAY_SPEND, Maybe
 from services.notification_texts import SPEND_REQUEST_CREATED
 from services.paging import Page, paginate
@@ -94,14 +94,12 @@ def lock_pool(pool_id: str) -> Pool | None:
                              .execution_options(populate_existing=True))
 
 
-def payer(user: User, pay_from: str, pool_id: str | None, field: str = "pool_id") -> Payer:
+def payer(user: User, pay_from: str, pool_id: str) -> Payer:
     """Whose wallet pays ``user``'s charge: their own for ``"self"``; for ``"pool"``, the pool ``pool_id``
     (locked, see the module's docstring), if they have joined it (404 otherwise) and may spend from it
     (403 otherwise). Call it inside the charge's ``write_transaction`` before anything else of the pool."""
     if pay_from != POOL:
         return Payer(user.id)
-    if pool_id is None:
-        raise BadRequest.for_field(field, "is required to pay from a pool")
     pool = lock_pool(pool_id)
     role = pools.role_in_pool(user, pool_id) if pool is not None else None
     if role is None:

@@ -168,8 +168,9 @@ def test_paying_from_a_pool_one_has_not_joined_is_a_404(app, api, funded):
     [server_id] = servers(app, 1)
     for person in (funded.stranger, funded.invitee):
         assert rent_from_pool(api, person, server_id, funded.pool_id).status_code == 404
+    # Without pool_id the rental goes to the default pool, and that pool's wallet pays (here, empty).
     no_pool = api.post(f"/servers/{server_id}/rent", as_=funded.owner, json={"rental_days": 7, "pay_from": "pool"})
-    assert no_pool.status_code == 400 and no_pool.json["details"][0]["field"] == "pool_id"
+    assert no_pool.status_code == 402 and "the pool's balance is $0.00" in no_pool.json["message"]
     bad = api.post(f"/servers/{server_id}/rent", as_=funded.owner, json={"rental_days": 7, "pay_from": "team"})
     assert bad.status_code == 400 and bad.json["details"][0]["field"] == "pay_from"
     assert pool_balance(api, funded.owner, funded.pool_id) == 500_00

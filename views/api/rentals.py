@@ -73,7 +73,7 @@ def get_rented_server(rental_id):
                 "taken from your wallet in the same transaction that makes the rental: 402 if the balance is "
                 "short, 409 if the server is taken or the price is above `max_charge_cents`. Without `pool_id` "
                 "the rental goes to your default pool. `pay_from: \"pool\"` pays from the wallet of the pool "
-                "`pool_id` (its owner and admins; its users where its settings have `members_may_spend: true`, "
+                "the rental goes into (its owner and admins; its users where its settings have `members_may_spend: true`, "
                 "403 otherwise): 402 if the pool's balance is short, 409 `BUDGET_EXCEEDED` if a monthly limit "
                 "of its budget would be passed, and 202 with a spend request, nothing charged, if the price is "
                 "above its approval threshold and you are not its owner.",

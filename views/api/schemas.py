@@ -105,7 +105,7 @@ class RentBody(Body):
     rental_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
     pool_id: ObjectId | None = Field(None, description="A pool you own or have joined; your default pool if absent")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
-    pay_from: PayFrom = Field("self", description=PAY_FROM_RULE + " (`pool` needs `pool_id`)")
+    pay_from: PayFrom = Field("self", description=PAY_FROM_RULE + " (`pool`: the pool the rental goes into)")
 
 
 class ExtendBody(Body):

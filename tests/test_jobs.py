@@ -80,9 +80,10 @@ def test_tick_runs_every_check_then_the_jobs_due_and_says_what_each_did(app, tic
         "check dispatch_events: nothing to do",
         "check send_waiting_email: nothing to do",
         "check check_rentals: nothing to do",
+        "check expire_spend_requests: nothing to do",
         "check check_low_balances: nothing to do",
         "job tests.job_helpers.charge_card: charged",
-        "Ran 5 job(s) and check(s); 0 failed",
+        "Ran 6 job(s) and check(s); 0 failed",
     ]
     assert card.CARD_CALLS == ["order-1"]
     assert queue_depth(app) == (0, 0)
@@ -108,7 +109,7 @@ def test_a_job_that_raises_is_retried_with_backoff_then_recorded_as_failed(app, 
     last = tick()
 
     assert "charge_card: failed: RuntimeError: the card processor is down; failed for good (see failed jobs)" in last
-    assert "Ran 5 job(s) and check(s); 1 failed" in last
+    assert "Ran 6 job(s) and check(s); 1 failed" in last
     assert card.CARD_CALLS == ["order-7"] * 3
     assert queue_depth(app) == (0, 0)
     [failed] = failed_jobs(app)

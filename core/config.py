@@ -259,6 +259,20 @@ def invitation_ttl_days() -> float:
     return days
 
 
+def spend_request_ttl_hours() -> float:
+    """How long a spend request waits for the pool's owner or an admin: ``SPEND_REQUEST_TTL_HOURS``, a
+    positive number of hours (default 72)."""
+    value = os.environ.get("SPEND_REQUEST_TTL_HOURS", "72")
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = 0.0
+    if not 0 < hours <= 24 * 365:
+        raise ConfigurationError(f"SPEND_REQUEST_TTL_HOURS must be a number of hours above 0 (such as 72), "
+                                 f"not {value!r}")
+    return hours
+
+
 def from_environment(instance_path: str) -> dict:
     env = app_env()
     secret_key = os.environ.get("SECRET_KEY")
@@ -272,6 +286,7 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(instance_path)),
         "HOLD_DAYS": int(os.environ.get("HOLD_DAYS", "2")),
         "INVITATION_TTL_DAYS": invitation_ttl_days(),
+        "SPEND_REQUEST_TTL_HOURS": spend_request_ttl_hours(),
         # How often an open page asks for the bell's unread count, in seconds.
         "NOTIFICATION_POLL_SECONDS": int(os.environ.get("NOTIFICATION_POLL_SECONDS", "30")),
         # Bodies are small JSON documents; a pool's settings alone are capped at 10 KB.

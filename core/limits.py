@@ -59,9 +59,11 @@ RAM_TYPE_MAX = 16
 DISK_TYPE_MAX = 16
 IDEMPOTENCY_KEY_MAX = 200
 
-TRANSACTION_TYPES = ("credit", "rental", "extension")
+TRANSACTION_TYPES = ("credit", "top_up", "refund", "transfer_in", "transfer_out", "rental", "extension")
 CURRENCY = "USD"
 CREDIT_MAX_CENTS = 100_000_000  # $1,000,000 in one wallet credit
+TRANSFER_MAX_CENTS = CREDIT_MAX_CENTS  # one transfer into a pool's wallet moves at most what one credit adds
+BUDGET_MAX_CENTS = 1_000_000_000_000  # a pool's monthly limit or approval threshold: $10,000,000,000
 
 PAGE_LIMIT_DEFAULT = 100
 PAGE_LIMIT_MAX = 500

@@ -9,6 +9,7 @@ from models.notification import AnnouncementRead, Notification
 from models.password_reset import PasswordReset
 from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
+from models.spend_request import SpendRequest
 from models.server import Server, ServerDiskType, ServerPrice
 from models.token import ApiToken
 from models.two_factor import TwoFactorBackupCode, TwoFactorChallenge, TwoFactorCredential
@@ -37,6 +38,7 @@ __all__ = [
     "Server",
     "ServerDiskType",
     "ServerPrice",
+    "SpendRequest",
     "Transaction",
     "TransferOffer",
     "TwoFactorBackupCode",

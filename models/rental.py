@@ -20,10 +20,6 @@ STATUS_ENDED = "ended"
 
 _SECONDS_PER_DAY = 86400
 
-# Money in: credit (an administrator's), top_up (a card payment), refund, transfer_in (into a pool's
-# wallet). Money out: transfer_out (from a member's wallet to a pool's), rental, extension.
-TRANSACTION_TYPES = ("credit", "top_up", "refund", "transfer_in", "transfer_out", "rental", "extension")
-
 
 class Rental(db.Model):
     __tablename__ = "rentals"

@@ -40,6 +40,12 @@ TRANSFER_ACCEPTED = "pool.transferred"
 TRANSFER_DECLINED = "pool.transfer_declined"
 RENTAL_CREATED = "rental.created"
 RENTAL_EXTENDED = "rental.extended"
+POOL_WALLET_TRANSFER = "pool.wallet_transfer"
+POOL_WALLET_RETURNED = "pool.wallet_returned"
+POOL_BUDGET_CHANGED = "pool.budget_changed"
+SPEND_REQUESTED = "spend_request.created"
+SPEND_APPROVED = "spend_request.approved"
+SPEND_REJECTED = "spend_request.rejected"
 
 def client_ip() -> str | None:
     if not has_request_context() or not request.remote_addr:

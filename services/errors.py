@@ -22,6 +22,9 @@ EXTENSION_ALREADY_APPLIED = "EXTENSION_ALREADY_APPLIED"
 RENTAL_ENDED = "RENTAL_ENDED"
 PROVISIONING_TRANSITION_REFUSED = "PROVISIONING_TRANSITION_REFUSED"
 IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+BUDGET_EXCEEDED = "BUDGET_EXCEEDED"
+SPEND_REQUEST_NOT_PENDING = "SPEND_REQUEST_NOT_PENDING"
+SPEND_REQUEST_FAILED = "SPEND_REQUEST_FAILED"
 NAME_TAKEN = "NAME_TAKEN"
 ALREADY_MEMBER = "ALREADY_MEMBER"
 INVITATION_NOT_PENDING = "INVITATION_NOT_PENDING"
@@ -144,6 +147,12 @@ class PriceChanged(Conflict):
         super().__init__(message)
         self.quoted_cents = quoted_cents
         self.price_cents = price_cents
+
+
+class BudgetExceeded(Conflict):
+    """A pool-paid charge would pass the pool's monthly limit, in all or for the member; nothing was charged."""
+
+    code = BUDGET_EXCEEDED
 
 
 class TooManyRequests(ServiceError):

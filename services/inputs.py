@@ -26,7 +26,9 @@ from pydantic import (
 from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
     ALIAS_MAX,
+    BUDGET_MAX_CENTS,
     CREDIT_MAX_CENTS,
+    TRANSFER_MAX_CENTS,
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_PATTERN,
@@ -146,7 +148,16 @@ def _settings_size(settings: dict) -> dict:
     return settings
 
 
-PoolSettings = Annotated[dict[str, Any], AfterValidator(_settings_size)]
+MEMBERS_MAY_SPEND = "members_may_spend"  # the setting that lets members with the user role pay from the pool
+
+
+def _spending_setting(settings: dict) -> dict:
+    if MEMBERS_MAY_SPEND in settings and not isinstance(settings[MEMBERS_MAY_SPEND], bool):
+        raise ValueError(f"{MEMBERS_MAY_SPEND} must be true or false")
+    return settings
+
+
+PoolSettings = Annotated[dict[str, Any], AfterValidator(_settings_size), AfterValidator(_spending_setting)]
 
 
 def _integral_float_as_int(value: Any) -> Any:
@@ -178,6 +189,23 @@ def _credit_limits(cents: int) -> int:
 
 
 CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+
+
+def _transfer_limits(cents: int) -> int:
+    if cents <= 0:
+        raise ValueError("must be greater than zero")
+    if cents > TRANSFER_MAX_CENTS:
+        raise ValueError(f"must be at most {TRANSFER_MAX_CENTS} ({format_dollars(TRANSFER_MAX_CENTS)})")
+    return cents
+
+
+# Whole cents moved from a wallet into a pool's.
+TransferCents = Annotated[integer(), AfterValidator(_transfer_limits),
+                          Field(json_schema_extra={"minimum": 1, "maximum": TRANSFER_MAX_CENTS})]
+# A pool's monthly limit, a member's, or the charge above which spending needs approval (null: none).
+BudgetCents = integer(ge=0, le=BUDGET_MAX_CENTS)
+# Whose wallet pays a charge: the caller's own, or the pool's the rental is in.
+PayFrom = Literal["self", "pool"]
 
 
 def _threshold_limit(cents: int) -> int:

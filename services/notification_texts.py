@@ -36,6 +36,8 @@ POOL_MEMBER_REMOVED = "pool.member_removed"
 POOL_TRANSFER_OFFERED = "pool.transfer_offered"
 POOL_TRANSFER_DECIDED = "pool.transfer_decided"
 WALLET_CREDITED = "wallet.credited"
+SPEND_REQUEST_CREATED = "spend_request.created"
+SPEND_REQUEST_DECIDED = "spend_request.decided"
 WALLET_LOW_BALANCE = "wallet.low_balance"
 SECURITY_NEW_LOGIN = "security.new_login"
 SECURITY_TWO_FACTOR_CHANGED = "security.two_factor_changed"
@@ -59,8 +61,8 @@ EVENTS = {
     "pool.member_removed": "You were removed from a pool",
     POOL_TRANSFER_OFFERED: "A pool's ownership offered to you",
     POOL_TRANSFER_DECIDED: "An answer to your offer of a pool",
-    "spend_request.created": "A spend request in a pool",
-    "spend_request.decided": "A spend request was decided",
+    SPEND_REQUEST_CREATED: "A spend request in a pool",
+    SPEND_REQUEST_DECIDED: "A spend request was decided",
     "security.new_login": "A login from a new address",
     "security.two_factor_changed": "Two-factor login was turned on or off",
     "webhook.disabled": "A webhook endpoint was turned off after failing",
@@ -302,6 +304,49 @@ def _pool_transfer_decided(event: Event) -> NotificationText:
         f"{data['actor_username']} declined your offer of the pool {data['pool_name']}; you are still its owner.",
         f"/pools/{data['pool_id']}",
         INFO,
+    )
+
+
+# --- Spend requests -------------------------------------------------------------------------------
+
+def _spend_what(data: dict) -> str:
+    what = "renting a server" if data["kind"] == "rent" else "extending a rental"
+    return f"{format_dollars(data['amount_cents'])} for {what} for {_days(data['days'])}"
+
+
+@writes(SPEND_REQUEST_CREATED)
+def _spend_request_created(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['requester_username']} asks to spend from {data['pool_name']}",
+        f"{data['requester_username']} asks to pay {_spend_what(data)} from the wallet of the pool "
+        f"{data['pool_name']}. Approve or reject it on the pool's page before {when(data['expires_at'])}.",
+        f"/pools/{data['pool_id']}",
+        INFO,
+    )
+
+
+_SPEND_DECISIONS = {
+    "approved": ("approved", "it was paid from the pool's wallet", SUCCESS),
+    "rejected": ("rejected", "nothing was charged", WARNING),
+    "expired": ("expired", "nobody decided on it in time; nothing was charged", WARNING),
+    "failed": ("could not be carried out", "nothing was charged", ERROR),
+}
+
+
+@writes(SPEND_REQUEST_DECIDED)
+def _spend_request_decided(event: Event) -> NotificationText:
+    data = event.data
+    outcome, consequence, severity = _SPEND_DECISIONS[data["status"]]
+    by = f" by {data['actor_username']}" if data.get("actor_username") and data["status"] != "expired" else ""
+    reason = f" ({data['reason']})" if data.get("reason") else ""
+    return NotificationText(
+        f"Your spend request in {data['pool_name']} was {outcome}" if data["status"] != "failed"
+        else f"Your spend request in {data['pool_name']} could not be carried out",
+        f"Your request to pay {_spend_what(data)} from the pool {data['pool_name']} was {outcome}{by}{reason}: "
+        f"{consequence}.",
+        f"/pools/{data['pool_id']}",
+        severity,
     )
 
 

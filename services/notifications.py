@@ -15,6 +15,7 @@ from core.limits import ROLE_ADMIN, ROLE_OWNER
 from core.timeutil import utcnow
 from models import Event, Membership, Notification, Pool, User
 from services import events, notification_texts
+from services.notification_texts import SPEND_REQUEST_CREATED
 
 # Events emitted for webhooks only: the person they speak of did it themself and needs no notice.
 IN_APP = "in_app"
@@ -37,7 +38,8 @@ def recipients(event: Event) -> list[str]:
     """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
     pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
     subject first. The administrators too for the events ``notification_texts.ALSO_TO_ADMINISTRATORS``
-    names, only they for ``ONLY_TO_ADMINISTRATORS``, and nobody for ``WEBHOOK_ONLY``."""
+    names, only they for ``ONLY_TO_ADMINISTRATORS``, and nobody for ``WEBHOOK_ONLY``. A spend request
+    asked for goes to the pool's owner and admins, not to its asker."""
     return recipients_of([event])[event.id]
 
 
@@ -57,6 +59,7 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
         return pool
 
     shared = {pool.id for event in batch if (pool := shared_pool(event)) is not None}
+    shared |= {event.pool_id for event in batch if event.type == SPEND_REQUEST_CREATED and event.pool_id}
     managers: dict[str, list[str]] = {}
     if shared:
         for pool_id, user_id in db.session.execute(
@@ -76,6 +79,9 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
             continue
         if event.type in notification_texts.ONLY_TO_ADMINISTRATORS:
             found[event.id] = list(administrators)
+            continue
+        if event.type == SPEND_REQUEST_CREATED:
+            found[event.id] = [user_id for user_id in managers.get(event.pool_id, ()) if user_id != event.user_id]
             continue
         people = [event.user_id]
         if (pool := shared_pool(event)) is not None:

@@ -33,7 +33,7 @@ from core.limits import (
 )
 from core.timeutil import utcnow
 from models import AuditEvent, Membership, Pool, Rental, Server, TransferOffer, User
-from services import accounts, audit, inputs, membership_events
+from services import accounts, audit, inputs, membership_events, team_billing
 from services.atomic import write_transaction
 from services.errors import (
     ALREADY_MEMBER,
@@ -379,6 +379,7 @@ def delete_pool(user: User, pool_id: str) -> None:
         if pool.is_default:
             raise BadRequest("The default pool cannot be deleted")
         _move_rentals_to_default_pools(pool.id)
+        team_billing.before_pool_deleted(pool, user)
         db.session.execute(delete(Membership).where(Membership.pool_id == pool.id))
         db.session.execute(delete(Pool).where(Pool.id == pool.id))
         audit.record(audit.POOL_DELETED, user, pool.id, "pool", pool.id, {"name": pool.name})

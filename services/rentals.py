@@ -21,9 +21,9 @@ from core.extensions import db
 from core.ids import new_id
 from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
-from models import Rental, Server, ServerPrice, Transaction, User
+from models import Rental, Server, ServerPrice, SpendRequest, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, events, inputs, marketplace, pools, provisioning, rental_lifecycle, wallet
+from services import audit, events, inputs, marketplace, pools, provisioning, rental_lifecycle, team_billing, wallet
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -48,6 +48,13 @@ class Charge:
 
     rental: Rental
     transaction: Transaction
+
+
+@dataclass
+class SpendRequested:
+    """A pool-paid charge above the pool's approval threshold: nothing charged, a request made instead."""
+
+    request: SpendRequest
 
 
 @dataclass
@@ -148,18 +155,32 @@ def _reserve(server_id: str, until: datetime, now: datetime) -> None:
 
 
 def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | None = None,
-                max_charge_cents: int | None = None) -> Charge:
-    rental_days, pool_id, max_charge_cents = inputs.checked(
+                max_charge_cents: int | None = None, pay_from: str = team_billing.SELF, *,
+                approved_by: User | None = None) -> "Charge | SpendRequested":
+    """Rent the server into ``pool_id`` (the caller's default pool without it), paid from the caller's
+    wallet or, with ``pay_from="pool"``, from the wallet of the pool it goes into (``team_billing.payer``
+    says who may). A pool-paid
+    charge above the pool's approval threshold becomes a spend request instead, unless ``approved_by``
+    carries out an approved one."""
+    rental_days, pool_id, max_charge_cents, pay_from = inputs.checked(
         rental_days=(inputs.Days, rental_days), pool_id=(Maybe(inputs.ObjectId), pool_id),
-        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
+        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents), pay_from=(inputs.PayFrom, pay_from))
     with write_transaction():
         if db.session.scalar(select(Server.id).where(Server.id == server_id)) is None:
             raise NotFound(SERVER_NOT_FOUND)
         price_cents = price_for(server_id, rental_days, "rental_days")
+        # Before the pool's shared lock (see team_billing); the pool that pays is the one the rental goes into.
+        payer = team_billing.payer(user, pay_from, pool_id or pools.default_pool(user).id)
         target_pool_id = _target_pool_id(user, pool_id)
         _check_max_charge(price_cents, max_charge_cents)
 
         now = truncate_to_milliseconds(utcnow())
+        if approved_by is None and team_billing.needs_approval(payer, price_cents):
+            if db.session.scalar(select(Server.id).where(Server.id == server_id, marketplace.available(now))) is None:
+                raise ServerUnavailable("This server is not available: it is already rented")
+            return SpendRequested(team_billing.request_approval(payer, user, "rent", price_cents, rental_days,
+                                                                server_id))
+        team_billing.check_budget(payer, price_cents, now)
         hold_days = current_app.config["HOLD_DAYS"]
         rental_end = now + timedelta(days=rental_days)
         hold_until = rental_end + timedelta(days=hold_days)
@@ -171,15 +192,23 @@ def rent_server(user: User, server_id: str, rental_days: int, pool_id: str | Non
         provisioning.begin(rental, now)
         db.session.add(rental)
         db.session.flush()
-        transaction = wallet.debit(user.id, price_cents, wallet.RENTAL, rental.id, now)
+        transaction = team_billing.charge(payer, price_cents, wallet.RENTAL, rental.id, now)
         audit.record(audit.RENTAL_CREATED, user, target_pool_id, "rental", rental.id,
-                     {"server_id": server_id, "days": rental_days, "amount": format_cents(price_cents)})
+                     {"server_id": server_id, "days": rental_days, "amount": format_cents(price_cents),
+                      **_paid_by(payer, approved_by)})
         db.session.flush()
         events.emit("rental.created", f"rental.created:{rental.id}", user_id=user.id, pool_id=target_pool_id,
                     actor_id=user.id, subject=("rental", rental.id),
                     data={"rental_id": rental.id, "server_id": server_id, "days": rental_days,
                           "amount_cents": price_cents, "transaction_id": transaction.id})
     return Charge(rental, transaction)
+
+
+def _paid_by(payer: team_billing.Payer, approved_by: User | None) -> dict:
+    """What the audit entry of a charge adds when the pool paid it."""
+    if payer.pool is None:
+        return {}
+    return {"paid_from": "pool", **({"approved_by": approved_by.username} if approved_by is not None else {})}
 
 
 # --- Extending ----------------------------------------------------------------------------------
@@ -199,14 +228,26 @@ def may_extend(user: User, rental: Rental, role_in_pool: str | None) -> bool:
 
 
 def extend_rental(user: User, rental_id: str, additional_days: int, expected_rental_end: datetime | None = None,
-                  max_charge_cents: int | None = None) -> Charge:
-    """Move ``rental_end`` by ``additional_days``; the caller pays (``may_extend`` says who may)."""
-    additional_days, expected_rental_end, max_charge_cents = inputs.checked(
+                  max_charge_cents: int | None = None, *, pay_from: str = team_billing.SELF,
+                  approved_by: User | None = None) -> "Charge | SpendRequested":
+    """Move ``rental_end`` by ``additional_days``; the caller pays (``may_extend`` says who may), from their
+    wallet or, with ``pay_from="pool"``, from the wallet of the rental's pool (see ``rent_server``)."""
+    additional_days, expected_rental_end, max_charge_cents, pay_from = inputs.checked(
         additional_days=(inputs.Days, additional_days),
         expected_rental_end=(Maybe(inputs.Moment), expected_rental_end),
-        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents))
+        max_charge_cents=(Maybe(inputs.Cents), max_charge_cents), pay_from=(inputs.PayFrom, pay_from))
     with write_transaction():
+        paying_pool_id = None
+        if pay_from == team_billing.POOL:
+            # The pool is locked before the rental, as deleting the pool does (pool, then its rentals).
+            paying_pool_id = db.session.scalar(select(Rental.pool_id).where(Rental.id == rental_id,
+                                                                            _visible_to(user)))
+            if paying_pool_id is None:
+                raise NotFound(RENTAL_NOT_FOUND)
+        payer = team_billing.payer(user, pay_from, paying_pool_id)
         rental = _rental_for_update(user, rental_id)
+        if paying_pool_id is not None and rental.pool_id != paying_pool_id:
+            raise Conflict("The rental moved to another pool meanwhile; nothing was charged")
         if not may_extend(user, rental, pools.role_in_pool(user, rental.pool_id)):
             raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
         now = utcnow()
@@ -219,6 +260,10 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
                 "it may have been extended already. Nothing was charged"
             )
         _check_max_charge(price_cents, max_charge_cents)
+        if approved_by is None and team_billing.needs_approval(payer, price_cents):
+            return SpendRequested(team_billing.request_approval(
+                payer, user, "extend", price_cents, additional_days, rental.server_id, rental.id, rental.rental_end))
+        team_billing.check_budget(payer, price_cents, truncate_to_milliseconds(now))
 
         rental.rental_end = rental.rental_end + timedelta(days=additional_days)
         rental.hold_until = rental.rental_end + timedelta(days=rental.hold_days)
@@ -228,11 +273,11 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
             update(Server).where(Server.id == rental.server_id).values(reserved_until=rental.hold_until),
             execution_options={"synchronize_session": False},
         )
-        transaction = wallet.debit(user.id, price_cents, wallet.EXTENSION, rental.id,
-                                   truncate_to_milliseconds(now))
+        transaction = team_billing.charge(payer, price_cents, wallet.EXTENSION, rental.id,
+                                          truncate_to_milliseconds(now))
         audit.record(audit.RENTAL_EXTENDED, user, rental.pool_id, "rental", rental.id,
                      {"server_id": rental.server_id, "days": additional_days, "amount": format_cents(price_cents),
-                      "rental_end": isoformat(rental.rental_end)})
+                      "rental_end": isoformat(rental.rental_end), **_paid_by(payer, approved_by)})
         db.session.flush()
         # The renter's event (their endpoints and their pool's hear of it), whoever paid for it.
         events.emit("rental.extended", f"rental.extended:{transaction.id}", user_id=rental.user_id,

@@ -35,4 +35,4 @@ def pool_spent_cents(pool_id: str, start: datetime, end: datetime, user_id: str 
                                           Transaction.created_at < end)
     if user_id is not None:
         statement = statement.where(Transaction.user_id == user_id)
-    return db.session.scalar(statement)
+    return int(db.session.scalar(statement))  # PostgreSQL sums BIGINTs as a Decimal

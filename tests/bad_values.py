@@ -259,3 +259,28 @@ HOSTNAME = [
 ]
 PROVISIONING_MESSAGE = _text(PROVISIONING_MESSAGE_MAX, required=False)
 PROVISIONING_NOTES = _text(PROVISIONING_NOTES_MAX, required=False)
+
+# Whole cents moved from a wallet into a pool's (the pool page takes dollars and converts them).
+TRANSFER_CENTS = [
+    Bad("zero", 0, "must be greater than zero", form=False),
+    Bad("negative", -100, "must be greater than zero", form=False),
+    Bad("fraction of a cent", 12.5, "must be an integer", form=False),
+    Bad("text", "100", "must be an integer", form=False),
+    Bad("boolean", True, "must be an integer", form=False),
+    Bad("huge", 10**20, "must be at most 100000000 ($1000000.00)", form=False),
+]
+
+# A pool's monthly limits and approval threshold, in cents; null means none.
+BUDGET_CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("fraction", 1.5, "must be an integer", form=False),
+    Bad("text", "5", "must be an integer", form=False),
+    Bad("huge", 10**13, "must be at most 1000000000000", form=False),
+]
+
+# Whose wallet pays a charge.
+PAY_FROM = [
+    Bad("unknown", "team", "must be one of: self, pool", form=False),
+    Bad("empty", "", "must be one of: self, pool", form=False),
+    Bad("number", 1, "must be one of: self, pool", form=False),
+]

@@ -73,7 +73,7 @@ def world(app, api, make_user):
 
 def build_world(app, api, make_user) -> dict:
     """Path ids of real objects, by parameter name; requests are made as their owner."""
-    owner = make_user("fuzz_owner", balance_cents=100_000_000)
+    owner = make_user("fuzz_owner", balance_cents=10_000_000_000)
     member = make_user("fuzz_member", balance_cents=1_000_000)
     host = make_user("fuzz_host")
     administrator = make_user("fuzz_admin", is_admin=True)
@@ -85,6 +85,8 @@ def build_world(app, api, make_user) -> dict:
     host_pool = api.post("/pools", as_=host, json={"name": "Host Team"}).json["data"]["id"]
     invitation = api.post(f"/pools/{host_pool}/members", as_=host, json={"username": owner.username, "role": "admin"})
     rented = api.post(f"/servers/{servers['fuzz-0']}/rent", as_=owner, json={"rental_days": 7, "pool_id": pool_id})
+    for pool in (pool_id, owner.default_pool_id):  # so that charges paid from a pool are not short
+        api.post(f"/pools/{pool}/wallet/transfers", as_=owner, json={"amount_cents": 100_000_000})
     OwnersToken.token, OwnersToken.admin_token = owner.token, administrator.token
     return {
         "ids": {

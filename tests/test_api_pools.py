@@ -87,7 +87,7 @@ def test_get_pool_lists_owner_members_invitations_and_servers(app, api, team):
     make_rental(app, team.user.id, team.pool_id, server_id)
     data = assert_envelope(api.get(f"/pools/{team.pool_id}", as_=team.user), 200, "Pool retrieved successfully")
     assert list(data) == ["id", "name", "description", "is_default", "settings", "created_at", "updated_at",
-                          "owner_id", "members", "servers", "transfer_offer"]
+                          "owner_id", "members", "servers", "transfer_offer", "budget"]
     assert data["name"] == "Development Team"
     members = data["members"]
     assert [m["user"]["username"] for m in members] == [

@@ -82,9 +82,10 @@ def test_tick_runs_every_check_then_the_jobs_due_and_says_what_each_did(app, tic
         "check check_rentals: nothing to do",
         "check deliver_waiting_webhooks: nothing to do",
         "check flag_overdue_setups: nothing to do",
+        "check expire_spend_requests: nothing to do",
         "check check_low_balances: nothing to do",
         "job tests.job_helpers.charge_card: charged",
-        "Ran 7 job(s) and check(s); 0 failed",
+        "Ran 8 job(s) and check(s); 0 failed",
     ]
     assert card.CARD_CALLS == ["order-1"]
     assert queue_depth(app) == (0, 0)

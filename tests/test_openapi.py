@@ -18,7 +18,7 @@ from tests.records import SEED_SERVER
 from tests.two_factor import code_at
 from tests.users import PASSWORD
 from tests.webhook_receiver import Receiver
-from views.api import examples
+from views.api import examples, response_schemas
 from views.api.operations import declared, operation_of
 from views.api.response_schemas import ErrorBody
 
@@ -243,11 +243,13 @@ def test_each_error_answer_lists_its_codes_and_says_what_each_means(document):
 def test_the_codes_of_renting_extending_and_logging_in(document):
     assert codes_of(document, "post", "/servers/{server_id}/rent") == {
         400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 402: ["INSUFFICIENT_BALANCE"],
-        403: ["ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"], 404: ["NOT_FOUND"],
-        409: ["SERVER_UNAVAILABLE", "CHARGE_EXCEEDS_MAX", "IDEMPOTENCY_KEY_REUSED"], 413: ["PAYLOAD_TOO_LARGE"]}
+        403: ["FORBIDDEN", "ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"], 404: ["NOT_FOUND"],
+        409: ["SERVER_UNAVAILABLE", "CHARGE_EXCEEDS_MAX", "BUDGET_EXCEEDED", "IDEMPOTENCY_KEY_REUSED"],
+        413: ["PAYLOAD_TOO_LARGE"]}
     extend = codes_of(document, "post", "/rentals/{rental_id}/extend")
     assert extend[403] == ["FORBIDDEN", "ACCOUNT_DISABLED", "TOKEN_PERMISSION_DENIED", "IP_NOT_ALLOWED"]
-    assert extend[409] == ["CHARGE_EXCEEDS_MAX", "EXTENSION_ALREADY_APPLIED", "RENTAL_ENDED", "IDEMPOTENCY_KEY_REUSED"]
+    assert extend[409] == ["CONFLICT", "CHARGE_EXCEEDS_MAX", "EXTENSION_ALREADY_APPLIED", "RENTAL_ENDED",
+                           "BUDGET_EXCEEDED", "IDEMPOTENCY_KEY_REUSED"]
     assert codes_of(document, "post", "/users/auth/login") == {
         400: ["VALIDATION_FAILED"], 401: ["UNAUTHENTICATED"], 403: ["ACCOUNT_DISABLED"], 413: ["PAYLOAD_TOO_LARGE"],
         429: ["RATE_LIMITED"]}
@@ -357,6 +359,19 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", f"/wallet/invoices/{invoice['id']}", member)
     check.call("GET", f"/wallet/invoices/{invoice['id']}/pdf", member)
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
+    check.call("POST", f"/pools/{pool['id']}/wallet/transfers", owner, json={"amount_cents": 500_00})
+    check.call("GET", f"/pools/{pool['id']}/wallet", member)
+    check.call("GET", f"/pools/{pool['id']}/wallet/transactions", member)
+    check.call("PUT", f"/pools/{pool['id']}/budget", owner, json={"approval_threshold_cents": 100_00})
+    for path, body in (("/servers/507f1f77bcf86cd799439015/rent", {"rental_days": 30, "pool_id": pool["id"]}),
+                       (f"/rentals/{rental['id']}/extend", {"additional_days": 30})):
+        sent = api.post(path, as_=member, json={**body, "pay_from": "pool"})
+        assert sent.status_code == 202 and sent.json["message"] == "Sent for approval"
+        model = response_schemas.SpendRequested.model_validate(sent.json["data"], strict=True)
+        assert json.dumps(model.model_dump(mode="json")) == json.dumps(sent.json["data"])
+    requests = check.call("GET", f"/pools/{pool['id']}/spend-requests", owner)["data"]
+    check.call("POST", f"/pools/{pool['id']}/spend-requests/{requests[1]['id']}/approve", owner)
+    check.call("POST", f"/pools/{pool['id']}/spend-requests/{requests[0]['id']}/reject", owner)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})
     check.call("POST", f"/pools/{pool['id']}/transfer/decline", member)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})

@@ -8,23 +8,17 @@ sent while the app is still starting wait in the socket's queue until a worker t
 import json
 import re
 import secrets
-import signal
-import socket
 import subprocess
-import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
-from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
 
 from core.limits import REQUEST_LINE_MAX, REQUEST_LINE_OVERHEAD, URL_LENGTH_MAX
+from tests.gunicorn_server import ROOT, Server, command, served_by_gunicorn
 
-ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 LOGIN = "/api/v1/users/auth/login"
 ATTEMPTS = 45
 # Low limits, so that few attempts pay for a real password hash; 45 attempts still overrun them.
@@ -32,39 +26,11 @@ PER_USERNAME = 3
 PER_ADDRESS = 6
 
 
-@dataclass
-class Answer:
-    status: int
-    content_type: str
-    body: str
-
-    @property
-    def json(self):
-        return json.loads(self.body)
-
-
-@dataclass
-class Server:
-    port: int
-    log_path: Path
-
-    def request(self, method: str, target: str, body: str | None = None, headers: dict | None = None) -> Answer:
-        connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request(method, target, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return Answer(response.status, response.getheader("Content-Type", ""), response.read().decode())
-        finally:
-            connection.close()
-
-    def bad_login(self, username: str, address: str) -> int:
-        """A wrong password for ``username``, sent by the client at ``address`` (through the proxy)."""
-        body = json.dumps({"username": username, "password": "wrong-password"})
-        headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
-        return self.request("POST", LOGIN, body, headers).status
-
-    def log(self) -> str:
-        return self.log_path.read_text()
+def bad_login(server: Server, username: str, address: str) -> int:
+    """A wrong password for ``username``, sent by the client at ``address`` (through the proxy)."""
+    body = json.dumps({"username": username, "password": "wrong-password"})
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
+    return server.request("POST", LOGIN, body, headers).status
 
 
 def environment(folder: Path, settings: dict) -> dict:
@@ -83,24 +49,10 @@ def environment(folder: Path, settings: dict) -> dict:
     }
 
 
-def command(*arguments: str) -> list[str]:
-    return [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), *arguments, "app:app"]
-
-
 @contextmanager
 def gunicorn(folder: Path, *arguments: str, **settings: str):
-    listener = socket.create_server(("127.0.0.1", 0))
-    env = {**environment(folder, settings), "BIND": f"fd://{listener.fileno()}"}
-    log_path = folder / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command(*arguments), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   pass_fds=[listener.fileno()])
-    try:
-        yield Server(listener.getsockname()[1], log_path)
-    finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is left to finish
-        process.wait(timeout=60)
-        listener.close()
+    with served_by_gunicorn(folder, arguments, environment(folder, settings)) as server:
+        yield server
 
 
 def refused_start(folder: Path, *arguments: str, **settings: str) -> subprocess.CompletedProcess:
@@ -115,11 +67,11 @@ def all_at_once(send, arguments: list) -> Counter:
 
 
 def one_username_from_many_addresses(server: Server, username: str) -> Counter:
-    return all_at_once(lambda n: server.bad_login(username, f"198.51.100.{n}"), list(range(ATTEMPTS)))
+    return all_at_once(lambda n: bad_login(server, username, f"198.51.100.{n}"), list(range(ATTEMPTS)))
 
 
 def many_usernames_from_one_address(server: Server, address: str) -> Counter:
-    return all_at_once(lambda n: server.bad_login(f"guess{n}", address), list(range(ATTEMPTS)))
+    return all_at_once(lambda n: bad_login(server, f"guess{n}", address), list(range(ATTEMPTS)))
 
 
 @pytest.fixture(scope="module")

@@ -275,3 +275,24 @@ def test_the_message_of_a_setup(app, api, client, alice, server_id, bad):
 def test_the_access_notes_of_a_server(app, api, client, alice, server_id, bad):
     _report_refused(app, api, client, alice, server_id, {"access": {"notes": bad.value}}, "access.notes",
                     {"notes": bad.value}, "notes", bad)
+
+
+@cases(bad_values.TRANSFER_CENTS)
+def test_an_amount_moved_into_a_pool(app, api, alice, bad):
+    api_refuses(app, api, "POST", f"/pools/{alice.default_pool_id}/wallet/transfers", alice,
+                {"amount_cents": bad.value}, "amount_cents", bad)
+
+
+@cases(bad_values.BUDGET_CENTS)
+def test_a_pools_budget(app, api, alice, bad):
+    for field in ("monthly_limit_cents", "member_monthly_limit_cents", "approval_threshold_cents"):
+        api_refuses(app, api, "PUT", f"/pools/{alice.default_pool_id}/budget", alice, {field: bad.value}, field, bad)
+
+
+@cases(bad_values.PAY_FROM)
+def test_whose_wallet_pays(app, api, alice, server_id, bad):
+    api_refuses(app, api, "POST", f"/servers/{server_id}/rent", alice, {"rental_days": 7, "pay_from": bad.value},
+                "pay_from", bad)
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice, {"additional_days": 7, "pay_from": bad.value},
+                "pay_from", bad)

@@ -7,17 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.pages import log_in
+from tests.browser.pages import WIDTHS, log_in, violations
 from tests.factories import make_servers, server_record
 from tests.two_factor import code_at
 from tests.users import PASSWORD
 
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-              "resultTypes": ["violations"]}
-WIDTHS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
 
 
 @dataclass
@@ -58,17 +54,6 @@ def world(app, api, make_user) -> World:
                                                     "description": "Deploy bot"})
     return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id, alice.id,
                  webhook.json["data"]["id"])
-
-
-def violations(page) -> str:
-    """axe's report on the page as it stands, at each width; empty when nothing is broken."""
-    reports = []
-    for width, viewport in WIDTHS.items():
-        page.set_viewport_size(viewport)
-        results = Axe().run(page, options=WCAG_21_AA)
-        if results.violations_count:
-            reports.append(f"At {width} width ({page.url}): {results.generate_report()}")
-    return "\n".join(reports)
 
 
 SIGNED_IN_PAGES = {

@@ -138,7 +138,8 @@ POOL_DETAIL = {**SEED_POOL, "members": [
      "user": {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith"}}],
     "servers": [{"id": "507f1f77bcf86cd799439014", "name": "node-us-nyc-1", "rental_status": "active",
                  "is_ready": True}],
-    "transfer_offer": None}
+    "transfer_offer": None,
+    "budget": {"monthly_limit_cents": None, "member_monthly_limit_cents": None, "approval_threshold_cents": None}}
 POOL_NOT_FOUND = {NOT_FOUND: "Pool not found"}
 UPDATE_POOL_BODY = {"description": "Pool for staging and production environments",
                     "settings": {"auto_approve": False, "max_servers": 15}}

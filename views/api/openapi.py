@@ -39,6 +39,7 @@ from services.token_addresses import IP_NOT_ALLOWED
 from services.errors import (
     ACCOUNT_DISABLED,
     ALREADY_MEMBER,
+    BUDGET_EXCEEDED,
     CHARGE_EXCEEDS_MAX,
     CONFLICT,
     EMAIL_ALREADY_VERIFIED,
@@ -57,6 +58,8 @@ from services.errors import (
     PROVISIONING_TRANSITION_REFUSED,
     RENTAL_ENDED,
     SERVER_UNAVAILABLE,
+    SPEND_REQUEST_FAILED,
+    SPEND_REQUEST_NOT_PENDING,
     TWO_FACTOR_REQUIRED,
     UNAUTHENTICATED,
     URI_TOO_LONG,
@@ -190,6 +193,7 @@ PATH_PARAMETERS = {
     "invoice_id": "Invoice id (from your invoices)",
     "webhook_id": "Webhook endpoint id (from your webhooks)",
     "delivery_id": "Delivery attempt id (from the endpoint's deliveries)",
+    "request_id": "Spend request id (from the pool's spend requests, or the 202 of a charge sent for approval)",
 }
 
 
@@ -251,6 +255,10 @@ CODES = {
     EXTENSION_ALREADY_APPLIED: (409, "`expected_rental_end` is no longer the rental's end"),
     RENTAL_ENDED: (409, "the rental has ended"),
     PROVISIONING_TRANSITION_REFUSED: (409, "the rental's setup cannot move from its status to the one reported"),
+    BUDGET_EXCEEDED: (409, "a monthly limit of the pool's budget would be passed (`details` says which and what "
+                           "is left)"),
+    SPEND_REQUEST_NOT_PENDING: (409, "the spend request was decided already, or has expired"),
+    SPEND_REQUEST_FAILED: (409, "the spend request could not be carried out and is now failed"),
     EMAIL_TAKEN: (409, "the email address belongs to another account"),
     EMAIL_NOT_CONFIGURED: (409, "this server sends no email (no SMTP_URL)"),
     EMAIL_ALREADY_VERIFIED: (409, "the address is verified already"),
@@ -367,6 +375,7 @@ def component_schemas(operations: list[Operation]) -> dict:
     """Every request and response model, with references between them under ``#/components/schemas``."""
     requests = {op.body for op in operations if op.body is not None}
     responses = {model for op in operations for model in _models(op.data)} | {out.ErrorBody}
+    responses |= {model for op in operations if op.alternative for model in _models(op.alternative.data)}
     models = [(model, "validation") for model in sorted(requests, key=lambda m: m.__name__)]
     models += [(model, "serialization") for model in sorted(responses, key=lambda m: m.__name__)]
     _, schemas = models_json_schema(models, ref_template="#/components/schemas/{model}")
@@ -440,6 +449,9 @@ def _operation(endpoint: str, op: Operation, method: str, path_parameters: list[
         document["requestBody"] = {"required": bool(op.body.model_json_schema().get("required")),
                                    "content": {"application/json": media}}
     responses = {str(op.status): _success_response(op)}
+    if (other := op.alternative) is not None:
+        responses[str(other.status)] = _success_response(dataclasses.replace(
+            op, status=other.status, message=other.message, data=other.data, example=other.example, links={}))
     for status, codes in error_codes(op, path_parameters).items():
         responses[str(status)] = _operation_error(op, status, codes)
     document["responses"] = responses

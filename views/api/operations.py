@@ -29,6 +29,25 @@ _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 @dataclass(frozen=True, kw_only=True)
+class Alternative:
+    """A second kind of success an endpoint may answer with (a charge sent for approval: 202), declared
+    beside the first; the view returns ``OtherAnswer(data)`` to give it."""
+
+    status: int
+    message: str
+    data: Any
+    example: Any = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class OtherAnswer:
+    """What a view returns to answer with its operation's ``alternative``."""
+
+    data: Any
+
+
+@dataclass(frozen=True, kw_only=True)
 class Operation:
     """One endpoint as the API serves it and the document describes it; path and methods are the route's."""
 
@@ -59,6 +78,7 @@ class Operation:
     # Where the answer leads: endpoint -> {its path parameter: where the value is in this answer}
     # (OpenAPI links; clients and the stateful fuzzing follow them).
     links: dict[str, dict[str, str]] = field(default_factory=dict)
+    alternative: Alternative | None = None  # another success answer, given when the view returns OtherAnswer
 
 
 def operation(**declaration) -> Callable[[Callable], Callable]:
@@ -72,10 +92,12 @@ def operation(**declaration) -> Callable[[Callable], Callable]:
             if op.body is not None:
                 arguments["body"] = validate(op.body, json_body())
             if op.idempotent:
-                return idempotent(lambda: (op.status, envelope(view(**arguments), op.message, op.status)))
+                return idempotent(lambda: _enveloped(op, view(**arguments)))
             result = view(**arguments)
             if op.media_type != "application/json":
                 return result
+            if isinstance(result, OtherAnswer):
+                return ok(result.data, op.alternative.message, op.alternative.status)
             if not op.envelope:
                 return jsonify(result)
             data, total = result if op.paged or op.counted else (result, None)
@@ -85,6 +107,15 @@ def operation(**declaration) -> Callable[[Callable], Callable]:
         return answer
 
     return decorate
+
+
+def _enveloped(op: Operation, result) -> tuple[int, dict]:
+    """``(status, envelope)`` of a view's result: its operation's answer, or the alternative's."""
+    if isinstance(result, OtherAnswer):
+        status, message, data = op.alternative.status, op.alternative.message, result.data
+    else:
+        status, message, data = op.status, op.message, result
+    return status, envelope(data, message, status)
 
 
 def operation_of(view: Callable | None) -> Operation | None:

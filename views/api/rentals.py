@@ -5,7 +5,9 @@ from flask import request
 from core.timeutil import utcnow
 from services import rentals
 from services.errors import (
+    BUDGET_EXCEEDED,
     CHARGE_EXCEEDS_MAX,
+    CONFLICT,
     EXTENSION_ALREADY_APPLIED,
     FORBIDDEN,
     INSUFFICIENT_BALANCE,
@@ -16,7 +18,8 @@ from services.paging import parse_page
 from views.api import api
 from views.api import examples as ex
 from views.api import serializers as out
-from views.api.operations import operation
+from views.api.operations import OtherAnswer, operation
+from views.api.team_billing import SENT_FOR_APPROVAL, spend_request
 from views.api.response_schemas import ExtendResult, RentalDetail, RentalSummary, RentResult
 from views.api.schemas import ExtendBody, RentBody
 from views.api.support import api_user
@@ -63,16 +66,24 @@ def get_rented_server(rental_id):
     permission="financial.server_rental.rent_servers",
     tag="Server Marketplace", summary="Rent a server", message="Server rented successfully", status=201,
     body=RentBody, data=RentResult, idempotent=True,
-    errors=(INSUFFICIENT_BALANCE, SERVER_UNAVAILABLE, CHARGE_EXCEEDS_MAX),
+    errors=(INSUFFICIENT_BALANCE, FORBIDDEN, SERVER_UNAVAILABLE, CHARGE_EXCEEDS_MAX, BUDGET_EXCEEDED),
+    alternative=SENT_FOR_APPROVAL,
     body_example=ex.RENT_BODY, example=ex.RENTED, error_examples=ex.RENT_REFUSALS, links=RENTAL_LINKS,
     description="`rental_days` must be one of the server's durations (a key of `pricing.prices`). The price is "
                 "taken from your wallet in the same transaction that makes the rental: 402 if the balance is "
                 "short, 409 if the server is taken or the price is above `max_charge_cents`. Without `pool_id` "
-                "the rental goes to your default pool.",
+                "the rental goes to your default pool. `pay_from: \"pool\"` pays from the wallet of the pool "
+                "the rental goes into (its owner and admins; its users where its settings have `members_may_spend: true`, "
+                "403 otherwise): 402 if the pool's balance is short, 409 `BUDGET_EXCEEDED` if a monthly limit "
+                "of its budget would be passed, and 202 with a spend request, nothing charged, if the price is "
+                "above its approval threshold and you are not its owner.",
 )
 def rent_server(server_id, body: RentBody):
-    charge = rentals.rent_server(api_user(), server_id, body.rental_days, body.pool_id, body.max_charge_cents)
-    return out.rented(charge, utcnow())
+    result = rentals.rent_server(api_user(), server_id, body.rental_days, body.pool_id, body.max_charge_cents,
+                                 body.pay_from)
+    if isinstance(result, rentals.SpendRequested):
+        return OtherAnswer({"spend_request": spend_request(result.request)})
+    return out.rented(result, utcnow())
 
 
 @api.get("/rentals")
@@ -99,14 +110,19 @@ def get_rental(rental_id):
     permission="financial.server_rental.extend_rentals",
     tag="Rentals", summary="Extend a rental", message="Rental extended successfully", body=ExtendBody,
     data=ExtendResult, idempotent=True,
-    errors=(INSUFFICIENT_BALANCE, FORBIDDEN, RENTAL_ENDED, EXTENSION_ALREADY_APPLIED, CHARGE_EXCEEDS_MAX),
+    errors=(INSUFFICIENT_BALANCE, FORBIDDEN, RENTAL_ENDED, EXTENSION_ALREADY_APPLIED, CHARGE_EXCEEDS_MAX,
+            BUDGET_EXCEEDED, CONFLICT),
+    alternative=SENT_FOR_APPROVAL,
     body_example=ex.EXTEND_BODY, example=ex.EXTENDED, error_examples=ex.EXTEND_REFUSALS,
     description="By one of the server's durations; the caller pays. For the renter and the owner and admins of "
                 "the rental's pool (403 for its users). An expired rental can be extended, an ended one cannot "
                 "(409). 409 too if `expected_rental_end` is not the rental's end or the price is above "
-                "`max_charge_cents`.",
+                "`max_charge_cents`. `pay_from: \"pool\"` pays from the wallet of the rental's pool, on the same "
+                "terms as renting (402, 403, 409 `BUDGET_EXCEEDED`, 202 with a spend request).",
 )
 def extend_rental(rental_id, body: ExtendBody):
-    charge = rentals.extend_rental(api_user(), rental_id, body.additional_days, body.expected_rental_end,
-                                   body.max_charge_cents)
-    return out.extended(charge, utcnow())
+    result = rentals.extend_rental(api_user(), rental_id, body.additional_days, body.expected_rental_end,
+                                   body.max_charge_cents, pay_from=body.pay_from)
+    if isinstance(result, rentals.SpendRequested):
+        return OtherAnswer({"spend_request": spend_request(result.request)})
+    return out.extended(result, utcnow())

@@ -178,10 +178,19 @@ class TransferOffer(Out):
     expires_at: Timestamp = Field(description="Until when the member can accept (INVITATION_TTL_DAYS after the offer)")
 
 
+class Budget(Out):
+    monthly_limit_cents: Count | None = Field(description="What may be paid from the pool's wallet in a calendar "
+                                                          "month (UTC); null: no limit")
+    member_monthly_limit_cents: Count | None = Field(description="What each member may pay from it in a month")
+    approval_threshold_cents: Count | None = Field(description="A charge above this, by anyone but the owner, "
+                                                               "waits for approval")
+
+
 class PoolDetail(_PoolFields):
     members: list[PoolMember]
     servers: list[PoolServer]
     transfer_offer: TransferOffer | None = Field(description="The owner's open offer of the pool to a member, if any")
+    budget: Budget
 
 
 class PoolCreated(Out):
@@ -422,7 +431,8 @@ class Balance(Out):
 
 class WalletTransaction(Out):
     id: Id
-    type: Literal[TRANSACTION_TYPES] = Field(description="credit adds to the balance; rental and extension take")
+    type: Literal[TRANSACTION_TYPES] = Field(description="credit, top_up, refund and transfer_in add to the balance; "
+                                                         "rental, extension and transfer_out take")
     amount: AmountNumber
     currency: Currency
     created_at: Timestamp
@@ -518,6 +528,50 @@ class NotificationRead(Out):
 
 class ReadAllResult(Out):
     count: Count = Field(description="How many notifications were unread and are read now")
+
+
+# --- Team billing ---------------------------------------------------------------------------------
+
+
+class PoolTransferResult(Out):
+    amount_cents: Count = Field(description="What moved from your wallet into the pool's")
+    balance: Dollars = Field(description="The pool's balance now")
+    balance_cents: Count
+    currency: Currency
+
+
+class PoolWalletTransaction(Out):
+    id: Id
+    type: Literal[TRANSACTION_TYPES] = Field(description="transfer_in and refund add to the pool's balance; "
+                                                         "rental, extension and transfer_out take")
+    amount: AmountNumber
+    currency: Currency
+    created_at: Timestamp
+    rental_id: Id | None
+    user_id: Id = Field(description="The member who moved the money")
+    note: str
+
+
+class SpendRequest(Out):
+    id: Id
+    status: Literal["pending", "approved", "rejected", "expired", "failed"]
+    kind: Literal["rent", "extend"]
+    amount_cents: Count = Field(description="The quoted charge; approving charges at most this")
+    server_id: Id
+    rental_id: Id | None = Field(description="The rental to extend (kind extend); the rental made, once approved")
+    requested_by: Id
+    expires_at: Timestamp
+    pool_id: Id
+    days: Count = Field(description="rental_days or additional_days")
+    requester: UserRef | None
+    reason: str | None = Field(description="Why a failed request could not be carried out")
+    decided_by: Id | None
+    decided_at: Timestamp | None
+    created_at: Timestamp
+
+
+class SpendRequested(Out):
+    spend_request: SpendRequest
 
 
 # --- Errors ---------------------------------------------------------------------------------------

@@ -29,6 +29,9 @@ from services.inputs import (
     ProvisioningStatus,
     Timestamp,
     Username,
+    BudgetCents,
+    PayFrom,
+    TransferCents,
 )
 
 
@@ -97,10 +100,15 @@ class TransferBody(Body):
     user_id: ObjectId = Field(description="The member (an authorized one, not you) the pool is offered to")
 
 
+PAY_FROM_RULE = "Whose wallet pays: `self` (yours) or `pool` (the pool's; for its owner and admins, and its users " \
+                "where the pool's settings have `members_may_spend: true`)"
+
+
 class RentBody(Body):
     rental_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
     pool_id: ObjectId | None = Field(None, description="A pool you own or have joined; your default pool if absent")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+    pay_from: PayFrom = Field("self", description=PAY_FROM_RULE + " (`pool`: the pool the rental goes into)")
 
 
 class ExtendBody(Body):
@@ -108,6 +116,20 @@ class ExtendBody(Body):
     expected_rental_end: Timestamp | None = Field(
         None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+    pay_from: PayFrom = Field("self", description=PAY_FROM_RULE + " (the rental's pool)")
+
+
+class PoolTransferBody(Body):
+    amount_cents: TransferCents = Field(description="Whole cents moved from your wallet into the pool's")
+
+
+class BudgetBody(Body):
+    monthly_limit_cents: BudgetCents | None = Field(
+        None, description="What may be paid from the pool's wallet in a calendar month (UTC); null: no limit")
+    member_monthly_limit_cents: BudgetCents | None = Field(
+        None, description="What each member may pay from it in a calendar month (UTC); null: no limit")
+    approval_threshold_cents: BudgetCents | None = Field(
+        None, description="A charge above this, by anyone but the owner, waits for approval; null: none does")
 
 
 class AnnouncementBody(Body):

@@ -87,7 +87,14 @@ def pool_detail(detail: PoolDetail) -> dict:
             for rental, server in detail.servers
         ],
         "transfer_offer": transfer_offer(detail.transfer_offer) if detail.transfer_offer else None,
+        "budget": budget(detail.pool),
     }
+
+
+def budget(pool) -> dict:
+    return {"monthly_limit_cents": pool.monthly_limit_cents,
+            "member_monthly_limit_cents": pool.member_monthly_limit_cents,
+            "approval_threshold_cents": pool.approval_threshold_cents}
 
 
 def pool_created(pool) -> dict:

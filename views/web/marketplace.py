@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from core.ids import normalize_id
 from core.money import format_dollars
 from services import marketplace as market
-from services import rental_views, rentals
-from services.errors import BadRequest, Conflict, PaymentRequired, PoolNotFound
+from services import rental_views, rentals, team_billing
+from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired, PoolNotFound
 from services.paging import parse_page
 from views.api.serializers import marketplace_server
 from views.web import htmx, web
@@ -74,7 +74,8 @@ def _offer(server_id: str) -> rental_views.ServerOffer:
 
 def _rent_form(offer: rental_views.ServerOffer, **kwargs) -> RentForm:
     return RentForm(prices=offer.prices, pools=rental_views.rentable_pools(current_user), user_id=current_user.id,
-                    total_url=url_for("web.rent_total", server_id=offer.server.id), **kwargs)
+                    total_url=url_for("web.rent_total", server_id=offer.server.id),
+                    spendable_pool_ids=team_billing.spendable_pool_ids(current_user), **kwargs)
 
 
 def _detail_context(offer: rental_views.ServerOffer, form: RentForm | None) -> dict:
@@ -120,9 +121,19 @@ def rent_server(server_id: str):
 
     return htmx.submit(
         lambda: rentals.rent_server(current_user, offer.server.id, form.days, form.pool_id.data,
-                                    max_charge_cents=form.quoted_price(form.days)),
-        form=form, complaints=(PoolNotFound, BadRequest, PaymentRequired, Conflict),
-        add_errors=RentForm.add_charge_errors, again=again, done=lambda charge: _rented(offer, charge))
+                                    max_charge_cents=form.quoted_price(form.days),
+                                    pay_from=form.pay_from.data or "self"),
+        form=form, complaints=(PoolNotFound, BadRequest, PaymentRequired, Conflict, Forbidden),
+        add_errors=RentForm.add_charge_errors, again=again,
+        done=lambda result: (_sent_for_approval(result.request) if isinstance(result, rentals.SpendRequested)
+                             else _rented(offer, result)))
+
+
+def _sent_for_approval(spend_request):
+    """A pool-paid charge above the pool's threshold: the pool's page, where the request now waits."""
+    return htmx.done(url_for("web.pool_detail", pool_id=spend_request.pool_id, _anchor="spend-requests"),
+                     f"Sent for approval: {format_dollars(spend_request.amount_cents)} from the pool's wallet waits "
+                     f"for its owner or an admin; nothing was charged yet.", category="info")
 
 
 def _rented(offer: rental_views.ServerOffer, charge: rentals.Charge):
@@ -136,4 +147,8 @@ def _rented(offer: rental_views.ServerOffer, charge: rentals.Charge):
     return htmx.done(
         url_for("web.rental_detail", rental_id=rental.id),
         f"You rented {offer.server.name} for {days_label((rental.rental_end - rental.rental_start).days)}; "
-        f"{format_dollars(charge.transaction.amount_cents)} was taken from your wallet.", fragment=receipt)
+        f"{format_dollars(charge.transaction.amount_cents)} was taken from {_payer_words(charge)}.", fragment=receipt)
+
+
+def _payer_words(charge: rentals.Charge) -> str:
+    return "the pool's wallet" if charge.transaction.pool_id else "your wallet"

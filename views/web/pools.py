@@ -16,6 +16,7 @@ from services import pools as pool_service
 from services.errors import BadRequest, Forbidden, NotFound, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
+from views.web.pool_billing_forms import billing_context
 from views.web.pool_forms import (
     ROLE_LABELS,
     DescriptionForm,
@@ -96,6 +97,8 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     if controls.audit:
         context["audit_events"], _ = pool_service.audit_events(current_user, detail.pool.id,
                                                                Page(limit=AUDIT_EVENTS_SHOWN))
+    for key, value in billing_context(current_user, detail.pool, controls.role).items():
+        context.setdefault(key, value)  # the wallet, the budget and the spend requests
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}

@@ -17,6 +17,8 @@ from services.marketplace import DEFAULT_CPU_SCORE_TYPE, SORTS
 from views.web.forms import add_service_errors
 
 CHOOSE_DURATION = "Choose one of the durations offered"
+PAY_FROM_CHOICES = [SelectChoice("self", "My wallet"), SelectChoice("pool", "The pool's wallet")]
+CHOOSE_PAYER = "Choose your wallet or the pool's"
 CHOOSE_POOL = "Choose one of your pools"
 OUT_OF_DATE = "This form is out of date: reload the page and try again"
 
@@ -66,11 +68,18 @@ def _days_field(label: str) -> SelectField:
     )
 
 
+def _pay_from_field(description: str | None = None) -> SelectField:
+    # Offered only where the reader may pay from a pool (``offers_pool``); without it, the own wallet pays.
+    return SelectField("Pay from", choices=PAY_FROM_CHOICES, default="self", invalid_value_message=CHOOSE_PAYER,
+                       validators=[Optional()], description=description)
+
+
 class QuotedPricesForm(FlaskForm):
     """A form that charges for a duration and carries the prices the reader was shown ("days:cents,..."),
     so that a price raised meanwhile is refused (``PriceChanged``), never charged."""
 
     quoted_prices = HiddenField()
+    offers_pool = False  # whether the reader may pay from the pool, so the form offers the choice
 
     def quote(self, prices: dict[int, int]) -> None:
         self.quoted_prices.data = ",".join(f"{days}:{cents}" for days, cents in sorted(prices.items()))
@@ -113,7 +122,11 @@ class RentForm(QuotedPricesForm):
     pool_id = SelectField("Pool", validate_choice=False,
                           validators=[InputRequired(CHOOSE_POOL), Regexp(ID_PATTERN, message=CHOOSE_POOL)],
                           description="Everyone in the pool can see the server.")
-    def __init__(self, *args, prices: dict[int, int], pools: list, user_id: str, total_url: str, **kwargs):
+    pay_from = _pay_from_field("The pool's wallet pays only for a pool that lets you spend from it; a charge "
+                               "above its approval threshold is sent to its owner and admins for approval.")
+
+    def __init__(self, *args, prices: dict[int, int], pools: list, user_id: str, total_url: str,
+                 spendable_pool_ids: frozenset = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         if not self.quoted_prices.data:
             self.quote(prices)
@@ -121,6 +134,7 @@ class RentForm(QuotedPricesForm):
         # Picking a period fetches the summary line with its total (the labels carry the price without JS).
         self.rental_days.render_kw = {"hx-get": total_url, "hx-target": "#rent-total", "hx-swap": "outerHTML"}
         self.pool_id.choices = [SelectChoice(pool.id, _pool_label(pool, owner, user_id)) for pool, owner in pools]
+        self.offers_pool = any(pool.id in spendable_pool_ids for pool, _ in pools)
         if self.rental_days.data is None and prices:
             self.rental_days.data = min(prices)
 
@@ -146,8 +160,11 @@ class ExtendForm(QuotedPricesForm):
     # The end the reader saw: if it moved meanwhile (extended already), nothing is charged twice.
     expected_rental_end = HiddenField(validators=[Optional()])
 
-    def __init__(self, *args, prices: dict[int, int], rental=None, **kwargs):
+    pay_from = _pay_from_field()
+
+    def __init__(self, *args, prices: dict[int, int], rental=None, offers_pool: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offers_pool = offers_pool
         if not self.quoted_prices.data:
             self.quote(prices)
         self.additional_days.choices = duration_choices(prices, per_day=False)
@@ -173,7 +190,8 @@ class ExtendForm(QuotedPricesForm):
     @property
     def errors_in_order(self) -> list[str]:
         """Every complaint, for a row that has no room to put each beside its field."""
-        return [*self.form_errors, *self.additional_days.errors, *self.expected_rental_end.errors]
+        return [*self.form_errors, *self.additional_days.errors, *self.expected_rental_end.errors,
+                *self.pay_from.errors]
 
 
 # Text boxes rather than type=number: a browser blanks a number box holding "12x", and the message

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from core.ids import normalize_id
 from core.money import format_dollars
 from core.timeutil import utcnow
-from services import rental_views
+from services import rental_views, team_billing
 from services import rentals as rental_service
 from services.errors import BadRequest, Conflict, Forbidden, PaymentRequired
 from services.paging import parse_page
@@ -18,8 +18,10 @@ PAGE_SIZE = 20
 DETAIL_TARGET = "rental-detail"  # the id htmx names in HX-Target when the rental's own page extends
 
 
-def _extend_form(row: rental_views.RentalRow) -> ExtendForm:
-    return ExtendForm(formdata=None, prices=row.prices, rental=row.rental)
+def _extend_form(row: rental_views.RentalRow, spendable: frozenset | None = None) -> ExtendForm:
+    if spendable is None:
+        spendable = team_billing.spendable_pool_ids(current_user)
+    return ExtendForm(formdata=None, prices=row.prices, rental=row.rental, offers_pool=row.rental.pool_id in spendable)
 
 
 def _row(rental_id: str) -> rental_views.RentalRow:
@@ -34,8 +36,9 @@ def _row(rental_id: str) -> rental_views.RentalRow:
 def rentals():
     page = parse_page(request.args, default_limit=PAGE_SIZE)
     rows, total = rental_views.rental_rows(current_user, page)
+    spendable = team_billing.spendable_pool_ids(current_user)
     return htmx.render("rentals/index.html", "rentals/_table.html",
-                       rows=[(row, _extend_form(row)) for row in rows], now=utcnow(),
+                       rows=[(row, _extend_form(row, spendable)) for row in rows], now=utcnow(),
                        paging=pager(page, total, len(rows), "web.rentals"), next_url=request.full_path.rstrip("?"))
 
 
@@ -51,7 +54,7 @@ def rental_detail(rental_id: str):
 def extend_rental(rental_id: str):
     """Extend by one of the server's durations; the row (or the rental's page) comes back updated."""
     row = _row(rental_id)
-    form = ExtendForm(prices=row.prices)
+    form = ExtendForm(prices=row.prices, offers_pool=row.rental.pool_id in team_billing.spendable_pool_ids(current_user))
 
     def again():
         row = _row(rental_id)
@@ -69,11 +72,20 @@ def extend_rental(rental_id: str):
         return htmx.done(safe_next(request.args.get("next")) or url_for("web.rental_detail", rental_id=row.rental.id),
                          f"{row.server.name}: {notice}", fragment=updated_row)
 
+    def sent_for_approval(spend_request):
+        return htmx.done(
+            url_for("web.pool_detail", pool_id=spend_request.pool_id, _anchor="spend-requests"),
+            f"{row.server.name}: sent for approval. {format_dollars(spend_request.amount_cents)} from the pool's "
+            f"wallet waits for its owner or an admin; nothing was charged yet.", category="info")
+
     return htmx.submit(
         lambda: rental_service.extend_rental(current_user, row.rental.id, form.days, form.expected_end,
-                                             max_charge_cents=form.quoted_price(form.days)),
+                                             max_charge_cents=form.quoted_price(form.days),
+                                             pay_from=form.pay_from.data or "self"),
         form=form, complaints=(BadRequest, PaymentRequired, Forbidden, Conflict),
-        add_errors=ExtendForm.add_charge_errors, again=again, done=extended)
+        add_errors=ExtendForm.add_charge_errors, again=again,
+        done=lambda result: (sent_for_approval(result.request) if isinstance(result, rental_service.SpendRequested)
+                             else extended(result)))
 
 
 def _extended(row: rental_views.RentalRow, form: ExtendForm, status: int = 200, notice: str | None = None,

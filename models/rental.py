@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.limits import (
+    TRANSACTION_TYPES,
     CURRENCY,
     PROVISIONING_MESSAGE_MAX,
     PROVISIONING_PENDING,

@@ -59,9 +59,11 @@ RAM_TYPE_MAX = 16
 DISK_TYPE_MAX = 16
 IDEMPOTENCY_KEY_MAX = 200
 
-TRANSACTION_TYPES = ("credit", "rental", "extension")
+TRANSACTION_TYPES = ("credit", "top_up", "refund", "transfer_in", "transfer_out", "rental", "extension")
 CURRENCY = "USD"
 CREDIT_MAX_CENTS = 100_000_000  # $1,000,000 in one wallet credit
+CREDIT_REQUEST_REASON_MAX = 500
+CREDIT_REQUESTS_PENDING_MAX = 5  # open requests per person, so nobody can flood the administrators
 
 PAGE_LIMIT_DEFAULT = 100
 PAGE_LIMIT_MAX = 500

@@ -6,6 +6,7 @@ from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
 from models.password_reset import PasswordReset
+from models.payment import CardPayment, CreditRequest
 from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.server import Server, ServerDiskType, ServerPrice
@@ -16,6 +17,8 @@ from models.user import LoginAddress, User
 __all__ = [
     "AnnouncementRead",
     "AuditEvent",
+    "CardPayment",
+    "CreditRequest",
     "ApiToken",
     "EmailDelivery",
     "Event",

@@ -25,6 +25,7 @@ from core.ids import ID_PATTERN, normalize_id
 from core.limits import (
     ALIAS_MAX,
     CREDIT_MAX_CENTS,
+    CREDIT_REQUEST_REASON_MAX,
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_PATTERN,
@@ -46,7 +47,7 @@ from core.limits import (
     USERNAME_MAX,
     USERNAME_PATTERN,
 )
-from core.money import format_dollars
+from core.money import InvalidAmount, format_dollars, parse_dollars
 from core.timeutil import parse_timestamp
 from services.errors import BadRequest
 from services.notification_texts import EVENTS
@@ -163,6 +164,24 @@ def _credit_limits(cents: int) -> int:
 
 
 CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+
+
+def _dollar_string(value: str) -> int:
+    # Cents; the bounds of a card top-up are settings, so the service checks them after this.
+    if not re.fullmatch(r"\s*\d{1,9}(\.\d+)?\s*", value):
+        raise ValueError('must be an amount of dollars such as "50.00"')
+    try:
+        return parse_dollars(value)
+    except InvalidAmount:
+        raise ValueError("must not have fractions of a cent (at most 2 decimal places)") from None
+
+
+# A money string, as the published top-up takes it: "50.00" -> 5000.
+DollarString = Annotated[str, AfterValidator(_dollar_string),
+                         Field(json_schema_extra={"pattern": r"^\d{1,9}(\.\d{1,2})?$"}, examples=["50.00"])]
+CreditRequestReason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                       max_length=CREDIT_REQUEST_REASON_MAX),
+                                AfterValidator(_storable)]
 
 
 def _threshold_limit(cents: int) -> int:

@@ -33,6 +33,8 @@ POOL_TRANSFER_OFFERED = "pool.transfer_offered"
 POOL_TRANSFER_DECIDED = "pool.transfer_decided"
 WALLET_CREDITED = "wallet.credited"
 WALLET_LOW_BALANCE = "wallet.low_balance"
+CREDIT_REQUEST_CREATED = "credit_request.created"
+CREDIT_REQUEST_DECIDED = "credit_request.decided"
 SECURITY_NEW_LOGIN = "security.new_login"
 SECURITY_TWO_FACTOR_CHANGED = "security.two_factor_changed"
 
@@ -49,6 +51,8 @@ EVENTS = {
     "rental.provisioning_failed": "A rented server could not be set up",
     "wallet.low_balance": "The wallet's balance is low",
     "wallet.credited": "The wallet was credited",
+    CREDIT_REQUEST_CREATED: "Someone asks for credit (administrators)",
+    CREDIT_REQUEST_DECIDED: "Your request for credit was decided",
     "invitation.received": "An invitation to a pool",
     "pool.role_changed": "Your role in a pool changed",
     "pool.member_removed": "You were removed from a pool",
@@ -90,7 +94,9 @@ def text_for(event: Event) -> NotificationText:
 
 def reason(event: Event, user_id: str) -> str:
     """Why ``user_id`` hears of ``event``, for the foot of its email."""
-    if event.user_id == user_id:
+    if event.type == CREDIT_REQUEST_CREATED:
+        about = "you are an administrator, who decides requests for credit"
+    elif event.user_id == user_id:
         about = "it is about your account" if event.subject_type != "rental" else "it is about your rental"
     elif event.subject_type == "rental":
         about = "you manage the pool this rental is in"
@@ -252,6 +258,39 @@ def _wallet_credited(event: Event) -> NotificationText:
         f"now {format_dollars(data['balance_cents'])}.",
         "/wallet",
         SUCCESS,
+    )
+
+
+@writes(CREDIT_REQUEST_CREATED)
+def _credit_request_created(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['requester_username']} asks for {format_dollars(data['amount_cents'])} of credit",
+        f"{data['requester_username']} asks for {format_dollars(data['amount_cents'])} of credit: "
+        f"“{data['reason']}”. Approve it to credit their wallet, or reject it.",
+        "/admin/credit-requests",
+        INFO,
+    )
+
+
+@writes(CREDIT_REQUEST_DECIDED)
+def _credit_request_decided(event: Event) -> NotificationText:
+    data = event.data
+    amount = format_dollars(data["amount_cents"])
+    if data["status"] == "approved":
+        return NotificationText(
+            f"Your request for {amount} was approved",
+            f"{data['decided_by']} approved your request for {amount} of credit; it is in your wallet, whose "
+            f"balance is now {format_dollars(data['balance_cents'])}.",
+            "/wallet",
+            SUCCESS,
+        )
+    return NotificationText(
+        f"Your request for {amount} was rejected",
+        f"{data['decided_by']} rejected your request for {amount} of credit (“{data['reason']}”). Nothing was "
+        f"added to your wallet; ask an administrator why, or pay by card if this installation takes cards.",
+        "/wallet",
+        WARNING,
     )
 
 

@@ -5,7 +5,7 @@ transaction as the credit."""
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.limits import CREDIT_REQUEST_REASON_MAX, CURRENCY
@@ -74,3 +74,5 @@ class CreditRequest(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     transaction_id: Mapped[str | None] = mapped_column(String(24), unique=True)
+
+    user = relationship("User", foreign_keys=[user_id])

@@ -66,7 +66,9 @@ class CreditRequestFilters:
 
 
 def parse_filters(args) -> CreditRequestFilters:
-    return CreditRequestFilters(status=(args.get("status") or "").strip() or None)
+    """``status``: one of the statuses exactly; empty (or only spaces and tabs) is not given."""
+    status = args.get("status", "")
+    return CreditRequestFilters(status=None if status.strip(" \t") == "" else status)
 
 
 def all_requests(actor: User, status: str | None, page: Page) -> tuple[list[tuple[CreditRequest, User]], int]:

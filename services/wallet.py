@@ -46,7 +46,7 @@ def how_to_get_credit() -> str:
            else "ask for it on the wallet page")
     found = accounts.administrators_to_ask()
     if found is None:
-        return f"To add credit, {way}; an administrator of this installation decides requests."
+        return f"To add credit, {way}; an administrator of this installation decides."
     noun, listed = found
     return f"To add credit, {way}: {noun} decides ({listed})."
 

@@ -86,7 +86,7 @@ def admin_credit_requests():
     page = parse_page(request.args, default_limit=ADMIN_PAGE_SIZE)
     rows, total = credit_requests.all_requests(current_user, filters.status, page)
     return htmx.render("admin/credit_requests.html", "admin/_credit_requests.html", rows=rows,
-                       status=filters.status, paging=pager(page, total, len(rows), "web.admin_credit_requests"))
+                       shown=filters.status, paging=pager(page, total, len(rows), "web.admin_credit_requests"))
 
 
 def _decide(decide, request_id: str, verb: str):

@@ -83,7 +83,7 @@ def test_someone_elses_payment_is_not_shown(client, make_user, alice, stripe_api
 def test_an_amount_out_of_bounds_is_shown_beside_the_field(client, alice, stripe_api, headers):
     response = post_form(client, "/wallet/card-payments", {"amount": "2.00"}, form_page="/wallet", headers=headers)
     assert response.status_code == 422
-    assert parse(text(response)).by_id("amount-error").text() == "Must be between $5.00 and $1000.00"
+    assert parse(text(response)).by_id("card-amount-error").text() == "Must be between $5.00 and $1000.00"
     assert stripe_api.sessions == {}
 
 
@@ -123,7 +123,7 @@ def test_a_bad_request_is_shown_beside_its_field(api, client, alice, headers, am
     response = post_form(client, "/wallet/credit-requests", {"amount": amount, "reason": reason},
                          form_page="/wallet", headers=headers)
     assert response.status_code == 422
-    assert parse(text(response)).by_id(f"{field}-error").text() == message
+    assert parse(text(response)).by_id(f"request-{field}-error").text() == message
     assert api.get("/wallet/credit-requests", as_=alice).json["data"] == []
 
 

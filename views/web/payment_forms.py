@@ -15,15 +15,16 @@ NOT_DOLLARS = "Must be an amount of dollars with at most 2 decimals, such as 250
 
 class CardTopUpForm(FlaskForm):
     # The service reads the dollar string itself, as the API hands it over.
-    amount = StringField("Amount in dollars", filters=[_strip],
+    amount = StringField("Amount in dollars", filters=[_strip], id="card-amount",
                          render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "e.g. 50.00"})
 
 
 class CreditRequestForm(FlaskForm):
-    amount = StringField("Amount in dollars", filters=[_strip], validators=[DataRequired(REQUIRED)],
+    # Ids of their own: the wallet page shows both forms.
+    amount = StringField("Amount in dollars", filters=[_strip], validators=[DataRequired(REQUIRED)], id="request-amount",
                          render_kw={"inputmode": "decimal", "autocomplete": "off", "placeholder": "e.g. 500"},
                          description=f"Up to {format_cents(CREDIT_MAX_CENTS)}, with up to 2 decimals.")
-    reason = TextAreaField("Why you need it", render_kw={"maxlength": CREDIT_REQUEST_REASON_MAX, "rows": 3},
+    reason = TextAreaField("Why you need it", id="request-reason", render_kw={"maxlength": CREDIT_REQUEST_REASON_MAX, "rows": 3},
                            description="For the administrators: what it is for, and how your team pays.")
 
     def validate_amount(self, field) -> None:

@@ -24,7 +24,7 @@ from services.paging import Page, paginate
 def request_credit(user: User, amount_cents, reason) -> CreditRequest:
     """Ask the administrators for ``amount_cents`` of credit, saying why; 409 past
     ``CREDIT_REQUESTS_PENDING_MAX`` requests still open."""
-    amount_cents, reason = inputs.checked(amount_cents=(inputs.CreditCents, amount_cents),
+    amount_cents, reason = inputs.checked(amount_cents=(inputs.RequestedCents, amount_cents),
                                           reason=(inputs.CreditRequestReason, reason))
     with write_transaction():
         pending = db.session.scalar(select(func.count()).select_from(CreditRequest).where(

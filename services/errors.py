@@ -171,10 +171,10 @@ class AccountDisabled(Forbidden):
         super().__init__(message)
 
 
-class CardPaymentsDisabled(ServiceError):
-    """Card top-ups are off on this installation (no Stripe keys are set)."""
+class CardPaymentsDisabled(Conflict):
+    """Card top-ups are off on this installation (no Stripe keys are set): a 409, as a server without
+    email answers for mail."""
 
-    status = 503
     code = CARD_PAYMENTS_DISABLED
 
 

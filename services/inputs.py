@@ -164,6 +164,9 @@ def _credit_limits(cents: int) -> int:
 
 
 CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+# The amount of a request for credit: a whole number of cents (7.0 is 7, as for every integer input).
+RequestedCents = Annotated[int, BeforeValidator(_integral_float_as_int), AfterValidator(_credit_limits),
+                           Field(json_schema_extra={"minimum": 1, "maximum": CREDIT_MAX_CENTS})]
 
 
 def _dollar_string(value: str) -> int:

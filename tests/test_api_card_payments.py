@@ -51,7 +51,7 @@ def test_without_stripe_keys_card_payments_are_off_and_a_checkout_is_refused(api
     assert api.get("/wallet/payment-availability", as_=alice).json["data"] == {
         "stripe": {"enabled": False, "min_usd": 5, "max_usd": 1000}}
     refused = checkout(api, alice)
-    assert (refused.status_code, refused.json["code"]) == (503, "CARD_PAYMENTS_DISABLED")
+    assert (refused.status_code, refused.json["code"]) == (409, "CARD_PAYMENTS_DISABLED")
     assert refused.json["message"] == "Card payments are not available on this installation"
 
 
@@ -68,7 +68,7 @@ def test_the_secret_key_alone_does_not_turn_card_payments_on(app, api, make_user
     app.config["STRIPE_WEBHOOK_SECRET"] = None
     alice = make_user("alice")
     assert api.get("/wallet/payment-availability", as_=alice).json["data"]["stripe"]["enabled"] is False
-    assert checkout(api, alice).status_code == 503
+    assert checkout(api, alice).status_code == 409
 
 
 # --- Opening a checkout ---------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def test_the_webhook_needs_no_token_and_no_csrf_token_but_is_off_without_its_sec
     assert deliver(client, payload).status_code == 200
     app.config["STRIPE_WEBHOOK_SECRET"] = None
     off = deliver(client, payload)
-    assert (off.status_code, off.json["code"]) == (503, "CARD_PAYMENTS_DISABLED")
+    assert (off.status_code, off.json["code"]) == (409, "CARD_PAYMENTS_DISABLED")
 
 
 def test_a_top_up_is_only_ever_a_credit(app, client, api, make_user, stripe_api):

@@ -39,6 +39,12 @@ def test_a_request_is_made_and_listed_as_the_callers_own(api, make_user, clock):
     assert listed.headers["X-Total-Count"] == "2"
 
 
+def test_a_whole_number_of_cents_written_with_a_point_is_taken(api, make_user):
+    alice = make_user("alice")
+    made = api.post(ASK, as_=alice, json={"amount_cents": 5000.0, "reason": "Computed by a script"})
+    assert (made.status_code, made.json["data"]["amount_cents"]) == (201, 5000)
+
+
 @pytest.mark.parametrize("body, field, message", [
     ({"amount_cents": 0, "reason": "x"}, "amount_cents", "must be greater than zero"),
     ({"amount_cents": -5, "reason": "x"}, "amount_cents", "must be greater than zero"),

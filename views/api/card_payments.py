@@ -34,7 +34,7 @@ def payment_availability():
            description="Records a pending payment intent and opens a Stripe Checkout Session for it: send the "
                        "person to `checkout_url`. The wallet is credited only when Stripe's signed webhook reports "
                        "the session paid. 400 for an amount that is not a dollar string, has fractions of a cent "
-                       "or is outside the bounds; 503 `CARD_PAYMENTS_DISABLED` while card payments are off.")
+                       "or is outside the bounds; 409 `CARD_PAYMENTS_DISABLED` while card payments are off.")
 def stripe_checkout(body: pay.CheckoutBody):
     # The service checks the amount as sent (a dollar string), as it does for the wallet page.
     return pay.checkout_started(card_payments.start_checkout(api_user(), json_body()["amount"]))

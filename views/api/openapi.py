@@ -232,7 +232,6 @@ ERROR_DESCRIPTIONS = {
     414: "The URL (path and query string) is longer than the limit (MAX_URL_LENGTH, 4096 bytes by default)",
     429: "Too many attempts; wait for Retry-After seconds",
     502: "The payment provider (Stripe) did not answer or refused; nothing was charged",
-    503: "Card payments are off on this installation",
 }
 # Every code an operation can answer with: its status (one a code) and when it is given.
 CODES = {
@@ -265,7 +264,7 @@ CODES = {
     CREDIT_REQUEST_NOT_PENDING: (409, "the credit request was approved or rejected already"),
     TOO_MANY_CREDIT_REQUESTS: (409, "too many of your credit requests are waiting already"),
     PAYMENT_PROVIDER_ERROR: (502, "Stripe did not open the checkout"),
-    CARD_PAYMENTS_DISABLED: (503, "card payments are off (no Stripe keys)"),
+    CARD_PAYMENTS_DISABLED: (409, "card payments are off on this server (no Stripe keys)"),
 }
 # The error answers under ``#/components/responses``: one a status, each with one code. An operation
 # whose answers of a status carry just that code, and have no example of their own, refer to it. The

@@ -8,7 +8,7 @@ from core.limits import CREDIT_MAX_CENTS, CREDIT_REQUEST_REASON_MAX, CURRENCY
 from core.money import cents_to_number, format_cents
 from core.timeutil import isoformat
 from models.payment import PAYMENT_STATUSES, REQUEST_STATUSES
-from services.inputs import DollarString
+from services.inputs import DollarString, RequestedCents
 from views.api.response_schemas import AmountNumber, Count, Currency, Dollars, Id, Out, Timestamp
 from views.api.schemas import Body
 
@@ -21,9 +21,8 @@ class CheckoutBody(Body):
 
 
 class CreditRequestBody(Body):
-    # Types only: the service checks the bounds, so a bad value is refused in its words everywhere.
-    amount_cents: int = Field(description=f"Cents, 1 to {CREDIT_MAX_CENTS}", json_schema_extra={
-        "minimum": 1, "maximum": CREDIT_MAX_CENTS})
+    amount_cents: RequestedCents = Field(description=f"Cents, 1 to {CREDIT_MAX_CENTS}")
+    # The service trims and checks the reason, so it is refused in the same words on the wallet page.
     reason: str = Field(description=f"Why, for the administrators (1 to {CREDIT_REQUEST_REASON_MAX} characters)",
                         json_schema_extra={"minLength": 1, "maxLength": CREDIT_REQUEST_REASON_MAX})
 

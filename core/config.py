@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from core.money import InvalidAmount, parse_dollars
 from core.limits import (
     LOGIN_RATE_PER_IP,
     LOGIN_SESSION_DAYS,
@@ -273,6 +274,19 @@ def spend_request_ttl_hours() -> float:
     return hours
 
 
+def stripe_bounds() -> tuple[str, str]:
+    """``STRIPE_MIN_USD`` and ``STRIPE_MAX_USD``: the smallest and largest card top-up, in dollars."""
+    low, high = os.environ.get("STRIPE_MIN_USD", "5.00"), os.environ.get("STRIPE_MAX_USD", "1000.00")
+    try:
+        low_cents, high_cents = parse_dollars(low), parse_dollars(high)
+    except InvalidAmount:
+        low_cents = high_cents = 0
+    if not 50 <= low_cents <= high_cents:  # Stripe itself takes no card payment under $0.50
+        raise ConfigurationError(f"STRIPE_MIN_USD and STRIPE_MAX_USD must be dollar amounts with "
+                                 f"0.50 <= STRIPE_MIN_USD <= STRIPE_MAX_USD, not {low!r} and {high!r}")
+    return low, high
+
+
 def from_environment(instance_path: str) -> dict:
     env = app_env()
     secret_key = os.environ.get("SECRET_KEY")
@@ -326,4 +340,11 @@ def from_environment(instance_path: str) -> dict:
         # Where the development mail sink (``flask mail sink``) keeps what it receives.
         "MAIL_SINK_DIR": os.environ.get("MAIL_SINK_DIR") or str(Path(instance_path) / "mail"),
         **invoice_issuer(),
+        # Card top-ups through Stripe Checkout: off unless both keys are set (docs/PAYMENTS.md).
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", "").strip() or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip() or None,
+        # Where the Stripe library sends its calls; unset: Stripe's own https://api.stripe.com.
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", "").strip().rstrip("/") or None,
+        "STRIPE_MIN_USD": stripe_bounds()[0],
+        "STRIPE_MAX_USD": stripe_bounds()[1],
     }

@@ -64,6 +64,8 @@ CURRENCY = "USD"
 CREDIT_MAX_CENTS = 100_000_000  # $1,000,000 in one wallet credit
 TRANSFER_MAX_CENTS = CREDIT_MAX_CENTS  # one transfer into a pool's wallet moves at most what one credit adds
 BUDGET_MAX_CENTS = 1_000_000_000_000  # a pool's monthly limit or approval threshold: $10,000,000,000
+CREDIT_REQUEST_REASON_MAX = 500
+CREDIT_REQUESTS_PENDING_MAX = 5  # open requests per person, so nobody can flood the administrators
 
 PAGE_LIMIT_DEFAULT = 100
 PAGE_LIMIT_MAX = 500

@@ -7,6 +7,7 @@ from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
 from models.login_session import LoginSession
 from models.notification import AnnouncementRead, Notification
 from models.password_reset import PasswordReset
+from models.payment import CardPayment, CreditRequest
 from models.pool import Membership, Pool, TransferOffer
 from models.rental import IdempotencyRecord, Rental, Transaction
 from models.spend_request import SpendRequest
@@ -19,6 +20,8 @@ from models.webhook import WebhookAttempt, WebhookEndpoint, WebhookMessage
 __all__ = [
     "AnnouncementRead",
     "AuditEvent",
+    "CardPayment",
+    "CreditRequest",
     "ApiToken",
     "EmailDelivery",
     "Event",

@@ -35,6 +35,11 @@ EMAIL_ALREADY_VERIFIED = "EMAIL_ALREADY_VERIFIED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 URI_TOO_LONG = "URI_TOO_LONG"
 RATE_LIMITED = "RATE_LIMITED"
+CARD_PAYMENTS_DISABLED = "CARD_PAYMENTS_DISABLED"
+PAYMENT_PROVIDER_ERROR = "PAYMENT_PROVIDER_ERROR"
+WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID"
+CREDIT_REQUEST_NOT_PENDING = "CREDIT_REQUEST_NOT_PENDING"
+TOO_MANY_CREDIT_REQUESTS = "TOO_MANY_CREDIT_REQUESTS"
 INTERNAL_ERROR = "INTERNAL_ERROR"
 
 CODE_FOR_STATUS = {
@@ -174,3 +179,23 @@ class AccountDisabled(Forbidden):
 
     def __init__(self, message: str = MESSAGE):
         super().__init__(message)
+
+
+class CardPaymentsDisabled(Conflict):
+    """Card top-ups are off on this installation (no Stripe keys are set): a 409, as a server without
+    email answers for mail."""
+
+    code = CARD_PAYMENTS_DISABLED
+
+
+class PaymentProviderError(ServiceError):
+    """Stripe did not open a checkout (unreachable, or it refused): nothing was charged."""
+
+    status = 502
+    code = PAYMENT_PROVIDER_ERROR
+
+
+class WebhookSignatureInvalid(BadRequest):
+    """A webhook delivery whose ``Stripe-Signature`` does not verify, or is older than the tolerance."""
+
+    code = WEBHOOK_SIGNATURE_INVALID

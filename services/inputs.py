@@ -29,6 +29,7 @@ from core.limits import (
     BUDGET_MAX_CENTS,
     CREDIT_MAX_CENTS,
     TRANSFER_MAX_CENTS,
+    CREDIT_REQUEST_REASON_MAX,
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_PATTERN,
@@ -59,7 +60,7 @@ from core.limits import (
     WEBHOOK_DESCRIPTION_MAX,
     WEBHOOK_URL_MAX,
 )
-from core.money import format_dollars
+from core.money import InvalidAmount, format_dollars, parse_dollars
 from core.numbers import parse_whole_number
 from core.timeutil import parse_timestamp
 from services.errors import BadRequest
@@ -189,6 +190,27 @@ def _credit_limits(cents: int) -> int:
 
 
 CreditCents = Annotated[int, AfterValidator(_credit_limits)]
+# The amount of a request for credit: a whole number of cents (7.0 is 7, as for every integer input).
+RequestedCents = Annotated[int, BeforeValidator(_integral_float_as_int), AfterValidator(_credit_limits),
+                           Field(json_schema_extra={"minimum": 1, "maximum": CREDIT_MAX_CENTS})]
+
+
+def _dollar_string(value: str) -> int:
+    # Cents; the bounds of a card top-up are settings, so the service checks them after this.
+    if not re.fullmatch(r"\s*\d{1,9}(\.\d+)?\s*", value):
+        raise ValueError('must be an amount of dollars such as "50.00"')
+    try:
+        return parse_dollars(value)
+    except InvalidAmount:
+        raise ValueError("must not have fractions of a cent (at most 2 decimal places)") from None
+
+
+# A money string, as the published top-up takes it: "50.00" -> 5000.
+DollarString = Annotated[str, AfterValidator(_dollar_string),
+                         Field(json_schema_extra={"pattern": r"^\d{1,9}(\.\d{1,2})?$"}, examples=["50.00"])]
+CreditRequestReason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                       max_length=CREDIT_REQUEST_REASON_MAX),
+                                AfterValidator(_storable)]
 
 
 def _transfer_limits(cents: int) -> int:

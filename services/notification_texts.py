@@ -39,6 +39,8 @@ WALLET_CREDITED = "wallet.credited"
 SPEND_REQUEST_CREATED = "spend_request.created"
 SPEND_REQUEST_DECIDED = "spend_request.decided"
 WALLET_LOW_BALANCE = "wallet.low_balance"
+CREDIT_REQUEST_CREATED = "credit_request.created"
+CREDIT_REQUEST_DECIDED = "credit_request.decided"
 SECURITY_NEW_LOGIN = "security.new_login"
 SECURITY_TWO_FACTOR_CHANGED = "security.two_factor_changed"
 
@@ -56,6 +58,8 @@ EVENTS = {
     RENTAL_PROVISIONING_OVERDUE: "A rented server is late being set up (administrators)",
     "wallet.low_balance": "The wallet's balance is low",
     "wallet.credited": "The wallet was credited",
+    CREDIT_REQUEST_CREATED: "Someone asks for credit (administrators)",
+    CREDIT_REQUEST_DECIDED: "Your request for credit was decided",
     "invitation.received": "An invitation to a pool",
     "pool.role_changed": "Your role in a pool changed",
     "pool.member_removed": "You were removed from a pool",
@@ -104,7 +108,9 @@ def text_for(event: Event) -> NotificationText:
 
 def reason(event: Event, user_id: str) -> str:
     """Why ``user_id`` hears of ``event``, for the foot of its email."""
-    if event.type in ONLY_TO_ADMINISTRATORS or (event.type in ALSO_TO_ADMINISTRATORS and event.user_id != user_id):
+    if event.type == CREDIT_REQUEST_CREATED:
+        about = "you are an administrator, who decides requests for credit"
+    elif event.type in ONLY_TO_ADMINISTRATORS or (event.type in ALSO_TO_ADMINISTRATORS and event.user_id != user_id):
         about = "you are an administrator of this installation"
     elif event.user_id == user_id:
         about = "it is about your account" if event.subject_type != "rental" else "it is about your rental"
@@ -361,6 +367,39 @@ def _wallet_credited(event: Event) -> NotificationText:
         f"now {format_dollars(data['balance_cents'])}.",
         "/wallet",
         SUCCESS,
+    )
+
+
+@writes(CREDIT_REQUEST_CREATED)
+def _credit_request_created(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['requester_username']} asks for {format_dollars(data['amount_cents'])} of credit",
+        f"{data['requester_username']} asks for {format_dollars(data['amount_cents'])} of credit: "
+        f"“{data['reason']}”. Approve it to credit their wallet, or reject it.",
+        "/admin/credit-requests",
+        INFO,
+    )
+
+
+@writes(CREDIT_REQUEST_DECIDED)
+def _credit_request_decided(event: Event) -> NotificationText:
+    data = event.data
+    amount = format_dollars(data["amount_cents"])
+    if data["status"] == "approved":
+        return NotificationText(
+            f"Your request for {amount} was approved",
+            f"{data['decided_by']} approved your request for {amount} of credit; it is in your wallet, whose "
+            f"balance is now {format_dollars(data['balance_cents'])}.",
+            "/wallet",
+            SUCCESS,
+        )
+    return NotificationText(
+        f"Your request for {amount} was rejected",
+        f"{data['decided_by']} rejected your request for {amount} of credit (“{data['reason']}”). Nothing was "
+        f"added to your wallet; ask an administrator why, or pay by card if this installation takes cards.",
+        "/wallet",
+        WARNING,
     )
 
 

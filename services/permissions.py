@@ -16,7 +16,7 @@ LEAVES: dict[str, str] = {
     "financial.server_rental.rent_servers": "rent a server",
     "financial.server_rental.extend_rentals": "extend a rental",
     "financial.wallet.read": "read the balance and the transactions",
-    "financial.wallet.transfer": "move money out of the wallet",
+    "financial.wallet.transfer": "move money into or out of the wallet: card top-ups, credit requests, transfers",
     "financial.billing.read": "read invoices and billing details",
     "financial.billing.download_invoices": "download invoices",
     "projects.create": "create a pool",

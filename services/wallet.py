@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from models import Transaction, User
-from services import accounts, events, inputs, ledger
+from services import accounts, card_payments, events, inputs, ledger
 from services.atomic import write_transaction
 from services.errors import NotFound
 from services.notification_texts import WALLET_CREDITED
@@ -39,14 +39,32 @@ def credit(username: str, cents: int, note: str = "Credit") -> User:
 def how_to_get_credit() -> str:
     """Where a person short of money turns on this installation, in one sentence for the pages.
 
-    Money comes in only by an administrator's credit (the admin page or ``flask wallet credit``),
-    so the sentence names the administrators.
+    Money comes in by card (when card payments are on), by a request for credit an administrator
+    approves on the wallet page, or by an administrator's credit; the sentence names the administrators.
     """
+    way = ("pay by card on the wallet page, or ask for credit there" if card_payments.availability().enabled
+           else "ask for it on the wallet page")
     found = accounts.administrators_to_ask()
     if found is None:
-        return "To add credit, ask whoever runs this installation: only an administrator can credit a wallet."
+        return f"To add credit, {way}; an administrator of this installation decides."
     noun, listed = found
-    return f"To add credit, ask {noun}: {listed}."
+    return f"To add credit, {way}: {noun} decides ({listed})."
+
+
+def own_transaction(user: User, transaction_id: str) -> Transaction:
+    """One transaction of the caller's own wallet; 404 for anyone else's (and for a pool's)."""
+    found = db.session.get(Transaction, transaction_id) if inputs.is_valid(inputs.ObjectId, transaction_id) else None
+    if found is None or found.user_id != user.id or found.pool_id is not None:
+        raise NotFound("Transaction not found")
+    return found
+
+
+def balance_moved_at(user: User):
+    """When the caller's own balance last moved: their newest transaction, or the account's creation."""
+    newest = db.session.scalar(select(Transaction.created_at)
+                               .where(Transaction.user_id == user.id, Transaction.pool_id.is_(None))
+                               .order_by(Transaction.created_at.desc()).limit(1))
+    return newest or user.created_at
 
 
 def debit(user_id: str, cents: int, kind: str, rental_id: str, now) -> Transaction:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.limits import (
     ALIAS_MAX,
+    CREDIT_REQUEST_REASON_MAX,
     DURATION_DAYS_MAX,
     EMAIL_MAX,
     EMAIL_RULE,
@@ -284,3 +285,30 @@ PAY_FROM = [
     Bad("empty", "", "must be one of: self, pool", form=False),
     Bad("number", 1, "must be one of: self, pool", form=False),
 ]
+
+# A card top-up, in dollars as a string (the API's `amount`, the wallet page's field); the bounds are the
+# default STRIPE_MIN_USD and STRIPE_MAX_USD.
+OUT_OF_BOUNDS = "must be between $5.00 and $1000.00"
+NOT_A_DOLLAR_STRING = 'must be an amount of dollars such as "50.00"'
+TOP_UP_AMOUNT = [
+    Bad("fraction of a cent", "50.001", "must not have fractions of a cent (at most 2 decimal places)"),
+    Bad("words", "fifty", NOT_A_DOLLAR_STRING),
+    Bad("negative", "-5.00", NOT_A_DOLLAR_STRING),
+    Bad("exponent", "5e1", NOT_A_DOLLAR_STRING),
+    Bad("NUL", "50\x00", NOT_A_DOLLAR_STRING),
+    Bad("empty", "", NOT_A_DOLLAR_STRING),
+    Bad("under the minimum", "4.99", OUT_OF_BOUNDS),
+    Bad("over the maximum", "1000.01", OUT_OF_BOUNDS),
+    Bad("number", 50, NOT_A_STRING, form=False),
+]
+
+# A request for credit: its amount in cents (the API; the wallet page takes dollars, as the admin's credit
+# form does) and its reason.
+CREDIT_REQUEST_CENTS = [
+    Bad("zero", 0, "must be greater than zero", form=False),
+    Bad("negative", -100, "must be greater than zero", form=False),
+    Bad("over the limit", 100_000_001, "must be at most $1000000.00", form=False),
+    Bad("text", "5000", "must be an integer", form=False),
+    Bad("fraction", 50.5, "must be an integer", form=False),
+]
+CREDIT_REQUEST_REASON = _text(CREDIT_REQUEST_REASON_MAX, required=True)

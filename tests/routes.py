@@ -7,7 +7,7 @@ API_PREFIX = "/api/v1/"
 # the public announcements, and verifying an address or resetting a password (the emailed link's token is
 # the credential).
 PUBLIC_API_ENDPOINTS = {"api.login", "api.openapi_document", "api.public_notifications", "api.verify_email",
-                        "api.two_factor_verify_login", "api.signup_account", "api.forgot_password",
+                        "api.two_factor_verify_login", "api.signup_account", "api.forgot_password", "api.stripe_webhook",
                         "api.reset_password"}
 SOME_ID = "0123456789abcdef01234567"
 

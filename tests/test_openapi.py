@@ -15,6 +15,7 @@ from services.marketplace import MarketplaceFilters
 from tests.documented_errors import codes_of_answer, error_answer
 from tests.factories import add_server, make_servers
 from tests.records import SEED_SERVER
+from tests.stripe_stand_in import paid, signature_header, stripe_api  # noqa: F401
 from tests.two_factor import code_at
 from tests.users import PASSWORD
 from tests.webhook_receiver import Receiver
@@ -62,7 +63,8 @@ def test_the_document_is_valid_openapi_3_1_and_public(client, document):
                       ("post", "/api/v1/auth/verify-email"),  # the emailed link is the credential
                       ("post", "/api/v1/users/auth/2fa/verify"),  # the temp_token is the credential
                       ("post", "/api/v1/auth/signup"), ("post", "/api/v1/auth/forgot-password"),
-                      ("post", "/api/v1/auth/reset-password")}
+                      ("post", "/api/v1/auth/reset-password"),
+                      ("post", "/api/v1/wallet/payments/stripe/webhook")}  # Stripe's signature is the credential
 
 
 def test_every_api_route_and_method_is_documented_and_nothing_else(app, document):
@@ -175,7 +177,7 @@ def query_parameters(document):
 
 
 def test_the_document_allows_an_empty_value_exactly_where_the_api_takes_it_as_not_given(api, make_user, document):
-    alice = make_user("alice")
+    alice = make_user("alice", is_admin=True)  # the administrators' lists have filters too
     checked = set()
     for path, parameter in query_parameters(document):
         name = parameter["name"]
@@ -319,7 +321,7 @@ class Conformance:
         return body
 
 
-def test_every_answer_is_its_documented_model_field_for_field(app, api, make_user, document):
+def test_every_answer_is_its_documented_model_field_for_field(app, api, make_user, document, stripe_api):
     owner = make_user("team_lead", balance_cents=100_000, alias="Team Lead")
     member = make_user("jane_admin", balance_cents=100_000, alias="Jane Smith")
     invitee = make_user("new_developer")
@@ -358,6 +360,19 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", "/wallet/invoices/", owner)
     check.call("GET", f"/wallet/invoices/{invoice['id']}", member)
     check.call("GET", f"/wallet/invoices/{invoice['id']}/pdf", member)
+    check.call("GET", "/wallet/balances", owner)
+    check.call("GET", "/wallet/balances/general", owner)
+    check.call("GET", f"/wallet/transactions/{check.call('GET', '/wallet/transactions', owner)['data'][0]['id']}", owner)
+    check.call("GET", "/wallet/payment-availability", owner)
+    started = check.call("POST", "/wallet/payments/stripe/checkout", owner, json={"amount": "50.00"})["data"]
+    payload = paid(stripe_api.sessions[started["checkout_url"].rsplit("/", 1)[1]])
+    check.call("POST", "/wallet/payments/stripe/webhook", data=payload,
+               headers={"Stripe-Signature": signature_header(payload), "Content-Type": "application/json"})
+    check.call("GET", "/wallet/payments/stripe/intents", owner)
+    check.call("GET", f"/wallet/payments/stripe/intents/{started['intent_id']}", owner)
+    asked = check.call("POST", "/wallet/credit-requests", member, json={"amount_cents": 5000, "reason": "Budget"})
+    declined = check.call("POST", "/wallet/credit-requests", member, json={"amount_cents": 100, "reason": "More"})
+    check.call("GET", "/wallet/credit-requests", member)
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
     check.call("POST", f"/pools/{pool['id']}/wallet/transfers", owner, json={"amount_cents": 500_00})
     check.call("GET", f"/pools/{pool['id']}/wallet", member)
@@ -384,6 +399,9 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("POST", f"/admin/users/{invitee.id}/enable", administrator)
     check.call("PUT", f"/admin/rentals/{rental['id']}/provisioning", administrator,
                json={"status": "ready", "message": "Installed", "access": {"ipv4": ["203.0.113.10"]}})
+    check.call("GET", "/admin/credit-requests?status=pending", administrator)
+    check.call("POST", f"/admin/credit-requests/{asked['data']['id']}/approve", administrator)
+    check.call("POST", f"/admin/credit-requests/{declined['data']['id']}/reject", administrator)
     announcement = check.call("POST", "/admin/notifications", administrator,
                               json={"title": "Maintenance", "is_public": True})["data"]
     check.call("GET", "/notifications/public")

@@ -7,6 +7,7 @@ from tests.bad_values import Bad
 from tests.factories import make_rental, make_servers, server_record
 from tests.html_tree import parse
 from tests.snapshots import database_unchanged
+from tests.stripe_stand_in import stripe_api  # noqa: F401
 from tests.users import PASSWORD
 from tests.web_helpers import HTMX, log_in, post_form
 
@@ -201,6 +202,33 @@ def test_a_page_of_invoices(api, alice, field, bad):
 def test_a_wallet_credit(app, client, alice, bad):
     page_refuses(app, client, "/admin/credit", {"username": "alice", "amount": bad.value}, "amount", bad,
                  form_page="/admin")
+
+
+@cases(bad_values.TOP_UP_AMOUNT)
+def test_a_card_top_up(app, api, client, alice, stripe_api, bad):
+    api_refuses(app, api, "POST", "/wallet/payments/stripe/checkout", alice, {"amount": bad.value}, "amount", bad)
+    page_refuses(app, client, "/wallet/card-payments", {"amount": bad.value}, "card-amount", bad, form_page="/wallet")
+    assert stripe_api.requests == []
+
+
+@cases(bad_values.CREDIT_REQUEST_CENTS)
+def test_the_amount_of_a_credit_request(app, api, alice, bad):
+    api_refuses(app, api, "POST", "/wallet/credit-requests", alice, {"amount_cents": bad.value, "reason": "x"},
+                "amount_cents", bad)
+
+
+@form_cases(bad_values.CREDIT_DOLLARS)
+def test_the_dollars_of_a_credit_request(app, client, alice, bad):
+    page_refuses(app, client, "/wallet/credit-requests", {"amount": bad.value, "reason": "x"}, "request-amount",
+                 bad, form_page="/wallet")
+
+
+@cases(bad_values.CREDIT_REQUEST_REASON)
+def test_the_reason_of_a_credit_request(app, api, client, alice, bad):
+    api_refuses(app, api, "POST", "/wallet/credit-requests", alice, {"amount_cents": 100, "reason": bad.value},
+                "reason", bad)
+    page_refuses(app, client, "/wallet/credit-requests", {"amount": "1", "reason": bad.value}, "request-reason",
+                 bad, form_page="/wallet")
 
 
 @pytest.mark.parametrize("path", ["/admin", "/admin/users"])

@@ -103,20 +103,20 @@ def test_the_wallet_says_to_ask_the_administrators_by_name(client, make_user, al
     make_user("rita", is_admin=True, alias="Rita Root")
     make_user("ops", is_admin=True)
     body = text(client.get("/wallet"))
-    assert "To add credit, ask one of the administrators: ops or Rita Root (rita)." in body
+    assert "To add credit, ask for it on the wallet page: one of the administrators decides (ops or Rita Root (rita))." in body
 
 
 def test_the_wallet_names_at_most_three_administrators(client, make_user, alice):
     for name in ("ada", "bob", "cy", "dee"):
         make_user(name, is_admin=True)
     body = text(client.get("/wallet"))
-    assert "ask one of the administrators: ada, bob, cy or another administrator." in body
+    assert "one of the administrators decides (ada, bob, cy or another administrator)." in body
     assert "dee" not in body
 
 
 def test_without_administrators_the_wallet_says_whom_to_ask_all_the_same(client, alice):
     body = text(client.get("/wallet"))
-    assert "To add credit, ask whoever runs this installation" in body
+    assert "To add credit, ask for it on the wallet page; an administrator of this installation decides." in body
 
 
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
@@ -131,7 +131,7 @@ def test_a_rent_refused_for_money_says_how_to_get_credit(app, client, make_user,
     assert response.status_code == 422
     body = text(response)
     assert "Insufficient balance: this costs $70.00 and your balance is $50.00." in body
-    assert "To add credit, ask an administrator: Rita Root (rita)." in body
+    assert "To add credit, ask for it on the wallet page: an administrator decides (Rita Root (rita))." in body
 
 
 @pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "plain"])
@@ -146,4 +146,4 @@ def test_an_extend_refused_for_money_says_how_to_get_credit(app, client, api, ma
     assert response.status_code == 422
     body = text(response)
     assert "Insufficient balance: this costs $250.00 and your balance is $30.00." in body
-    assert "To add credit, ask an administrator: Rita Root (rita)." in body
+    assert "To add credit, ask for it on the wallet page: an administrator decides (Rita Root (rita))." in body

@@ -52,6 +52,8 @@ def world(app, api, make_user) -> World:
         api.post("/users/auth/login", json={"username": "alice", "password": PASSWORD})
     webhook = api.post("/webhooks", as_=alice, json={"url": "https://93.184.215.14/hooks", "events": ["*"],
                                                     "description": "Deploy bot"})
+    api.post("/wallet/credit-requests", as_=alice, json={"amount_cents": 50_000, "reason": "January's servers"})
+    app.config.update(STRIPE_SECRET_KEY="sk_test_pages", STRIPE_WEBHOOK_SECRET="whsec_pages")  # the card form shows
     return World(servers["nyc-2"], servers["fra-1"], rented.json["data"]["rental"]["id"], pool_id, alice.id,
                  webhook.json["data"]["id"])
 
@@ -68,6 +70,7 @@ SIGNED_IN_PAGES = {
     "rental": lambda world: f"/rentals/{world.rental_id}",
     "wallet": lambda world: "/wallet",
     "invoices": lambda world: "/wallet/invoices",
+    "wallet, back from a cancelled card payment": lambda world: "/wallet?card_payment=0123456789abcdef01234567&checkout=cancelled",
     "pools": lambda world: "/pools",
     "pool": lambda world: f"/pools/{world.pool_id}",
     "pool deletion": lambda world: f"/pools/{world.pool_id}/delete",
@@ -87,6 +90,7 @@ ADMIN_PAGES = {
     "admin, new server": lambda world: "/admin/servers/new",
     "admin, one server": lambda world: f"/admin/servers/{world.server_id}",
     "admin, jobs": lambda world: "/admin/jobs",
+    "admin, credit requests": lambda world: "/admin/credit-requests",
     "admin, announcements": lambda world: "/admin/announcements",
     "admin, mail sink": lambda world: "/admin/mail",
     "admin, a user's new password": lambda world: f"/admin/users/{world.alice_id}/password",

@@ -39,4 +39,4 @@ def authenticate():
 
 
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.
-from views.api import auth, two_factor, users, account_security, recovery, openapi, pools, marketplace, rentals, wallet, notifications, admin, api_tokens, webhooks, team_billing  # noqa: E402,F401,E501
+from views.api import auth, two_factor, users, account_security, recovery, openapi, pools, marketplace, rentals, wallet, card_payments, credit_requests, notifications, admin, api_tokens, webhooks, team_billing  # noqa: E402,F401,E501

@@ -65,6 +65,13 @@ from services.errors import (
     URI_TOO_LONG,
     VALIDATION_FAILED,
 )
+from services.errors import (
+    CARD_PAYMENTS_DISABLED,
+    CREDIT_REQUEST_NOT_PENDING,
+    PAYMENT_PROVIDER_ERROR,
+    TOO_MANY_CREDIT_REQUESTS,
+    WEBHOOK_SIGNATURE_INVALID,
+)
 from views.api import api
 from views.api import response_schemas as out
 from views.api.examples import ERROR_MESSAGES, VALIDATION_DETAILS
@@ -193,7 +200,9 @@ PATH_PARAMETERS = {
     "invoice_id": "Invoice id (from your invoices)",
     "webhook_id": "Webhook endpoint id (from your webhooks)",
     "delivery_id": "Delivery attempt id (from the endpoint's deliveries)",
-    "request_id": "Spend request id (from the pool's spend requests, or the 202 of a charge sent for approval)",
+    "request_id": "Spend request id (from the pool's spend requests, or the 202 of a charge sent for approval), or credit request id (from the credit requests)",
+    "transaction_id": "Transaction id (from your transactions)",
+    "intent_id": "Payment intent id (from the checkout answer or your intents)",
 }
 
 
@@ -233,6 +242,7 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is larger than the limit (MAX_CONTENT_LENGTH, 256 KB by default)",
     414: "The URL (path and query string) is longer than the limit (MAX_URL_LENGTH, 4096 bytes by default)",
     429: "Too many attempts; wait for Retry-After seconds",
+    502: "The payment provider (Stripe) did not answer or refused; nothing was charged",
 }
 # Every code an operation can answer with: its status (one a code) and when it is given.
 CODES = {
@@ -266,6 +276,11 @@ CODES = {
     PAYLOAD_TOO_LARGE: (413, "the body is over the limit"),
     URI_TOO_LONG: (414, "the URL is over the limit"),
     RATE_LIMITED: (429, "too many attempts"),
+    WEBHOOK_SIGNATURE_INVALID: (400, "the webhook's `Stripe-Signature` does not verify, or is too old"),
+    CREDIT_REQUEST_NOT_PENDING: (409, "the credit request was approved or rejected already"),
+    TOO_MANY_CREDIT_REQUESTS: (409, "too many of your credit requests are waiting already"),
+    PAYMENT_PROVIDER_ERROR: (502, "Stripe did not open the checkout"),
+    CARD_PAYMENTS_DISABLED: (409, "card payments are off on this server (no Stripe keys)"),
 }
 # The error answers under ``#/components/responses``: one a status, each with one code. An operation
 # whose answers of a status carry just that code, and have no example of their own, refer to it. The

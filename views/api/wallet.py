@@ -2,10 +2,11 @@
 from flask import request
 
 from services import invoices, wallet
-from services.errors import FORBIDDEN
+from services.errors import FORBIDDEN, NOT_FOUND
 from services.paging import parse_page
 from views.api import api
 from views.api import examples as ex
+from views.api import payment_schemas as pay
 from views.api import serializers as out
 from views.api.operations import operation
 from views.api.response_schemas import Balance, InvoiceDetail, InvoiceList, WalletTransaction
@@ -86,3 +87,35 @@ def get_invoice(invoice_id: str):
 def invoice_pdf(invoice_id: str):
     invoice, pdf = invoices.pdf_of(api_user(), invoice_id)
     return pdf_response(invoice, pdf)
+
+
+# --- The published service's paths ----------------------------------------------------------------
+
+@api.get("/wallet/balances")
+@operation(permission="financial.wallet.read",
+           tag="Wallet", summary="Your balances (published path)", message="Balances retrieved successfully",
+           data=pay.Balances, example=pay.BALANCES,
+           description="The published service's shape of `GET /wallet/balance`: the balance as a dollar string.")
+def balances():
+    return pay.balances(wallet.balance_cents(api_user()))
+
+
+@api.get("/wallet/balances/general")
+@operation(permission="financial.wallet.read",
+           tag="Wallet", summary="Your general balance (published path)", message="Balance retrieved successfully",
+           data=pay.GeneralBalance, example=pay.GENERAL_BALANCE,
+           description="Your wallet: its id is your user id; `updated_at` is when the balance last moved.")
+def general_balance():
+    user = api_user()
+    return pay.general_balance(user, wallet.balance_moved_at(user))
+
+
+@api.get("/wallet/transactions/<transaction_id>")
+@operation(permission="financial.wallet.read",
+           tag="Wallet", summary="One of your transactions (published path)",
+           message="Transaction retrieved successfully", data=WalletTransaction, example=pay.TRANSACTION,
+           error_examples={NOT_FOUND: "Transaction not found"},
+           description="A transaction of your own wallet, as `GET /wallet/transactions` lists it; 404 for anyone "
+                       "else's and for a pool's.")
+def get_transaction(transaction_id):
+    return out.wallet_transaction(wallet.own_transaction(api_user(), transaction_id))

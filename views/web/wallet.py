@@ -1,4 +1,4 @@
-"""The wallet: the balance and every transaction that moved it, with each one's invoice."""
+"""The wallet: the balance and every transaction that moved it with its invoice, and the ways to add money."""
 from flask import request
 from flask_login import current_user, login_required
 
@@ -12,16 +12,22 @@ from views.web.pager import pager
 PAGE_SIZE = 25
 
 
-@web.get("/wallet")
-@login_required
-def wallet():
+def wallet_page(fragment: str = "wallet/_transactions.html", status: int = 200, **forms):
+    from views.web.payments import money_in  # here: that module builds on this one
+
     page = parse_page(request.args, default_limit=PAGE_SIZE)
     transactions, total = wallet_service.transactions(current_user, page)
-    return htmx.render("wallet/index.html", "wallet/_transactions.html", transactions=transactions,
+    return htmx.render("wallet/index.html", fragment, status=status, transactions=transactions,
                        invoices=invoices.invoices_of_transactions([t.id for t in transactions]),
                        paging=pager(page, total, len(transactions), "web.wallet"),
                        balance_cents=wallet_service.balance_cents(current_user),
-                       how_to_get_credit=wallet_service.how_to_get_credit())
+                       **money_in(args=request.args if request.method == "GET" else None, **forms))
+
+
+@web.get("/wallet")
+@login_required
+def wallet():
+    return wallet_page()
 
 
 @web.get("/wallet/invoices")

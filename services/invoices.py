@@ -25,7 +25,7 @@ from core.extensions import db
 from core.ids import ID_PATTERN, new_id
 from core.limits import CURRENCY, ROLE_ADMIN, ROLE_OWNER
 from models import Invoice, InvoiceCounter, Membership, Pool, Rental, Server, Transaction, User
-from services import inputs, ledger, pools
+from services import inputs, ledger
 from services.errors import Forbidden, NotFound
 from services.invoice_pdf import render
 from services.paging import Page
@@ -192,6 +192,8 @@ def _managed_pool_ids(user: User):
 def _wallet_of(user: User, pool_id: str | None):
     """The condition on invoices for the wallet asked for: the caller's own, or a pool's that the caller
     owns or administers (403 for any other pool, whether it exists or not)."""
+    from services import pools  # here: pools (through team billing) build on the ledger, which issues invoices
+
     if pool_id is None:
         return (Invoice.user_id == user.id) & Invoice.pool_id.is_(None)
     if pools.role_in_pool(user, pool_id) not in (ROLE_OWNER, ROLE_ADMIN):

@@ -96,6 +96,8 @@ def config_from_environment(instance_path: str) -> dict:
         "WORKER_STALE_SECONDS": _positive_int("WORKER_STALE_SECONDS", 300),
         "REMINDER_HOURS": parse_reminder_hours(os.environ.get("REMINDER_HOURS", DEFAULT_REMINDER_HOURS)),
         "LOW_BALANCE_DAYS": _positive_int("LOW_BALANCE_DAYS", 7),
+        "RENEW_AHEAD_HOURS": _positive_int("RENEW_AHEAD_HOURS", 24),
+        "AUTO_RENEW_RETRY_HOURS": _positive_int("AUTO_RENEW_RETRY_HOURS", 6),
     }
 
 

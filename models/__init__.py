@@ -1,5 +1,6 @@
 """The data model of the whole product, one module per aggregate."""
 from models.audit import AuditEvent
+from models.auto_renewal import AutoRenewal
 from models.email import EmailDelivery
 from models.event import Event
 from models.job import FailedJob, PeriodicCheck, RunningJob, WorkerHeartbeat
@@ -16,6 +17,7 @@ from models.user import LoginAddress, User
 __all__ = [
     "AnnouncementRead",
     "AuditEvent",
+    "AutoRenewal",
     "ApiToken",
     "EmailDelivery",
     "Event",

@@ -40,6 +40,8 @@ TRANSFER_ACCEPTED = "pool.transferred"
 TRANSFER_DECLINED = "pool.transfer_declined"
 RENTAL_CREATED = "rental.created"
 RENTAL_EXTENDED = "rental.extended"
+RENTAL_AUTO_RENEW_SET = "rental.auto_renew_set"
+RENTAL_AUTO_RENEW_CLEARED = "rental.auto_renew_cleared"
 
 def client_ip() -> str | None:
     if not has_request_context() or not request.remote_addr:

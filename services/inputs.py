@@ -41,6 +41,7 @@ from core.limits import (
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
     POOL_SETTINGS_MAX_BYTES,
+    PRICE_CENTS_MAX,
     TOKEN_IP_WHITELIST_MAX,
     TOKEN_NAME_MAX,
     USERNAME_MAX,
@@ -152,6 +153,8 @@ def integer(**limits: Any) -> Any:
 
 Days = integer(ge=1, le=DURATION_DAYS_MAX)
 Cents = integer(ge=0)
+# The most an auto-renewal may charge: stored, so bounded by the highest price a server can have.
+CeilingCents = integer(ge=0, le=PRICE_CENTS_MAX)
 
 
 def _credit_limits(cents: int) -> int:

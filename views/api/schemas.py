@@ -13,6 +13,7 @@ from core.limits import NOTIFICATION_TYPES, SEVERITIES, NOTIFICATION_TITLE_MAX
 from services.inputs import (
     Alias,
     Cents,
+    CeilingCents,
     Days,
     Email,
     GivenPassword,
@@ -105,6 +106,12 @@ class ExtendBody(Body):
     expected_rental_end: Timestamp | None = Field(
         None, description="The rental_end you saw; 409 and no charge if the rental now ends at another time")
     max_charge_cents: Cents | None = Field(None, description="Refuse (409) rather than charge more than this")
+
+
+class AutoRenewBody(Body):
+    additional_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
+    max_charge_cents: CeilingCents = Field(description="The most one renewal may cost; above it the renewal is "
+                                                       "refused and tried again later")
 
 
 class AnnouncementBody(Body):

@@ -361,3 +361,80 @@ def test_bad_settings_are_refused(api, clock, alice, server_id, body, field, mes
     assert (response.status_code, response.json["code"]) == (400, "VALIDATION_FAILED")
     assert [(d["field"], d["message"]) for d in response.json["details"]] == [(field, message)]
     assert rental(api, alice, rental_id)["auto_renew"] is None
+
+
+# --- The reminder quotes the renewal ------------------------------------------------------------------
+
+def test_the_ending_soon_reminder_quotes_the_renewal(app, api, clock, tick, alice, server_id):
+    rental_id = api.rent(alice, server_id)
+    turn_on(api, alice, rental_id, ceiling=7500)
+    clock.set(END - timedelta(hours=72))
+    tick()
+    [note] = told(app, "rental.ending_soon")
+    assert note["title"] == "node-us-nyc-1 renews in 3 days"
+    assert note["message"] == (
+        "The rental of node-us-nyc-1 ends on 28 Jan 2025, 22:00 UTC. It renews automatically on 27 Jan 2025, "
+        "22:00 UTC for $70.00 (7 days); your ceiling is $75.00. Keep $70.00 in the wallet that pays for it.")
+
+
+def test_the_reminder_says_plainly_when_the_ceiling_is_too_low(app, api, clock, tick, alice, server_id):
+    rental_id = api.rent(alice, server_id)
+    turn_on(api, alice, rental_id, ceiling=6000)
+    clock.set(END - timedelta(hours=72))
+    tick()
+    [note] = told(app, "rental.ending_soon")
+    assert note["title"] == "node-us-nyc-1 ends in 3 days: its renewal will be refused"
+    assert note["message"] == (
+        "The rental of node-us-nyc-1 ends on 28 Jan 2025, 22:00 UTC. It renews automatically on 27 Jan 2025, "
+        "22:00 UTC for $70.00 (7 days); your ceiling is $60.00. The price is above your ceiling, so the renewal "
+        "will be refused: raise the ceiling or extend it yourself before then.")
+    assert note["data"]["auto_renew"] == {"renews_at": "2025-01-27T22:00:00.000Z", "days": 7, "amount_cents": 7000,
+                                          "ceiling": 6000}
+
+
+def test_the_reminder_says_when_the_period_is_no_longer_offered(app, api, clock, tick, alice, server_id):
+    rental_id = api.rent(alice, server_id)
+    turn_on(api, alice, rental_id)
+    change_prices(app, server_id, {1: 1200})
+    clock.set(END - timedelta(hours=72))
+    tick()
+    [note] = told(app, "rental.ending_soon")
+    assert note["title"] == "node-us-nyc-1 ends in 3 days and cannot renew"
+    assert "the server no longer offers 7 days, so the renewal will be refused" in note["message"]
+
+
+# --- The low-balance warning counts the auto-renewals ---------------------------------------------------
+
+def low_balance_warnings(app) -> list[tuple[str, dict]]:
+    return [(note["to"], note["data"]) for note in told(app, "wallet.low_balance")]
+
+
+def set_balance(app, person, cents: int) -> None:
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == person.id).values(balance_cents=cents))
+        db.session.commit()
+
+
+def test_the_low_balance_warning_counts_the_auto_renewal_not_the_guessed_renewal(app, api, clock, tick, alice,
+                                                                                  server_id):
+    rental_id = api.rent(alice, server_id)
+    set_balance(app, alice, 30_00)  # short of another week ($70.00), enough for a day ($12.00)
+    turn_on(api, alice, rental_id, days=1, ceiling=1500)
+    tick()
+    assert low_balance_warnings(app) == []
+
+    clock.advance(days=1)  # a new day: everyone due is looked at again
+    turn_on(api, alice, rental_id, days=7, ceiling=7500)
+    tick()
+    [(to, data)] = low_balance_warnings(app)
+    assert to == "alice" and data["renewals_cents"] == 7000
+
+
+def test_the_payer_of_an_auto_renewal_is_warned_not_the_renter(app, api, clock, tick, team, server_id):
+    set_balance(app, team.user, 500_00)
+    rental_id = api.rent(team.user, server_id, pool_id=team.pool_id)
+    set_balance(app, team.admin, 10_00)
+    turn_on(api, team.admin, rental_id)
+    tick()
+    warned = low_balance_warnings(app)
+    assert [(to, data["renewals_cents"]) for to, data in warned] == [("jane_admin", 7000)]

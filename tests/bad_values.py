@@ -18,6 +18,7 @@ from core.limits import (
     PASSWORD_MIN,
     POOL_DESCRIPTION_MAX,
     POOL_NAME_MAX,
+    PRICE_CENTS_MAX,
     USERNAME_MAX,
 )
 from core.money import format_cents, format_dollars
@@ -175,4 +176,26 @@ CREDIT_DOLLARS = [
     Bad("zero", "0", "must be greater than zero"),
     Bad("zero with decimals", "0.00", "must be greater than zero"),
     Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
+]
+
+CEILING_TOO_HIGH = f"must be at most {format_dollars(PRICE_CENTS_MAX)}"
+
+# The most one auto-renewal may cost, in cents through the API: stored, so it has a ceiling of its own.
+CEILING_CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("over the limit", PRICE_CENTS_MAX + 1, CEILING_TOO_HIGH, form=False),
+    Bad("huge", 10**20, CEILING_TOO_HIGH, form=False),
+    Bad("fraction", 70.5, "must be an integer", form=False),
+    Bad("text", "7000", "must be an integer", form=False),
+    Bad("boolean", True, "must be an integer", form=False),
+]
+
+# The same, typed in dollars on a rental's auto-renew switch (which converts them to cents).
+CEILING_DOLLARS = [
+    Bad("negative", "-1", "must be at least 0"),
+    Bad("over the limit", format_cents(PRICE_CENTS_MAX + 1), CEILING_TOO_HIGH),
+    Bad("words", "lots", NOT_DOLLARS),
+    Bad("a third decimal", "75.001", NOT_DOLLARS),
+    Bad("NUL", "75\x00", NOT_DOLLARS),
+    Bad("empty", "", NOT_DOLLARS),
 ]

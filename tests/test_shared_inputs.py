@@ -164,6 +164,11 @@ def test_a_duration(app, api, client, alice, server_id, bad):
     # A rental's row has no room beside each field: its complaints go under the whole form.
     page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": bad.value}, f"extend-{rental}", bad,
                  form_page=f"/rentals/{rental}")
+    api_refuses(app, api, "PUT", f"/rentals/{rental}/auto-renew", alice,
+                {"additional_days": bad.value, "max_charge_cents": 7000}, "additional_days", bad)
+    page_refuses(app, client, f"/rentals/{rental}/auto-renew",
+                 {"enabled": "y", "additional_days": bad.value, "max_charge": "70.00"}, f"auto-renew-{rental}", bad,
+                 form_page=f"/rentals/{rental}")
 
 
 @cases(bad_values.TIME)
@@ -182,6 +187,21 @@ def test_the_most_a_client_agrees_to_pay(app, api, alice, server_id, bad):
     rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
     api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice,
                 {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+
+
+@cases(bad_values.CEILING_CENTS)
+def test_the_ceiling_of_an_auto_renewal(app, api, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "PUT", f"/rentals/{rental}/auto-renew", alice,
+                {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+
+
+@form_cases(bad_values.CEILING_DOLLARS)
+def test_the_ceiling_of_an_auto_renewal_in_dollars(app, client, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    page_refuses(app, client, f"/rentals/{rental}/auto-renew",
+                 {"enabled": "y", "additional_days": "7", "max_charge": bad.value}, f"auto-renew-{rental}", bad,
+                 form_page=f"/rentals/{rental}")
 
 
 @form_cases(bad_values.CREDIT_DOLLARS)

@@ -59,4 +59,4 @@ class AutoRenewForm(FlaskForm):
     @property
     def errors_in_order(self) -> list[str]:
         """Every complaint, under the whole form (a rental's row has no room beside each field)."""
-        return [*self.form_errors, *self.additional_days.errors, *self.max_charge.errors]
+        return list(dict.fromkeys([*self.form_errors, *self.additional_days.errors, *self.max_charge.errors]))

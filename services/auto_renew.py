@@ -193,7 +193,6 @@ def _renew(setting_id: str, now: datetime) -> str | None:
         if due_at > now:  # extended by hand since it was scheduled: the new period renews in its time
             setting.next_attempt_at = due_at
             return "rescheduled"
-        price_cents = prices_by_server([row.server_id])[row.server_id].get(setting.additional_days)
         try:
             with db.session.begin_nested():
                 charge = pay_for_renewal(setting, setting.rental_id, row.rental_end)
@@ -202,6 +201,7 @@ def _renew(setting_id: str, now: datetime) -> str | None:
             _attempted(setting, ALREADY_RENEWED, max(rental_end - renew_ahead(), now), now)
             return ALREADY_RENEWED
         except ServiceError as refusal:
+            price_cents = prices_by_server([row.server_id])[row.server_id].get(setting.additional_days)
             reason = refusal_reason(refusal, price_cents is not None, row.server_id)
             next_at = _retry_at(row.hold_until, now)
             _attempted(setting, reason, next_at, now)

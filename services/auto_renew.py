@@ -175,7 +175,7 @@ def _renew(setting_id: str, now: datetime) -> str | None:
     with write_transaction():
         row = db.session.execute(
             select(AutoRenewal, Rental.rental_end, Rental.hold_until, Rental.server_id, Rental.pool_id,
-                   Server.name.label("server_name"))
+                   Rental.user_id.label("renter_id"), Server.name.label("server_name"))
             .join(Rental, Rental.id == AutoRenewal.rental_id)
             .join(Server, Server.id == Rental.server_id)
             .where(AutoRenewal.id == setting_id, AutoRenewal.next_attempt_at <= now)
@@ -240,7 +240,7 @@ def _tell(event_type: str, key: str, setting: AutoRenewal, row, amount_cents: in
           next_at: datetime | None, **extra) -> None:
     data = {"rental_id": setting.rental_id, "server_id": row.server_id, "server_name": row.server_name,
             "pool_id": row.pool_id, "days": setting.additional_days, "amount_cents": amount_cents,
-            "ceiling": setting.max_charge_cents, "payer_id": setting.user_id,
+            "ceiling": setting.max_charge_cents, "payer_id": setting.user_id, "renter_id": row.renter_id,
             "next_attempt_at": isoformat(next_at) if next_at else None,
             "rental_end": isoformat(row.rental_end), "hold_until": isoformat(row.hold_until), **extra}
     events.emit(event_type, f"{event_type}:{key}", user_id=setting.user_id, pool_id=row.pool_id,

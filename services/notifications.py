@@ -33,9 +33,10 @@ def wants(user: User, event_type: str, channel: str) -> bool:
 
 
 def recipients(event: Event) -> list[str]:
-    """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
-    pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
-    subject first."""
+    """The ids of the people ``event`` concerns: its subject user (and the rental's renter when the
+    event names one in ``data.renter_id``: an auto-renewal someone else pays); and, for an event of a
+    rental in a pool that is not its renter's default pool, the pool's owner and admins. Each person
+    once, the subject first."""
     return recipients_of([event])[event.id]
 
 
@@ -67,6 +68,8 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
     found = {}
     for event in batch:
         people = [event.user_id]
+        if event.subject_type == "rental" and (event.data or {}).get("renter_id"):
+            people.append(event.data["renter_id"])
         if (pool := shared_pool(event)) is not None:
             people += [pool.owner_id, *managers.get(pool.id, ())]
         found[event.id] = list(dict.fromkeys(people))

@@ -190,7 +190,8 @@ def test_the_pool_admin_who_turned_it_on_pays(app, api, clock, tick, team, serve
     tick()
     assert balance(api, team.admin) == 500_00 - 70_00
     assert balance(api, team.user) == 500_00 - 70_00  # the rent only
-    assert {note["to"] for note in told(app, "rental.auto_renewed")} == {"jane_admin", "team_lead"}
+    # The payer, the renter and the pool's owner (and admins) hear of it.
+    assert {note["to"] for note in told(app, "rental.auto_renewed")} == {"jane_admin", "joe_user", "team_lead"}
 
 
 # --- Refusals ---------------------------------------------------------------------------------------
@@ -297,7 +298,7 @@ def test_a_payer_no_longer_allowed_to_extend_is_refused(app, api, clock, tick, t
     clock.set(RENEW_AT)
     tick()
     notes = told(app, "rental.auto_renew_failed")
-    assert {note["to"] for note in notes} == {"jane_admin", "team_lead"}
+    assert {note["to"] for note in notes} == {"jane_admin", "joe_user", "team_lead"}
     assert notes[0]["data"]["reason"] == "not_allowed"
     assert "whoever set it up may no longer extend this rental" in notes[0]["message"]
     assert charges(app, rental_id) == [] and balance(api, team.admin) == 500_00

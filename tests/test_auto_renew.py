@@ -10,13 +10,12 @@ renewed at 2025-01-27 22:00 and is held until 2025-01-30 22:00.
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from core.extensions import db
-from models import AuditEvent, Event, Notification, Rental, ServerPrice, Transaction, User
+from models import Notification, ServerPrice, Transaction, User
 from tests.factories import make_servers, server_record
 from tests.mail import give_verified_address, mail_server, text_of  # noqa: F401  (mail_server is a fixture)
-from tests.races import join
 
 START = datetime(2025, 1, 21, 22, 0, tzinfo=timezone.utc)
 END = START + timedelta(days=7)

@@ -8,7 +8,6 @@ import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import func, select
 
 from app import create_app

@@ -115,6 +115,8 @@ def config_from_environment(instance_path: str) -> dict:
         # The demo's receiver page (/webhooks/receiver): it takes deliveries and lists them. Off in production.
         "WEBHOOK_DEMO_RECEIVER": os.environ.get("WEBHOOK_DEMO_RECEIVER", "").lower() in ("1", "true", "yes", "on"),
         "PROVISIONING_TIMEOUT_HOURS": _positive_int("PROVISIONING_TIMEOUT_HOURS", 24),
+        "RENEW_AHEAD_HOURS": _positive_int("RENEW_AHEAD_HOURS", 24),
+        "AUTO_RENEW_RETRY_HOURS": _positive_int("AUTO_RENEW_RETRY_HOURS", 6),
     }
 
 

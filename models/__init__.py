@@ -1,5 +1,6 @@
 """The data model of the whole product, one module per aggregate."""
 from models.audit import AuditEvent
+from models.auto_renewal import AutoRenewal
 from models.email import EmailDelivery
 from models.event import Event
 from models.invoice import Invoice, InvoiceCounter
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "CardPayment",
     "CreditRequest",
+    "AutoRenewal",
     "ApiToken",
     "EmailDelivery",
     "Event",

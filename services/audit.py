@@ -46,6 +46,8 @@ POOL_BUDGET_CHANGED = "pool.budget_changed"
 SPEND_REQUESTED = "spend_request.created"
 SPEND_APPROVED = "spend_request.approved"
 SPEND_REJECTED = "spend_request.rejected"
+RENTAL_AUTO_RENEW_SET = "rental.auto_renew_set"
+RENTAL_AUTO_RENEW_CLEARED = "rental.auto_renew_cleared"
 
 def client_ip() -> str | None:
     if not has_request_context() or not request.remote_addr:

@@ -53,6 +53,7 @@ from core.limits import (
     PROVISIONING_MESSAGE_MAX,
     PROVISIONING_NOTES_MAX,
     PROVISIONING_REPORTED,
+    PRICE_CENTS_MAX,
     TOKEN_IP_WHITELIST_MAX,
     TOKEN_NAME_MAX,
     USERNAME_MAX,
@@ -239,6 +240,18 @@ def _threshold_limit(cents: int) -> int:
 
 LowBalanceThreshold = Annotated[integer(ge=0), AfterValidator(_threshold_limit),
                                 Field(json_schema_extra={"maximum": LOW_BALANCE_THRESHOLD_MAX_CENTS})]
+
+
+def _ceiling_limit(cents: int) -> int:
+    # In dollars, as the rental pages take it: the same words fit the API's cents.
+    if cents > PRICE_CENTS_MAX:
+        raise ValueError(f"must be at most {format_dollars(PRICE_CENTS_MAX)}")
+    return cents
+
+
+# The most an auto-renewal may charge: stored, so bounded by the highest price a server can have.
+CeilingCents = Annotated[integer(ge=0), AfterValidator(_ceiling_limit),
+                         Field(json_schema_extra={"maximum": PRICE_CENTS_MAX})]
 # Per event, whether it is emailed and shown in the app; an unknown event or channel is named as the field.
 NotificationTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                      max_length=NOTIFICATION_TITLE_MAX), AfterValidator(_storable)]

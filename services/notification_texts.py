@@ -30,6 +30,8 @@ RENTAL_READY = "rental.ready"
 RENTAL_PROVISIONING_FAILED = "rental.provisioning_failed"
 RENTAL_PROVISIONING_OVERDUE = "rental.provisioning_overdue"
 RENTAL_PROVISIONING_CHANGED = "rental.provisioning_changed"
+RENTAL_AUTO_RENEWED = "rental.auto_renewed"
+RENTAL_AUTO_RENEW_FAILED = "rental.auto_renew_failed"
 INVITATION_RECEIVED = "invitation.received"
 POOL_ROLE_CHANGED = "pool.role_changed"
 POOL_MEMBER_REMOVED = "pool.member_removed"
@@ -51,8 +53,8 @@ EVENTS = {
     RENTAL_ENDING_SOON: "A rental is about to end",
     RENTAL_EXPIRED: "A rental has expired and is held",
     RENTAL_ENDED: "A rental ended and its server was released",
-    "rental.auto_renewed": "A rental was renewed automatically",
-    "rental.auto_renew_failed": "An automatic renewal failed",
+    RENTAL_AUTO_RENEWED: "A rental was renewed automatically",
+    RENTAL_AUTO_RENEW_FAILED: "An automatic renewal failed",
     "rental.ready": "A rented server is ready",
     "rental.provisioning_failed": "A rented server could not be set up",
     RENTAL_PROVISIONING_OVERDUE: "A rented server is late being set up (administrators)",
@@ -154,6 +156,8 @@ def _rental_link(event: Event) -> str:
 @writes(RENTAL_ENDING_SOON)
 def _rental_ending_soon(event: Event) -> NotificationText:
     data = event.data
+    if data.get("auto_renew"):
+        return _rental_renewing_soon(event)
     return NotificationText(
         f"{data['server_name']} ends in {_hours(data['hours'])}",
         f"The rental of {data['server_name']} ends on {when(data['rental_end'])}. Extend it before then to "
@@ -161,6 +165,78 @@ def _rental_ending_soon(event: Event) -> NotificationText:
         f"{when(data['hold_until'])}, and then released.",
         _rental_link(event),
         WARNING,
+    )
+
+
+def _rental_renewing_soon(event: Event) -> NotificationText:
+    """The reminder of a rental with auto-renew on quotes the renewal, and says when it will be refused."""
+    data = event.data
+    quote = data["auto_renew"]
+    days, price, ceiling = quote["days"], quote["amount_cents"], quote["ceiling"]
+    opening = f"The rental of {data['server_name']} ends on {when(data['rental_end'])}."
+    if price is None:
+        return NotificationText(
+            f"{data['server_name']} ends in {_hours(data['hours'])} and cannot renew",
+            f"{opening} It is set to renew automatically for {_days(days)}, but the server no longer offers "
+            f"{_days(days)}, so the renewal will be refused. Choose another period for auto-renew or extend it "
+            f"yourself before then.",
+            _rental_link(event),
+            WARNING,
+        )
+    renews = (f"It renews automatically on {when(quote['renews_at'])} for {format_dollars(price)} "
+              f"({_days(days)}); your ceiling is {format_dollars(ceiling)}.")
+    if price > ceiling:
+        return NotificationText(
+            f"{data['server_name']} ends in {_hours(data['hours'])}: its renewal will be refused",
+            f"{opening} {renews} The price is above your ceiling, so the renewal will be refused: raise the "
+            f"ceiling or extend it yourself before then.",
+            _rental_link(event),
+            WARNING,
+        )
+    return NotificationText(
+        f"{data['server_name']} renews in {_hours(data['hours'])}",
+        f"{opening} {renews} Keep {format_dollars(price)} in the wallet that pays for it.",
+        _rental_link(event),
+        INFO,
+    )
+
+
+_REFUSALS = {
+    "insufficient_balance": "the balance of the wallet that pays for it was short",
+    "above_ceiling": "the price is above the ceiling set for it",
+    "duration_not_offered": "the server no longer offers that period",
+    "server_withdrawn": "the server has been withdrawn from the marketplace",
+    "not_allowed": "whoever set it up may no longer extend this rental",
+}
+
+
+@writes(RENTAL_AUTO_RENEWED)
+def _rental_auto_renewed(event: Event) -> NotificationText:
+    data = event.data
+    return NotificationText(
+        f"{data['server_name']} was renewed",
+        f"The rental of {data['server_name']} was renewed automatically for {_days(data['days'])}, for "
+        f"{format_dollars(data['amount_cents'])}. It now ends on {when(data['rental_end'])}.",
+        _rental_link(event),
+        SUCCESS,
+    )
+
+
+@writes(RENTAL_AUTO_RENEW_FAILED)
+def _rental_auto_renew_failed(event: Event) -> NotificationText:
+    data = event.data
+    why = _REFUSALS.get(data["reason"], data.get("message") or data["reason"])
+    price = f" for {format_dollars(data['amount_cents'])}" if data.get("amount_cents") is not None else ""
+    if data["reason"] == "above_ceiling":
+        why += f" ({format_dollars(data['ceiling'])})"
+    then = (f"It will try again on {when(data['next_attempt_at'])}." if data.get("next_attempt_at") else
+            f"It will not try again: the rental ends on {when(data['hold_until'])}.")
+    return NotificationText(
+        f"{data['server_name']} could not be renewed",
+        f"The automatic renewal of {data['server_name']} for {_days(data['days'])}{price} was refused: {why}. "
+        f"Nothing was charged. {then} The rental ends on {when(data['rental_end'])} unless it is extended.",
+        _rental_link(event),
+        ERROR,
     )
 
 

@@ -35,9 +35,10 @@ def wants(user: User, event_type: str, channel: str) -> bool:
 
 
 def recipients(event: Event) -> list[str]:
-    """The ids of the people ``event`` concerns: its subject user; and, for an event of a rental in a
-    pool that is not its renter's default pool, the pool's owner and admins. Each person once, the
-    subject first. The administrators too for the events ``notification_texts.ALSO_TO_ADMINISTRATORS``
+    """The ids of the people ``event`` concerns: its subject user (and the rental's renter when the
+    event names one in ``data.renter_id``: an auto-renewal someone else pays); and, for an event of a
+    rental in a pool that is not its renter's default pool, the pool's owner and admins. Each person
+    once, the subject first. The administrators too for the events ``notification_texts.ALSO_TO_ADMINISTRATORS``
     names, only they for ``ONLY_TO_ADMINISTRATORS``, and nobody for ``WEBHOOK_ONLY``. A spend request
     asked for goes to the pool's owner and admins, not to its asker."""
     return recipients_of([event])[event.id]
@@ -84,6 +85,8 @@ def recipients_of(batch: Sequence[Event]) -> dict[str, list[str]]:
             found[event.id] = [user_id for user_id in managers.get(event.pool_id, ()) if user_id != event.user_id]
             continue
         people = [event.user_id]
+        if event.subject_type == "rental" and (event.data or {}).get("renter_id"):
+            people.append(event.data["renter_id"])
         if (pool := shared_pool(event)) is not None:
             people += [pool.owner_id, *managers.get(pool.id, ())]
         if event.type in notification_texts.ALSO_TO_ADMINISTRATORS:

@@ -1,17 +1,18 @@
 """What keeping the rentals running will cost, how long a balance pays for it (its runway), and the
 warning when it will not last: ``wallet.low_balance``.
 
-Until rentals renew themselves, the renewal of a rental is taken to be what extending it at its end
-would cost today: the server's current price for the rental's own length (the longest duration the
-server offers that is not longer than the rental has run from its start to its end, or the shortest
-one when none is), repeated at each new end. The runway plays those renewals forward in time, each
+A rental with auto-renew on renews by its auto-renewal's period at the server's current price for
+it, paid by whoever set it up (``services.auto_renew``). Any other renewal is taken to be what
+extending it at its end would cost today: the server's current price for the rental's own length (the
+longest duration the server offers that is not longer than the rental has run from its start to its
+end, or the shortest one when none is), paid by its renter; repeated at each new end. The runway plays those renewals forward in time, each
 paid from the balance, and ends at the first one the balance cannot pay.
 
 A user is warned (``wallet.low_balance``, once per user per day, keyed by the date) when the runway
 ends within ``LOW_BALANCE_DAYS`` (the renewals of that many days cost more than the balance), or
 when the balance is under the user's own ``low_balance_threshold_cents``. The periodic check finds
 the candidates through indexes: on a day's first run, the renters of the rentals whose end falls
-within the next ``LOW_BALANCE_DAYS`` (only they can run short in that time); on its later runs that
+within the next ``LOW_BALANCE_DAYS`` (and the payers of their auto-renewals) (only they can run short in that time); on its later runs that
 day, only the renters whose rentals have come into that window since, and the users whose wallet
 has moved since (a rent, an extension, a credit); and always the users whose balance is under their
 own threshold. Users already warned that day are skipped. Its cost follows those, not the number of
@@ -29,7 +30,7 @@ from sqlalchemy import select
 from core import jobs
 from core.extensions import db
 from core.timeutil import isoformat, utcnow
-from models import Event, PeriodicCheck, Rental, Transaction, User
+from models import AutoRenewal, Event, PeriodicCheck, Rental, Transaction, User
 from services import events
 from services.atomic import write_transaction
 from services.marketplace import prices_by_server
@@ -83,11 +84,17 @@ def renewal_days(rental_start: datetime, rental_end: datetime, offered: Iterable
 
 
 def renewing(rows: Iterable, prices: dict[str, dict[int, int]]) -> list[RenewingRental]:
-    """``rows`` (id, server_id, rental_start, rental_end) with their renewal by ``prices_by_server``."""
+    """``rows`` (id, server_id, rental_start, rental_end, auto_days) with their renewal by
+    ``prices_by_server``: the auto-renewal's period when it has one (none when the server no longer
+    offers it: that renewal will be refused), the guessed one otherwise."""
     found = []
     for row in rows:
         offered = prices.get(row.server_id, {})
-        days = renewal_days(row.rental_start, row.rental_end, offered)
+        auto_days = getattr(row, "auto_days", None)
+        if auto_days is not None:
+            days = auto_days if auto_days in offered else None
+        else:
+            days = renewal_days(row.rental_start, row.rental_end, offered)
         if days is not None:
             found.append(RenewingRental(row.id, row.rental_end, days, offered[days]))
     return found
@@ -115,15 +122,24 @@ def runway(balance_cents: int, rentals: Sequence[RenewingRental], now: datetime,
 
 
 def _running_rentals(user_ids: Sequence[str], now: datetime, ending_by: datetime | None):
-    """The rentals of these renters still running (and ending by ``ending_by``), through the index on
-    (user_id, hold_until)."""
-    statement = (
-        select(Rental.id, Rental.user_id, Rental.server_id, Rental.rental_start, Rental.rental_end)
-        .where(Rental.user_id.in_(user_ids), Rental.hold_until > now, Rental.rental_end > now)
-    )
+    """The rentals still running (and ending by ``ending_by``) whose renewals these users pay, each with
+    its payer as ``user_id``: those they rent without auto-renew, through the index on (user_id,
+    hold_until), and those whose auto-renewal they set up, through the auto-renewals' index on user_id."""
+    columns = (Rental.id, Rental.server_id, Rental.rental_start, Rental.rental_end)
+    running = [Rental.hold_until > now, Rental.rental_end > now]
     if ending_by is not None:
-        statement = statement.where(Rental.rental_end <= ending_by)
-    return db.session.execute(statement).all()
+        running.append(Rental.rental_end <= ending_by)
+    rented = db.session.execute(
+        select(*columns, Rental.user_id, AutoRenewal.additional_days.label("auto_days"))
+        .outerjoin(AutoRenewal, AutoRenewal.rental_id == Rental.id)
+        .where(Rental.user_id.in_(user_ids), AutoRenewal.id.is_(None), *running)
+    ).all()
+    renewed = db.session.execute(
+        select(*columns, AutoRenewal.user_id, AutoRenewal.additional_days.label("auto_days"))
+        .join(Rental, Rental.id == AutoRenewal.rental_id)
+        .where(AutoRenewal.user_id.in_(user_ids), *running)
+    ).all()
+    return [*rented, *renewed]
 
 
 def runways(balances: dict[str, int], now: datetime, horizon: timedelta,
@@ -178,6 +194,10 @@ def _candidates(now: datetime, window: timedelta, since: datetime | None) -> lis
     run. And always the users under their own threshold."""
     ends = Rental.rental_end > (now if since is None else since + window)
     found = set(db.session.scalars(select(Rental.user_id).where(ends, Rental.rental_end <= now + window).distinct()))
+    # Whoever pays those rentals' auto-renewals (the renter, or the pool's owner or admin who set it up).
+    found.update(db.session.scalars(
+        select(AutoRenewal.user_id).join(Rental, Rental.id == AutoRenewal.rental_id)
+        .where(ends, Rental.rental_end <= now + window).distinct()))
     if since is not None:
         # Not DISTINCT: SQLite would walk the (user_id, created_at) index whole for it, rather than a range of this one.
         found.update(db.session.scalars(select(Transaction.user_id).where(Transaction.created_at > since)))

@@ -22,8 +22,9 @@ from sqlalchemy import select, update
 from core import bulk, jobs
 from core.extensions import db
 from core.timeutil import isoformat, utcnow
-from models import Rental, Server
+from models import AutoRenewal, Rental, Server
 from services import events
+from services.marketplace import prices_by_server
 from services.atomic import write_transaction
 from services.notification_texts import RENTAL_ENDED, RENTAL_ENDING_SOON, RENTAL_EXPIRED
 
@@ -88,8 +89,12 @@ def check_rentals() -> dict:
         with write_transaction():
             due = db.session.execute(
                 select(Rental.id, Rental.user_id, Rental.pool_id, Rental.server_id, Rental.rental_end,
-                       Rental.hold_until, Rental.hold_days, Server.name.label("server_name"))
+                       Rental.hold_until, Rental.hold_days, Server.name.label("server_name"),
+                       AutoRenewal.additional_days.label("renew_days"),
+                       AutoRenewal.max_charge_cents.label("renew_ceiling"),
+                       AutoRenewal.next_attempt_at.label("renews_at"))
                 .join(Server, Server.id == Rental.server_id)
+                .outerjoin(AutoRenewal, AutoRenewal.rental_id == Rental.id)
                 .where(Rental.next_event_at <= now)
                 .order_by(Rental.next_event_at, Rental.id)
                 .limit(CHECK_BATCH)
@@ -100,10 +105,12 @@ def check_rentals() -> dict:
             if not due:
                 break
             new_events, next_marks, released = [], {}, []
+            # A reminder of a rental that renews itself quotes the renewal at today's price.
+            prices = prices_by_server(sorted({rental.server_id for rental in due if rental.renews_at is not None}))
             for rental in due:
                 mark = due_mark(rental.rental_end, rental.hold_until, hours, now)
                 if mark is not None:
-                    new_events.append(_event(mark, rental, now))
+                    new_events.append(_event(mark, rental, now, prices.get(rental.server_id, {})))
                     if mark.event == RENTAL_ENDED:
                         released.append(rental.server_id)
                 next_marks[rental.id] = next_event_at(rental.rental_end, rental.hold_until, hours, now)
@@ -123,7 +130,7 @@ def check_rentals() -> dict:
     return {key: counts[key] for key in order if counts[key]}
 
 
-def _event(mark: Mark, rental, now: datetime) -> dict:
+def _event(mark: Mark, rental, now: datetime, prices: dict[int, int]) -> dict:
     data = {
         "rental_id": rental.id, "server_id": rental.server_id, "server_name": rental.server_name,
         "pool_id": rental.pool_id, "rental_end": isoformat(rental.rental_end),
@@ -131,5 +138,8 @@ def _event(mark: Mark, rental, now: datetime) -> dict:
     }
     if mark.hours is not None:
         data["hours"] = mark.hours
+        if rental.renews_at is not None:
+            data["auto_renew"] = {"renews_at": isoformat(rental.renews_at), "days": rental.renew_days,
+                                  "amount_cents": prices.get(rental.renew_days), "ceiling": rental.renew_ceiling}
     return events.event_row(mark.event, event_key(mark, rental.id, rental.rental_end), user_id=rental.user_id,
                             pool_id=rental.pool_id, subject=("rental", rental.id), data=data, now=now)

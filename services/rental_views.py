@@ -11,9 +11,9 @@ from sqlalchemy import and_, select
 
 from core.extensions import db
 from core.timeutil import utcnow
-from models import Membership, Pool, Rental, Server, User
+from models import AutoRenewal, Membership, Pool, Rental, Server, User
 from services import marketplace as market
-from services import pools, rentals
+from services import auto_renew, pools, rentals
 from services.errors import NotFound
 from services.paging import Page
 
@@ -32,6 +32,7 @@ class RentalRow:
     pool: Pool
     prices: dict[int, int]  # the server's durations, for extending
     may_extend: bool
+    auto_renew: AutoRenewal | None = None
 
 
 def get_offer(server_id: str, now: datetime | None = None) -> ServerOffer:
@@ -85,8 +86,9 @@ def _rows(user: User, listed: list[tuple[Rental, Server]]) -> list[RentalRow]:
     pools_by_id = {pool.id: pool for pool in db.session.scalars(select(Pool).where(Pool.id.in_(pool_ids)))} \
         if pool_ids else {}
     roles = _roles(user, pool_ids)
+    renewals = auto_renew.settings_of([rental.id for rental, _ in listed])
     return [RentalRow(rental, server, pools_by_id[rental.pool_id], prices[server.id],
-                      rentals.may_extend(user, rental, roles.get(rental.pool_id)))
+                      rentals.may_extend(user, rental, roles.get(rental.pool_id)), renewals.get(rental.id))
             for rental, server in listed]
 
 
@@ -97,7 +99,7 @@ def rental_row(user: User, rental_id: str) -> RentalRow:
     pool = db.session.get(Pool, rental.pool_id)
     role = _roles(user, {rental.pool_id}).get(rental.pool_id)
     return RentalRow(rental, server, pool, market.prices_by_server([server.id])[server.id],
-                     rentals.may_extend(user, rental, role))
+                     rentals.may_extend(user, rental, role), auto_renew.settings_of([rental.id]).get(rental.id))
 
 
 def reload_balance(user: User) -> None:

@@ -288,6 +288,15 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
     return Charge(rental, transaction)
 
 
+def rental_to_extend(user: User, rental_id: str) -> Rental:
+    """The rental locked for a change only those who may extend it may make (its auto-renewal): 404
+    beyond what the user sees, 403 as ``extend_rental`` answers. Call it inside ``write_transaction()``."""
+    rental = _rental_for_update(user, rental_id)
+    if not may_extend(user, rental, pools.role_in_pool(user, rental.pool_id)):
+        raise Forbidden("Only the renter or the pool's owner or admins can extend this rental")
+    return rental
+
+
 # --- Lifecycle ----------------------------------------------------------------------------------
 
 @dataclass

@@ -23,6 +23,7 @@ from core.limits import (
     POOL_NAME_MAX,
     PROVISIONING_MESSAGE_MAX,
     PROVISIONING_NOTES_MAX,
+    PRICE_CENTS_MAX,
     USERNAME_MAX,
     WEBHOOK_DESCRIPTION_MAX,
     WEBHOOK_URL_MAX,
@@ -312,3 +313,24 @@ CREDIT_REQUEST_CENTS = [
     Bad("fraction", 50.5, "must be an integer", form=False),
 ]
 CREDIT_REQUEST_REASON = _text(CREDIT_REQUEST_REASON_MAX, required=True)
+CEILING_TOO_HIGH = f"must be at most {format_dollars(PRICE_CENTS_MAX)}"
+
+# The most one auto-renewal may cost, in cents through the API: stored, so it has a ceiling of its own.
+CEILING_CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("over the limit", PRICE_CENTS_MAX + 1, CEILING_TOO_HIGH, form=False),
+    Bad("huge", 10**20, CEILING_TOO_HIGH, form=False),
+    Bad("fraction", 70.5, "must be an integer", form=False),
+    Bad("text", "7000", "must be an integer", form=False),
+    Bad("boolean", True, "must be an integer", form=False),
+]
+
+# The same, typed in dollars on a rental's auto-renew switch (which converts them to cents).
+CEILING_DOLLARS = [
+    Bad("negative", "-1", "must be at least 0"),
+    Bad("over the limit", format_cents(PRICE_CENTS_MAX + 1), CEILING_TOO_HIGH),
+    Bad("words", "lots", NOT_DOLLARS),
+    Bad("a third decimal", "75.001", NOT_DOLLARS),
+    Bad("NUL", "75\x00", NOT_DOLLARS),
+    Bad("empty", "", NOT_DOLLARS),
+]

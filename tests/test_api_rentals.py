@@ -213,7 +213,7 @@ def test_the_rental_list_shows_each_rental_with_its_server(app, api, make_user, 
     assert response.headers["X-Total-Count"] == "1"
     [item] = data
     assert list(item) == ["id", "rental_start", "rental_end", "status", "amount", "remaining_days", "server_id",
-                          "pool_id", "server", "provisioning"]
+                          "pool_id", "server", "provisioning", "auto_renew"]
     assert item == {
         "id": rental_id,
         "rental_start": "2025-01-21T22:00:00.000Z",
@@ -226,6 +226,7 @@ def test_the_rental_list_shows_each_rental_with_its_server(app, api, make_user, 
         "server": SEED_RENTAL_SERVER,
         "provisioning": {"status": "pending", "message": None, "access": None,
                          "updated_at": "2025-01-21T22:00:00.000Z"},
+        "auto_renew": None,
     }
     assert list(item["server"]) == list(SEED_RENTAL_SERVER)
     assert list(item["server"]["specs"]) == ["cpu", "ram", "disks", "network", "additional"]
@@ -242,7 +243,7 @@ def test_the_rental_detail_adds_hold_usage_and_the_transaction(app, api, make_us
     clock.advance(days=1, hours=1)
     data = envelope_data(api.get(path.format(id=rented["rental"]["id"]), as_=alice), 200, message)
     assert list(data) == ["id", "rental_start", "rental_end", "hold_days", "status", "amount", "remaining_days",
-                          "usage_days", "server_id", "pool_id", "server", "transaction", "provisioning"]
+                          "usage_days", "server_id", "pool_id", "server", "transaction", "provisioning", "auto_renew"]
     assert data == {
         "id": rented["rental"]["id"],
         "rental_start": "2025-01-21T22:00:00.000Z",
@@ -259,6 +260,7 @@ def test_the_rental_detail_adds_hold_usage_and_the_transaction(app, api, make_us
                         "created_at": "2025-01-21T22:00:00.000Z"},
         "provisioning": {"status": "pending", "message": None, "access": None,
                          "updated_at": "2025-01-21T22:00:00.000Z"},
+        "auto_renew": None,
     }
     assert list(data["transaction"]) == ["id", "amount", "currency", "created_at"]
 
@@ -616,4 +618,5 @@ def test_a_list_costs_the_same_statements_for_one_item_or_many(app, api, make_us
     with statements_sent(app) as sent_for_many:
         many = api.get(path, as_=alice)
     assert len(many.json["data"]) > len(one.json["data"]) >= 1
-    assert len(sent_for_many) == len(sent_for_one) <= 3  # the token, the count, the page
+    # The token, the count, the page (and the page's auto-renewals, for rentals).
+    assert len(sent_for_many) == len(sent_for_one) <= (3 if path == "/wallet/transactions" else 4)

@@ -348,6 +348,9 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     rental = check.call("POST", f"/servers/{server_id}/rent", owner, json={"rental_days": 7, "pool_id": pool["id"]},
                         headers={"Idempotency-Key": "first-rent"})["data"]["rental"]
     check.call("POST", f"/rentals/{rental['id']}/extend", member, json={"additional_days": 30})
+    check.call("PUT", f"/rentals/{rental['id']}/auto-renew", member, json={"additional_days": 30,
+                                                                          "max_charge_cents": 100_000})
+    check.call("DELETE", f"/rentals/{rental['id']}/auto-renew", member)
     check.call("GET", "/pools", owner)
     check.call("GET", f"/pools/{pool['id']}", owner)
     check.call("GET", "/rentals", owner)

@@ -165,6 +165,11 @@ def test_a_duration(app, api, client, alice, server_id, bad):
     # A rental's row has no room beside each field: its complaints go under the whole form.
     page_refuses(app, client, f"/rentals/{rental}/extend", {"additional_days": bad.value}, f"extend-{rental}", bad,
                  form_page=f"/rentals/{rental}")
+    api_refuses(app, api, "PUT", f"/rentals/{rental}/auto-renew", alice,
+                {"additional_days": bad.value, "max_charge_cents": 7000}, "additional_days", bad)
+    page_refuses(app, client, f"/rentals/{rental}/auto-renew",
+                 {"enabled": "y", "additional_days": bad.value, "max_charge": "70.00"}, f"auto-renew-{rental}", bad,
+                 form_page=f"/rentals/{rental}")
 
 
 @cases(bad_values.TIME)
@@ -196,6 +201,21 @@ def test_a_page_of_invoices(api, alice, field, bad):
         assert response.status_code == 400, bad.label
         assert response.json["code"] == "VALIDATION_FAILED"
         assert response.json["details"] == [{"field": field, "message": bad.message}]
+
+
+@cases(bad_values.CEILING_CENTS)
+def test_the_ceiling_of_an_auto_renewal(app, api, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    api_refuses(app, api, "PUT", f"/rentals/{rental}/auto-renew", alice,
+                {"additional_days": 7, "max_charge_cents": bad.value}, "max_charge_cents", bad)
+
+
+@form_cases(bad_values.CEILING_DOLLARS)
+def test_the_ceiling_of_an_auto_renewal_in_dollars(app, client, alice, server_id, bad):
+    rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
+    page_refuses(app, client, f"/rentals/{rental}/auto-renew",
+                 {"enabled": "y", "additional_days": "7", "max_charge": bad.value}, f"auto-renew-{rental}", bad,
+                 form_page=f"/rentals/{rental}")
 
 
 @form_cases(bad_values.CREDIT_DOLLARS)

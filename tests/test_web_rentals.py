@@ -313,7 +313,8 @@ def test_my_rentals_lists_each_rental_with_an_extend_form(client, api, alice, se
     assert '<td data-label="Pool">Default</td>' in row
     assert '<td class="num" data-label="Paid">$70.00</td>' in row
     # The extend form: the server's durations with their prices, updating its own row.
-    assert re.findall(r"<option[^>]*>([^<]+)</option>", row) == ["7 days · $70.00", "30 days · $250.00"]
+    extend_cell = row.split('class="extend-cell"')[1].split("</td>")[0]
+    assert re.findall(r"<option[^>]*>([^<]+)</option>", extend_cell) == ["7 days · $70.00", "30 days · $250.00"]
     assert f'hx-post="/rentals/{rental_id}/extend?next=/rentals"' in row and 'hx-target="closest tr"' in row
     assert 'name="csrf_token"' in row and 'value="2025-01-28T22:00:00.000Z"' in row
     assert f'<label class="visually-hidden" for="extend-{rental_id}">' in row

@@ -86,6 +86,7 @@ SEED_RENTAL = {
     "pool_id": "507f1f77bcf86cd799439300",
     "server": SEED_RENTED_SERVER,
     "provisioning": SEED_PROVISIONING,
+    "auto_renew": None,
 }
 SEED_RENTAL_DETAIL = {
     "id": "507f1f77bcf86cd799439320",
@@ -102,6 +103,7 @@ SEED_RENTAL_DETAIL = {
     "transaction": {"id": "507f1f77bcf86cd799439321", "amount": 70, "currency": "USD",
                     "created_at": "2025-01-21T22:00:00.000Z"},
     "provisioning": SEED_PROVISIONING,
+    "auto_renew": None,
 }
 SUCCESS = {"success": True}
 SEED_ACCOUNT_DISABLED = {"id": "507f1f77bcf86cd799439012", "username": "jane_admin", "alias": "Jane Smith",
@@ -194,6 +196,15 @@ EXTENDED = {"rental": {"id": "507f1f77bcf86cd799439320", "rental_end": "2025-02-
 EXTEND_REFUSALS = {INSUFFICIENT_BALANCE: SHORT_BALANCE,
                    FORBIDDEN: "Only the renter or the pool's owner or admins can extend this rental",
                    **RENTAL_NOT_FOUND, RENTAL_ENDED: "This rental has ended and can no longer be extended"}
+AUTO_RENEW_BODY = {"additional_days": 7, "max_charge_cents": 7500}
+AUTO_RENEW_ON = {"rental_id": "507f1f77bcf86cd799439320", "auto_renew": {
+    "additional_days": 7, "max_charge_cents": 7500, "next_attempt_at": "2025-01-27T22:00:00.000Z",
+    "last_attempt_at": None, "last_result": None}}
+AUTO_RENEW_OFF = {"rental_id": "507f1f77bcf86cd799439320", "auto_renew": None}
+AUTO_RENEW_REFUSALS = {VALIDATION_FAILED: "additional_days must be one of this server's rental durations: 1, 7, 30",
+                       FORBIDDEN: "Only the renter or the pool's owner or admins can extend this rental",
+                       **RENTAL_NOT_FOUND, RENTAL_ENDED: "This rental has ended and can no longer be extended"}
+AUTO_RENEW_OFF_REFUSALS = {key: AUTO_RENEW_REFUSALS[key] for key in (FORBIDDEN, NOT_FOUND)}
 
 # --- The wallet and administration ----------------------------------------------------------------
 

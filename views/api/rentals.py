@@ -3,7 +3,7 @@
 from flask import request
 
 from core.timeutil import utcnow
-from services import rentals
+from services import auto_renew, rentals
 from services.errors import (
     BUDGET_EXCEEDED,
     CHARGE_EXCEEDS_MAX,
@@ -11,8 +11,10 @@ from services.errors import (
     EXTENSION_ALREADY_APPLIED,
     FORBIDDEN,
     INSUFFICIENT_BALANCE,
+    NOT_FOUND,
     RENTAL_ENDED,
     SERVER_UNAVAILABLE,
+    VALIDATION_FAILED,
 )
 from services.paging import parse_page
 from views.api import api
@@ -20,8 +22,8 @@ from views.api import examples as ex
 from views.api import serializers as out
 from views.api.operations import OtherAnswer, operation
 from views.api.team_billing import SENT_FOR_APPROVAL, spend_request
-from views.api.response_schemas import ExtendResult, RentalDetail, RentalSummary, RentResult
-from views.api.schemas import ExtendBody, RentBody
+from views.api.response_schemas import ExtendResult, RentalAutoRenew, RentalDetail, RentalSummary, RentResult
+from views.api.schemas import AutoRenewBody, ExtendBody, RentBody
 from views.api.support import api_user
 
 RENTAL_LIST = dict(
@@ -36,11 +38,13 @@ RENTAL_LINKS = {endpoint: {"rental_id": "$response.body#/data/rental/id"}
 def _rental_list():
     now = utcnow()
     rows, total = rentals.list_rentals(api_user(), parse_page(request.args))
-    return [out.rental_summary(rental, server, now) for rental, server in rows], total
+    renewals = auto_renew.settings_of([rental.id for rental, _ in rows])
+    return [out.rental_summary(rental, server, now, renewals.get(rental.id)) for rental, server in rows], total
 
 
 def _rental_detail(rental_id: str):
-    return out.rental_detail(rentals.get_rental(api_user(), rental_id), utcnow())
+    detail = rentals.get_rental(api_user(), rental_id)
+    return out.rental_detail(detail, utcnow(), auto_renew.settings_of([detail.rental.id]).get(detail.rental.id))
 
 
 @api.get("/servers")
@@ -126,3 +130,33 @@ def extend_rental(rental_id, body: ExtendBody):
     if isinstance(result, rentals.SpendRequested):
         return OtherAnswer({"spend_request": spend_request(result.request)})
     return out.extended(result, utcnow())
+
+
+@api.put("/rentals/<rental_id>/auto-renew")
+@operation(
+    permission="financial.server_rental.extend_rentals",
+    tag="Rentals", summary="Turn auto-renew on or change it", message="Auto-renew turned on", body=AutoRenewBody,
+    data=RentalAutoRenew, errors=(VALIDATION_FAILED, FORBIDDEN, NOT_FOUND, RENTAL_ENDED),
+    body_example=ex.AUTO_RENEW_BODY, example=ex.AUTO_RENEW_ON, error_examples=ex.AUTO_RENEW_REFUSALS,
+    description="`RENEW_AHEAD_HOURS` before the rental ends it is extended by `additional_days` (one of the "
+                "server's durations) exactly as `POST /rentals/{id}/extend` with `expected_rental_end` and "
+                "`max_charge_cents`, paid by you (whoever sets it last pays). A refusal (balance short, price "
+                "above `max_charge_cents`, period or server no longer offered, you may no longer extend it) is "
+                "told as `rental.auto_renew_failed` and tried again every `AUTO_RENEW_RETRY_HOURS` until the "
+                "rental ends. For whoever may extend the rental: 403 and 404 as for extending.",
+)
+def set_auto_renew(rental_id, body: AutoRenewBody):
+    setting = auto_renew.set_auto_renew(api_user(), rental_id, body.additional_days, body.max_charge_cents)
+    return out.rental_auto_renew(rental_id, setting)
+
+
+@api.delete("/rentals/<rental_id>/auto-renew")
+@operation(
+    permission="financial.server_rental.extend_rentals",
+    tag="Rentals", summary="Turn auto-renew off", message="Auto-renew turned off", data=RentalAutoRenew,
+    errors=(FORBIDDEN, NOT_FOUND), example=ex.AUTO_RENEW_OFF, error_examples=ex.AUTO_RENEW_OFF_REFUSALS,
+    description="Nothing happens if it was off. For whoever may extend the rental: 403 and 404 as for extending.",
+)
+def clear_auto_renew(rental_id):
+    auto_renew.clear_auto_renew(api_user(), rental_id)
+    return out.rental_auto_renew(rental_id, None)

@@ -366,6 +366,26 @@ class ProvisioningReport(Out):
     refunded: Dollars | None = Field(description="What this report refunded (failed), null otherwise")
 
 
+class AutoRenew(Out):
+    additional_days: Count = Field(description="The period each renewal adds")
+    max_charge_cents: Count = Field(description="The most one renewal may cost")
+    next_attempt_at: Timestamp | None = Field(description="When the next renewal is tried; null once the rental "
+                                                          "has ended")
+    last_attempt_at: Timestamp | None
+    last_result: str | None = Field(description="`renewed`, `already_renewed`, or why the last attempt was refused: "
+                                                "`insufficient_balance`, `above_ceiling`, `duration_not_offered`, "
+                                                "`server_withdrawn`, `not_allowed`")
+
+
+AUTO_RENEW_FIELD = Field(description="null when off; renewed RENEW_AHEAD_HOURS before the end, paid by whoever "
+                                     "turned it on")
+
+
+class RentalAutoRenew(Out):
+    rental_id: Id
+    auto_renew: AutoRenew | None = AUTO_RENEW_FIELD
+
+
 class RentalSummary(Out):
     id: Id
     rental_start: Timestamp
@@ -377,6 +397,7 @@ class RentalSummary(Out):
     pool_id: Id
     server: RentedServer
     provisioning: Provisioning
+    auto_renew: AutoRenew | None = AUTO_RENEW_FIELD
 
 
 class RentalDetail(Out):
@@ -393,6 +414,7 @@ class RentalDetail(Out):
     server: RentedServer
     transaction: ChargeWithTime | None = Field(description="The charge that started the rental")
     provisioning: Provisioning
+    auto_renew: AutoRenew | None = AUTO_RENEW_FIELD
 
 
 class RentedRental(Out):

@@ -13,6 +13,7 @@ from core.limits import NOTIFICATION_TYPES, SEVERITIES, NOTIFICATION_TITLE_MAX
 from services.inputs import (
     Alias,
     Cents,
+    CeilingCents,
     Days,
     Email,
     GivenPassword,
@@ -130,6 +131,12 @@ class BudgetBody(Body):
         None, description="What each member may pay from it in a calendar month (UTC); null: no limit")
     approval_threshold_cents: BudgetCents | None = Field(
         None, description="A charge above this, by anyone but the owner, waits for approval; null: none does")
+
+
+class AutoRenewBody(Body):
+    additional_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
+    max_charge_cents: CeilingCents = Field(description="The most one renewal may cost; above it the renewal is "
+                                                       "refused and tried again later")
 
 
 class AnnouncementBody(Body):

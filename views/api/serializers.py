@@ -143,7 +143,23 @@ def transfer_offer(offer) -> dict:
     }
 
 
-def rental_summary(rental, server, now) -> dict:
+def auto_renew(setting) -> dict | None:
+    if setting is None:
+        return None
+    return {
+        "additional_days": setting.additional_days,
+        "max_charge_cents": setting.max_charge_cents,
+        "next_attempt_at": isoformat(setting.next_attempt_at) if setting.next_attempt_at else None,
+        "last_attempt_at": isoformat(setting.last_attempt_at) if setting.last_attempt_at else None,
+        "last_result": setting.last_result,
+    }
+
+
+def rental_auto_renew(rental_id: str, setting) -> dict:
+    return {"rental_id": rental_id, "auto_renew": auto_renew(setting)}
+
+
+def rental_summary(rental, server, now, renewal=None) -> dict:
     return {
         "id": rental.id,
         "rental_start": isoformat(rental.rental_start),
@@ -155,10 +171,11 @@ def rental_summary(rental, server, now) -> dict:
         "pool_id": rental.pool_id,
         "server": rental_server(server),
         "provisioning": provisioning(rental),
+        "auto_renew": auto_renew(renewal),
     }
 
 
-def rental_detail(detail: RentalDetail, now) -> dict:
+def rental_detail(detail: RentalDetail, now, renewal=None) -> dict:
     rental, transaction = detail.rental, detail.transaction
     return {
         "id": rental.id,
@@ -174,6 +191,7 @@ def rental_detail(detail: RentalDetail, now) -> dict:
         "server": rental_server(detail.server),
         "transaction": _charge_with_time(transaction) if transaction else None,
         "provisioning": provisioning(rental),
+        "auto_renew": auto_renew(renewal),
     }
 
 

@@ -1,0 +1,247 @@
+"""Auto-renew: a rental extends itself ``RENEW_AHEAD_HOURS`` before it ends, by the duration and
+under the ceiling chosen by whoever turned it on, who pays.
+
+A renewal is exactly ``rentals.extend_rental(payer, rental, days, expected_rental_end=<the end it
+renews>, max_charge_cents=<the ceiling>)``: the same charge, transaction and audit entry as a manual
+extension. Each auto-renewal keeps ``next_attempt_at``; the periodic check reads only those due (an
+indexed range), each in a transaction of its own that locks it (SKIP LOCKED: two workers take
+different ones) and moves ``next_attempt_at`` on in the same transaction as the charge. So a renewal
+is made once whatever the number of workers or ticks, and a second renewal of the same period (a
+manual extension that won a race) fails harmlessly on ``expected_rental_end``: it counts as renewed.
+
+A refusal (the payer's balance short, the price above the ceiling, the duration or the server no
+longer offered, the payer no longer allowed to extend) is told (``rental.auto_renew_failed``, with
+why and when it tries again) and tried again every ``AUTO_RENEW_RETRY_HOURS`` until the rental ends
+(its hold is over); a success is told too (``rental.auto_renewed``).
+"""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, delete, or_, select
+
+from core import jobs
+from core.extensions import db
+from core.money import format_cents
+from core.timeutil import isoformat, utcnow
+from models import AutoRenewal, Rental, Server, User
+from models.rental import STATUS_ENDED
+from services import audit, events, inputs, rentals
+from services.atomic import write_transaction
+from services.errors import (
+    RENTAL_ENDED,
+    BadRequest,
+    Conflict,
+    ExtensionAlreadyApplied,
+    Forbidden,
+    NotFound,
+    PaymentRequired,
+    PriceChanged,
+    ServiceError,
+)
+from services.marketplace import prices_by_server
+from services.notification_texts import RENTAL_AUTO_RENEW_FAILED, RENTAL_AUTO_RENEWED
+
+# Due auto-renewals read at once by the check; each is then renewed in its own transaction.
+CHECK_BATCH = 500
+
+RENEWED = "renewed"
+ALREADY_RENEWED = "already_renewed"  # the period was paid meanwhile (a manual extension)
+# Why a renewal was refused, as ``last_result`` and the event's ``reason`` say it.
+INSUFFICIENT_BALANCE = "insufficient_balance"
+ABOVE_CEILING = "above_ceiling"
+DURATION_NOT_OFFERED = "duration_not_offered"
+SERVER_WITHDRAWN = "server_withdrawn"
+NOT_ALLOWED = "not_allowed"
+REASONS = (INSUFFICIENT_BALANCE, ABOVE_CEILING, DURATION_NOT_OFFERED, SERVER_WITHDRAWN, NOT_ALLOWED)
+
+
+def renew_ahead() -> timedelta:
+    return timedelta(hours=current_app.config["RENEW_AHEAD_HOURS"])
+
+
+def retry_after() -> timedelta:
+    return timedelta(hours=current_app.config["AUTO_RENEW_RETRY_HOURS"])
+
+
+def first_attempt_at(rental_end: datetime, hold_until: datetime, now: datetime) -> datetime | None:
+    """When a rental ending at ``rental_end`` is renewed: ``RENEW_AHEAD_HOURS`` before, or now if that
+    has passed; None once it has ended."""
+    if now >= hold_until:
+        return None
+    return max(rental_end - renew_ahead(), now)
+
+
+def _retry_at(hold_until: datetime, now: datetime) -> datetime | None:
+    retry = now + retry_after()
+    return retry if retry < hold_until else None
+
+
+# --- Turning it on and off -----------------------------------------------------------------------
+
+def set_auto_renew(user: User, rental_id: str, additional_days: int, max_charge_cents: int) -> AutoRenewal:
+    """Turn auto-renew on for a rental, or change it; the caller becomes its payer. Who may: whoever
+    may extend the rental (``rentals.may_extend``)."""
+    additional_days, max_charge_cents = inputs.checked(
+        additional_days=(inputs.Days, additional_days), max_charge_cents=(inputs.CeilingCents, max_charge_cents))
+    with write_transaction():
+        rental = rentals.rental_to_extend(user, rental_id)
+        now = utcnow()
+        if rental.status_at(now) == STATUS_ENDED:
+            raise Conflict("This rental has ended and can no longer be extended", code=RENTAL_ENDED)
+        rentals.price_for(rental.server_id, additional_days, "additional_days")
+        setting = db.session.scalar(select(AutoRenewal).where(AutoRenewal.rental_id == rental.id))
+        if setting is None:
+            setting = AutoRenewal(rental_id=rental.id, created_at=now)
+            db.session.add(setting)
+        setting.user_id = user.id
+        setting.additional_days = additional_days
+        setting.max_charge_cents = max_charge_cents
+        setting.next_attempt_at = first_attempt_at(rental.rental_end, rental.hold_until, now)
+        setting.updated_at = now
+        audit.record(audit.RENTAL_AUTO_RENEW_SET, user, rental.pool_id, "rental", rental.id,
+                     {"days": additional_days, "max_charge": format_cents(max_charge_cents)})
+        db.session.flush()
+    return setting
+
+
+def clear_auto_renew(user: User, rental_id: str) -> None:
+    """Turn auto-renew off (nothing happens if it was off); the same people as ``set_auto_renew``."""
+    with write_transaction():
+        rental = rentals.rental_to_extend(user, rental_id)
+        removed = db.session.execute(
+            delete(AutoRenewal).where(AutoRenewal.rental_id == rental.id),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+        if removed:
+            audit.record(audit.RENTAL_AUTO_RENEW_CLEARED, user, rental.pool_id, "rental", rental.id)
+
+
+def settings_of(rental_ids: list[str]) -> dict[str, AutoRenewal]:
+    """The auto-renewal of each of these rentals that has one, in one query."""
+    if not rental_ids:
+        return {}
+    return {setting.rental_id: setting for setting in db.session.scalars(
+        select(AutoRenewal).where(AutoRenewal.rental_id.in_(rental_ids)))}
+
+
+# --- Renewing -------------------------------------------------------------------------------------
+
+def pay_for_renewal(setting: AutoRenewal, rental_id: str, rental_end: datetime) -> rentals.Charge:
+    """Who pays a renewal and how, decided here alone: the person who set it up, as if they extended
+    the rental themselves, from their own wallet."""
+    payer = db.session.get(User, setting.user_id)
+    return rentals.extend_rental(payer, rental_id, setting.additional_days, expected_rental_end=rental_end,
+                                 max_charge_cents=setting.max_charge_cents)
+
+
+@dataclass(frozen=True)
+class _Due:
+    id: str
+    next_attempt_at: datetime
+
+
+@jobs.periodic(minutes=1)
+@jobs.task(retries=3, retry_delay=30, retry_backoff=2)
+def renew_due_rentals() -> dict:
+    """Renew every rental whose auto-renewal is due, each once."""
+    now = utcnow()
+    counts = Counter()
+    after: _Due | None = None
+    while True:
+        statement = select(AutoRenewal.id, AutoRenewal.next_attempt_at).where(AutoRenewal.next_attempt_at <= now)
+        if after is not None:
+            # Past the last batch (one skipped as another worker's stays behind), so each is read once.
+            statement = statement.where(or_(AutoRenewal.next_attempt_at > after.next_attempt_at,
+                                            and_(AutoRenewal.next_attempt_at == after.next_attempt_at,
+                                                 AutoRenewal.id > after.id)))
+        batch = [_Due(row.id, row.next_attempt_at) for row in db.session.execute(
+            statement.order_by(AutoRenewal.next_attempt_at, AutoRenewal.id).limit(CHECK_BATCH))]
+        db.session.rollback()
+        if not batch:
+            break
+        for due in batch:
+            counts[_renew(due.id, now) or "skipped"] += 1
+        after = batch[-1]
+    counts.pop("skipped", None)
+    order = [RENEWED, ALREADY_RENEWED, *REASONS, "rescheduled", "ended"]
+    return {key: counts[key] for key in order if counts[key]}
+
+
+def _renew(setting_id: str, now: datetime) -> str | None:
+    """Renew one rental in a transaction of its own; what became of it, or None when another worker has
+    it or had it already."""
+    with write_transaction():
+        row = db.session.execute(
+            select(AutoRenewal, Rental.rental_end, Rental.hold_until, Rental.server_id, Rental.pool_id,
+                   Rental.user_id.label("renter_id"), Server.name.label("server_name"))
+            .join(Rental, Rental.id == AutoRenewal.rental_id)
+            .join(Server, Server.id == Rental.server_id)
+            .where(AutoRenewal.id == setting_id, AutoRenewal.next_attempt_at <= now)
+            # A worker renewing it, or an extension of the rental under way, holds these: leave it to them.
+            .with_for_update(of=(AutoRenewal, Rental), skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        setting = row.AutoRenewal
+        attempt_at = setting.next_attempt_at
+        if now >= row.hold_until:
+            setting.next_attempt_at = None
+            return "ended"
+        due_at = row.rental_end - renew_ahead()
+        if due_at > now:  # extended by hand since it was scheduled: the new period renews in its time
+            setting.next_attempt_at = due_at
+            return "rescheduled"
+        try:
+            with db.session.begin_nested():
+                charge = pay_for_renewal(setting, setting.rental_id, row.rental_end)
+        except ExtensionAlreadyApplied:
+            rental_end = db.session.scalar(select(Rental.rental_end).where(Rental.id == setting.rental_id))
+            _attempted(setting, ALREADY_RENEWED, max(rental_end - renew_ahead(), now), now)
+            return ALREADY_RENEWED
+        except ServiceError as refusal:
+            price_cents = prices_by_server([row.server_id])[row.server_id].get(setting.additional_days)
+            reason = refusal_reason(refusal, price_cents is not None, row.server_id)
+            next_at = _retry_at(row.hold_until, now)
+            _attempted(setting, reason, next_at, now)
+            _tell(RENTAL_AUTO_RENEW_FAILED, f"{setting.rental_id}:{isoformat(attempt_at)}", setting, row,
+                  price_cents, next_at, reason=reason, message=refusal.message)
+            return reason
+        new_end = charge.rental.rental_end
+        # Never the next period before this one has begun, however short the renewal.
+        next_at = max(new_end - renew_ahead(), row.rental_end)
+        _attempted(setting, RENEWED, next_at, now)
+        _tell(RENTAL_AUTO_RENEWED, f"{setting.rental_id}:{isoformat(row.rental_end)}", setting, row,
+              charge.transaction.amount_cents, next_at, rental_end=isoformat(new_end))
+        return RENEWED
+
+
+def refusal_reason(refusal: ServiceError, duration_offered: bool, server_id: str) -> str:
+    if isinstance(refusal, PaymentRequired):
+        return INSUFFICIENT_BALANCE
+    if isinstance(refusal, PriceChanged):
+        return ABOVE_CEILING
+    if isinstance(refusal, (Forbidden, NotFound)):
+        return NOT_ALLOWED
+    if isinstance(refusal, BadRequest) and not duration_offered:
+        return SERVER_WITHDRAWN if not prices_by_server([server_id])[server_id] else DURATION_NOT_OFFERED
+    return (refusal.code or "refused").lower()
+
+
+def _attempted(setting: AutoRenewal, result: str, next_at: datetime | None, now: datetime) -> None:
+    setting.last_attempt_at = now
+    setting.last_result = result
+    setting.next_attempt_at = next_at
+    setting.updated_at = now
+
+
+def _tell(event_type: str, key: str, setting: AutoRenewal, row, amount_cents: int | None,
+          next_at: datetime | None, **extra) -> None:
+    data = {"rental_id": setting.rental_id, "server_id": row.server_id, "server_name": row.server_name,
+            "pool_id": row.pool_id, "days": setting.additional_days, "amount_cents": amount_cents,
+            "ceiling": setting.max_charge_cents, "payer_id": setting.user_id, "renter_id": row.renter_id,
+            "next_attempt_at": isoformat(next_at) if next_at else None,
+            "rental_end": isoformat(row.rental_end), "hold_until": isoformat(row.hold_until), **extra}
+    events.emit(event_type, f"{event_type}:{key}", user_id=setting.user_id, pool_id=row.pool_id,
+                subject=("rental", setting.rental_id), data=data)

@@ -8,6 +8,7 @@ same words wherever it comes from. Limits come from ``core.limits``.
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -196,6 +197,35 @@ ObjectId = Annotated[str, AfterValidator(_object_id),
 Timestamp = Annotated[str, AfterValidator(parse_timestamp),
                       Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
 Moment = AwareDatetime  # a time an action compares with stored times: one with its time zone
+
+# A calendar month and a day of the spending figures and the exports. Years stop short of 9999 so the
+# day or month after one still exists.
+MONTH_RULE = "must be a month such as 2025-01"
+DAY_RULE = "must be a date such as 2025-01-31"
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEARS = range(1970, 9999)
+
+
+def _month(value: str) -> date:
+    if not _MONTH.fullmatch(value) or int(value[:4]) not in _YEARS or not 1 <= int(value[5:]) <= 12:
+        raise ValueError(MONTH_RULE)
+    return date(int(value[:4]), int(value[5:]), 1)
+
+
+def _day(value: str) -> date:
+    try:
+        day = date.fromisoformat(value) if _DAY.fullmatch(value) else None
+    except ValueError:
+        day = None
+    if day is None or day.year not in _YEARS:
+        raise ValueError(DAY_RULE)
+    return day
+
+
+Month = Annotated[str, AfterValidator(_month), Field(json_schema_extra={"pattern": _MONTH.pattern},
+                                                     examples=["2025-01"])]
+Day = Annotated[str, AfterValidator(_day), Field(json_schema_extra={"format": "date"}, examples=["2025-01-31"])]
 
 
 @dataclass(frozen=True)

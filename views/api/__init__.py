@@ -40,3 +40,4 @@ def authenticate():
 
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.
 from views.api import auth, two_factor, users, account_security, recovery, openapi, pools, marketplace, rentals, wallet, notifications, admin, api_tokens  # noqa: E402,F401,E501
+from views.api import spending  # noqa: E402,F401  (spending figures and CSV exports)

@@ -53,6 +53,8 @@ class Operation:
     permission: str | None = UNDECLARED
     idempotent: bool = False      # charges: replayed under an Idempotency-Key
     envelope: bool = True         # False: the answer is ``data`` itself, with no envelope
+    # Other than JSON (a CSV file): the view returns the whole Response, which is sent as it is.
+    media_type: str = "application/json"
     # Where the answer leads: endpoint -> {its path parameter: where the value is in this answer}
     # (OpenAPI links; clients and the stateful fuzzing follow them).
     links: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -71,6 +73,8 @@ def operation(**declaration) -> Callable[[Callable], Callable]:
             if op.idempotent:
                 return idempotent(lambda: (op.status, envelope(view(**arguments), op.message, op.status)))
             result = view(**arguments)
+            if op.media_type != "application/json":
+                return result
             if not op.envelope:
                 return jsonify(result)
             data, total = result if op.paged else (result, None)

@@ -16,6 +16,7 @@ from services import pools as pool_service
 from services.errors import BadRequest, Forbidden, NotFound, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
+from views.web import spending as spending_section
 from views.web.pool_forms import (
     ROLE_LABELS,
     DescriptionForm,
@@ -92,6 +93,7 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     if controls.audit:
         context["audit_events"], _ = pool_service.audit_events(current_user, detail.pool.id,
                                                                Page(limit=AUDIT_EVENTS_SHOWN))
+    context.update(spending_section.pool_spending_context(detail.pool))
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from services import wallet as wallet_service
 from services.paging import parse_page
 from views.web import htmx, web
+from views.web.spending import wallet_spending_context
 from views.web.pager import pager
 
 PAGE_SIZE = 25
@@ -18,4 +19,4 @@ def wallet():
     return htmx.render("wallet/index.html", "wallet/_transactions.html", transactions=transactions,
                        paging=pager(page, total, len(transactions), "web.wallet"),
                        balance_cents=wallet_service.balance_cents(current_user),
-                       how_to_get_credit=wallet_service.how_to_get_credit())
+                       how_to_get_credit=wallet_service.how_to_get_credit(), **wallet_spending_context())

@@ -153,6 +153,7 @@ def pool_spending(pool: Pool, month: Month) -> PoolSpending:
     by_member: dict[str, int] = {}
     by_day: dict[date, int] = {}
     for user_id, day, cents in rows:
+        cents = int(cents)  # PostgreSQL sums a BIGINT as NUMERIC
         by_member[user_id] = by_member.get(user_id, 0) + cents
         by_day[_as_date(day)] = by_day.get(_as_date(day), 0) + cents
     membership = (select(Membership.id).where(Membership.pool_id == pool.id, Membership.user_id == User.id,
@@ -177,5 +178,5 @@ def wallet_spending(user: User, month: Month) -> WalletSpending:
                Transaction.created_at >= month.start, Transaction.created_at < month.end)
         .group_by(DAY)
     ).all()
-    by_day = {_as_date(day): cents for day, cents in rows}
+    by_day = {_as_date(day): int(cents) for day, cents in rows}
     return WalletSpending(month, sum(by_day.values()), _every_day(month, by_day))

@@ -176,3 +176,27 @@ CREDIT_DOLLARS = [
     Bad("zero with decimals", "0.00", "must be greater than zero"),
     Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
 ]
+
+# A calendar month (the spending figures' ``month``) and a day (the exports' ``from`` and ``to``), as a
+# query string carries them: text only. Blank means not given.
+MONTH_RULE = "must be a month such as 2025-01"
+MONTH = [
+    Bad("month 13", "2025-13", MONTH_RULE),
+    Bad("month 0", "2025-00", MONTH_RULE),
+    Bad("one digit", "2025-1", MONTH_RULE),
+    Bad("words", "January", MONTH_RULE),
+    Bad("a day", "2025-01-01", MONTH_RULE),
+    Bad("before 1970", "1969-12", MONTH_RULE),
+    Bad("year 9999", "9999-01", MONTH_RULE),
+    Bad("NUL", "2025\x00-01", MONTH_RULE),
+    Bad("other digits", "٢٠٢٥-٠١", MONTH_RULE),
+]
+DAY_RULE = "must be a date such as 2025-01-31"
+DAY = [
+    Bad("no such day", "2025-02-30", DAY_RULE),
+    Bad("words", "yesterday", DAY_RULE),
+    Bad("one digit", "2025-1-1", DAY_RULE),
+    Bad("a time", "2025-01-01T00:00:00Z", DAY_RULE),
+    Bad("year 9999", "9999-12-31", DAY_RULE),
+    Bad("NUL", "2025-01-01\x00", DAY_RULE),
+]

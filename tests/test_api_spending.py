@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from tests import bad_values
 from tests.ledger import assert_books_balance, assert_pool_books_balance
 from tests.movements import move, set_budget
 
@@ -103,14 +104,13 @@ def test_only_members_see_a_pools_spending(api, history, position):
     assert export.status_code == 404 and export.json["code"] == "NOT_FOUND"
 
 
-@pytest.mark.parametrize("month", ["2025-13", "2025-00", "2025-1", "January", "2025-01-01", "1969-12",
-                                   "9999-01", "2025\x00-01"])
-def test_a_bad_month_is_refused(api, team, month):
+@pytest.mark.parametrize("bad", bad_values.MONTH, ids=[bad.label for bad in bad_values.MONTH])
+def test_a_bad_month_is_refused(api, team, bad):
     for path in (f"/pools/{team.pool_id}/spending", "/wallet/spending"):
-        response = api.get(path, as_=team.owner, query_string={"month": month})
-        assert response.status_code == 400, (path, month)
+        response = api.get(path, as_=team.owner, query_string={"month": bad.value})
+        assert response.status_code == 400, path
         assert response.json["code"] == "VALIDATION_FAILED"
-        assert response.json["details"] == [{"field": "month", "message": "must be a month such as 2025-01"}]
+        assert response.json["details"] == [{"field": "month", "message": bad.message}]
 
 
 def test_a_persons_own_spending_by_day(app, api, history):
@@ -193,15 +193,21 @@ def test_csv_cells_never_run_as_formulas(app, api, team):
 @pytest.mark.parametrize("query, field, message", [
     ("from=2025-02-01&to=2025-01-31", "to", "must not be before from"),
     ("from=2025-01-01&to=2026-01-02", "to", "must be at most 366 days from from, both included"),
-    ("from=2025-02-30", "from", "must be a date such as 2025-01-31"),
-    ("to=yesterday", "to", "must be a date such as 2025-01-31"),
-    ("from=2025-1-1", "from", "must be a date such as 2025-01-31"),
 ])
-def test_a_bad_period_is_refused(api, team, query, field, message):
+def test_a_period_backwards_or_over_a_year_is_refused(api, team, query, field, message):
     for path in ("/wallet/transactions/export", f"/pools/{team.pool_id}/wallet/transactions/export"):
         response = api.get(f"{path}?{query}", as_=team.owner)
         assert response.status_code == 400, path
         assert response.json["details"] == [{"field": field, "message": message}]
+
+
+@pytest.mark.parametrize("bad", bad_values.DAY, ids=[bad.label for bad in bad_values.DAY])
+def test_a_bad_day_is_refused(api, team, bad):
+    for path in ("/wallet/transactions/export", f"/pools/{team.pool_id}/wallet/transactions/export"):
+        response = api.get(path, as_=team.owner, query_string={"from": bad.value, "to": bad.value})
+        assert response.status_code == 400, path
+        assert response.json["details"] == [{"field": "from", "message": bad.message},
+                                            {"field": "to", "message": bad.message}]
 
 
 def test_a_full_year_is_one_export(api, team):

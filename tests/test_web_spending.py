@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests import bad_values
 from tests.html_tree import parse
 from tests.movements import move, set_budget
 from tests.web_helpers import HTMX, log_in, text
@@ -94,10 +95,19 @@ def test_the_month_picker_works_with_and_without_htmx(client, pool_history):
     assert plain.status_code == 302 and plain.headers["Location"] == f"/pools/{team.pool_id}?month=2025-01"
 
 
-def test_a_bad_month_on_the_page_is_a_400(client, pool_history):
-    response = client.get(f"/pools/{pool_history.pool_id}?month=2025-13")
-    assert response.status_code == 400
-    assert "month must be a month such as 2025-01" in parse(text(response)).text()
+@pytest.mark.parametrize("bad", bad_values.MONTH, ids=[bad.label for bad in bad_values.MONTH])
+def test_a_bad_month_on_a_page_is_a_400(client, pool_history, bad):
+    for path in (f"/pools/{pool_history.pool_id}", "/wallet"):
+        response = client.get(path, query_string={"month": bad.value})
+        assert response.status_code == 400, path
+        assert f"month {bad.message}" in parse(text(response)).text()
+
+
+def test_a_bad_period_to_download_is_a_400(client, pool_history):
+    for path in (f"/pools/{pool_history.pool_id}/transactions.csv", "/wallet/transactions.csv"):
+        response = client.get(path, query_string={"from": "2025-02-01", "to": "2025-01-01"})
+        assert response.status_code == 400, path
+        assert "to must not be before from" in parse(text(response)).text()
 
 
 def test_no_one_but_members_sees_a_pools_spending(app, pool_history):

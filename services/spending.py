@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from core.extensions import db
 from core.numbers import trimmed
@@ -156,15 +156,18 @@ def pool_spending(pool: Pool, month: Month) -> PoolSpending:
         cents = int(cents)  # PostgreSQL sums a BIGINT as NUMERIC
         by_member[user_id] = by_member.get(user_id, 0) + cents
         by_day[_as_date(day)] = by_day.get(_as_date(day), 0) + cents
-    membership = (select(Membership.id).where(Membership.pool_id == pool.id, Membership.user_id == User.id,
-                                              Membership.is_authorized.is_(True)).exists())
     people = db.session.execute(
-        select(User.id, User.username, User.alias, membership)
-        .where(or_(membership, User.id.in_(list(by_member))))
+        select(User.id, User.username, User.alias)
+        .join(Membership, and_(Membership.user_id == User.id, Membership.pool_id == pool.id,
+                               Membership.is_authorized.is_(True)))
     ).all()
-    members = [MemberSpending(user_id, username, alias, by_member.get(user_id, 0),
-                              pool.member_monthly_limit_cents, bool(is_member))
-               for user_id, username, alias, is_member in people]
+    members = [MemberSpending(user_id, username, alias, by_member.get(user_id, 0), pool.member_monthly_limit_cents,
+                              True) for user_id, username, alias in people]
+    if former := set(by_member) - {member.user_id for member in members}:
+        members += [MemberSpending(user_id, username, alias, by_member[user_id], pool.member_monthly_limit_cents,
+                                   False)
+                    for user_id, username, alias in db.session.execute(
+                        select(User.id, User.username, User.alias).where(User.id.in_(former)))]
     members.sort(key=lambda member: (-member.total_cents, member.username.lower()))
     return PoolSpending(pool, month, sum(by_member.values()), pool.monthly_limit_cents, members,
                         _every_day(month, by_day))

@@ -14,11 +14,11 @@ from typing import ClassVar
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from core.extensions import db
 from core.numbers import trimmed
 from core.timeutil import isoformat
-from models import Pool, Transaction, User
+from models import Transaction, User
 from services import inputs
 from services.errors import BadRequest
 from services.ledger import MONEY_IN
@@ -126,18 +126,19 @@ def _row(id_, created_at, kind, cents, currency, rental_id, *rest) -> tuple:
     return (id_, isoformat(created_at), kind, signed_dollars(kind, cents), currency, rental_id, *rest)
 
 
-def wallet_csv(user: User, within: Period) -> Iterator[str]:
+def wallet_csv(session: Session, user_id: str, within: Period) -> Iterator[str]:
     """The user's own wallet's transactions in ``within``, as CSV text in pieces
-    (``ix_transactions_user_created``). Read as the pieces are taken: stream it in the request."""
+    (``ix_transactions_user_created``). Nothing is read until the first piece is taken; ``session`` is
+    the file's own, as it is read after the request has ended."""
     statement = _within(select(*_FIELDS, Transaction.note)
-                        .where(Transaction.user_id == user.id, Transaction.pool_id.is_(None)), within)
-    yield from _csv(COLUMNS, (_row(*row) for row in db.session.execute(statement)))
+                        .where(Transaction.user_id == user_id, Transaction.pool_id.is_(None)), within)
+    yield from _csv(COLUMNS, (_row(*row) for row in session.execute(statement)))
 
 
-def pool_csv(pool: Pool, within: Period) -> Iterator[str]:
+def pool_csv(session: Session, pool_id: str, within: Period) -> Iterator[str]:
     """The pool's wallet's transactions in ``within`` with the member who moved each, as CSV text in
-    pieces (``ix_transactions_pool_created``); a pool the caller has joined (``pools.joined_pool``).
-    Read as the pieces are taken: stream it in the request."""
+    pieces (``ix_transactions_pool_created``), of a pool the caller has joined (``pools.joined_pool``).
+    Read as ``wallet_csv`` is."""
     statement = _within(select(*_FIELDS, User.username, Transaction.note)
-                        .join(User, User.id == Transaction.user_id).where(Transaction.pool_id == pool.id), within)
-    yield from _csv(POOL_COLUMNS, (_row(*row) for row in db.session.execute(statement)))
+                        .join(User, User.id == Transaction.user_id).where(Transaction.pool_id == pool_id), within)
+    yield from _csv(POOL_COLUMNS, (_row(*row) for row in session.execute(statement)))

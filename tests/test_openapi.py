@@ -108,7 +108,7 @@ def test_every_example_validates_against_its_schema(document):
         for status, response in operation["responses"].items():
             if "$ref" in response:
                 response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-            media = response["content"]["application/json"]
+            media = response["content"].get("application/json", {})  # a CSV file has no example
             if "example" in media:
                 validator(document, media["schema"]).validate(media["example"])
                 checked += 1
@@ -300,6 +300,10 @@ class Conformance:
         endpoint, _ = self.adapter.match(f"/api/v1{path.split('?')[0]}", method=method)
         op = self.operations[endpoint]
         assert response.status_code == op.status, response.json
+        if op.media_type != "application/json":
+            assert response.mimetype == op.media_type and response.get_data(as_text=True)
+            self.seen.add((method, endpoint))
+            return None
         body = response.json
         if op.envelope:
             assert list(body) == ["statusCode", "message", "data"]
@@ -348,6 +352,10 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", "/wallet/balance", owner)
     check.call("GET", "/wallet/transactions", member)
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
+    check.call("GET", f"/pools/{pool['id']}/spending?month=2025-01", member)
+    check.call("GET", "/wallet/spending", owner)
+    check.call("GET", "/wallet/transactions/export?from=2025-01-01&to=2025-01-31", owner)
+    check.call("GET", f"/pools/{pool['id']}/wallet/transactions/export", member)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})
     check.call("POST", f"/pools/{pool['id']}/transfer/decline", member)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})

@@ -49,7 +49,8 @@ def test_the_pool_page_draws_this_months_spending_against_its_limits(client, poo
                                              "over the limit")
     assert "chart-over" in owner_bar.classes
     member_bar = section.by_id(f"pool-spending-member-{team.user.id}")
-    assert member_bar.attrs["aria-label"] == "Joe User in January 2025: $110.00 spent of a $100.00 limit, over the limit"
+    assert member_bar.attrs["aria-label"] == ("Joe User in January 2025: $110.00 spent of a $100.00 limit, "
+                                              "over the limit")
     # The line marks the limit: at $100 of the $110 the bar is scaled to.
     assert member_bar.find("line", class_="chart-limit").attrs["x1"] == "90.91"
     idle_bar = section.by_id(f"pool-spending-member-{team.admin.id}")

@@ -1,7 +1,7 @@
 """What a wallet spent in a month, and a wallet's transactions as CSV: a person's own, and a pool's."""
 from typing import Annotated
 
-from flask import Response, request, stream_with_context
+from flask import request
 from pydantic import Field
 
 from services import pools, spending, transaction_exports
@@ -10,6 +10,7 @@ from views.api import examples as ex
 from views.api.operations import operation
 from views.api.response_schemas import Id, Out
 from views.api.support import api_user
+from views.csv_files import csv_file
 
 Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2025-01"])]
 Date = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"},
@@ -94,12 +95,6 @@ def wallet_spending():
     return {"month": figures.month.name, "total_cents": figures.total_cents, "by_day": _days(figures.by_day)}
 
 
-def _csv_file(pieces, filename: str) -> Response:
-    response = Response(stream_with_context(pieces), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @api.get("/wallet/transactions/export")
 @operation(
     permission="financial.billing.read",
@@ -109,7 +104,9 @@ def _csv_file(pieces, filename: str) -> Response:
 )
 def export_wallet_transactions():
     within = transaction_exports.period(request.args.get("from"), request.args.get("to"))
-    return _csv_file(transaction_exports.wallet_csv(api_user(), within), within.filename("wallet-transactions"))
+    user_id = api_user().id
+    return csv_file(lambda session: transaction_exports.wallet_csv(session, user_id, within),
+                    within.filename("wallet-transactions"))
 
 
 @api.get("/pools/<pool_id>/wallet/transactions/export")
@@ -123,5 +120,6 @@ def export_wallet_transactions():
 def export_pool_transactions(pool_id):
     within = transaction_exports.period(request.args.get("from"), request.args.get("to"))
     pool = pools.joined_pool(api_user(), pool_id)
-    return _csv_file(transaction_exports.pool_csv(pool, within), within.filename(f"pool-{pool.id}-transactions"))
+    return csv_file(lambda session: transaction_exports.pool_csv(session, pool.id, within),
+                    within.filename(f"pool-{pool.id}-transactions"))
 

@@ -1,9 +1,10 @@
 """What a wallet spent, by month, and a wallet's transactions as CSV: the pool page's and the wallet
 page's spending sections alone (for htmx), and the downloads."""
-from flask import Response, redirect, request, stream_with_context, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user, login_required
 
 from services import pools, spending, transaction_exports
+from views.csv_files import csv_file
 from views.web import htmx, web
 
 
@@ -33,17 +34,13 @@ def wallet_spending():
     return htmx.fragment("wallet/_spending.html", **wallet_spending_context())
 
 
-def _csv_file(pieces, filename: str) -> Response:
-    response = Response(stream_with_context(pieces), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @web.get("/wallet/transactions.csv")
 @login_required
 def export_wallet_transactions():
     within = transaction_exports.period(request.args.get("from"), request.args.get("to"))
-    return _csv_file(transaction_exports.wallet_csv(current_user, within), within.filename("wallet-transactions"))
+    user_id = current_user.id
+    return csv_file(lambda session: transaction_exports.wallet_csv(session, user_id, within),
+                    within.filename("wallet-transactions"))
 
 
 @web.get("/pools/<pool_id>/transactions.csv")
@@ -51,4 +48,5 @@ def export_wallet_transactions():
 def export_pool_transactions(pool_id: str):
     within = transaction_exports.period(request.args.get("from"), request.args.get("to"))
     pool = pools.joined_pool(current_user, pool_id)
-    return _csv_file(transaction_exports.pool_csv(pool, within), within.filename(f"pool-{pool.id}-transactions"))
+    return csv_file(lambda session: transaction_exports.pool_csv(session, pool.id, within),
+                    within.filename(f"pool-{pool.id}-transactions"))

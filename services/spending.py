@@ -86,15 +86,15 @@ class MonthQuery:
 
     PARAMETERS: ClassVar[dict] = {
         "month": ("The calendar month (UTC) as YYYY-MM; the current month when not given",
-                  {"type": "string", "pattern": r"^[ \t]*[0-9]{4}-[0-9]{2}[ \t]*$"}),
+                  {"type": "string", "pattern": inputs.MONTH_PATTERN}),
     }
     month: str | None = None
 
 
 def month_named(name: str | None, now: datetime | None = None) -> Month:
     """The month ``YYYY-MM`` names (400 for anything else); none named (or blank): the current month (UTC)."""
-    if name is not None:
-        name = trimmed(name) or None
+    if name is not None and not trimmed(name):
+        name = None
     (first,) = inputs.checked(month=(inputs.Maybe(inputs.Month), name))
     return Month(first if first is not None else month_of(now or utcnow())[0].date())
 

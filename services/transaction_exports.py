@@ -47,13 +47,15 @@ class Period:
     @property
     def end(self) -> datetime | None:
         """The first instant after the period."""
-        return datetime.combine(self.last + timedelta(days=1), time(), timezone.utc) if self.last else None
+        if self.last is None or self.last == date.max:
+            return None
+        return datetime.combine(self.last + timedelta(days=1), time(), timezone.utc)
 
     def filename(self, what: str) -> str:
         return f"{what}-{self.first or 'start'}-to-{self.last or 'now'}.csv"
 
 
-_DAY_TEXT = {"type": "string", "pattern": r"^[ \t]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]*$"}
+_DAY_TEXT = {"type": "string", "format": "date", "pattern": inputs.DAY_PATTERN}
 
 
 @dataclass(init=False, repr=False, eq=False)  # described, never made: ``from`` cannot be a parameter
@@ -73,7 +75,7 @@ class PeriodQuery:
 def period(first: str | None, last: str | None) -> Period:
     """The period ``from``..``to`` (``YYYY-MM-DD``, both optional, blank meaning not given); 400 for a bad
     date, an end before its start, or more than ``EXPORT_DAYS_MAX`` days."""
-    first, last = (trimmed(text) or None if text is not None else None for text in (first, last))
+    first, last = (None if text is None or not trimmed(text) else text for text in (first, last))
     first_day, last_day = inputs.checked(**{"from": (inputs.Maybe(inputs.Day), first),
                                             "to": (inputs.Maybe(inputs.Day), last)})
     if first_day and last_day:

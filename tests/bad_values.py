@@ -178,7 +178,7 @@ CREDIT_DOLLARS = [
 ]
 
 # A calendar month (the spending figures' ``month``) and a day (the exports' ``from`` and ``to``), as a
-# query string carries them: text only. Blank means not given.
+# query string carries them: text only. Blank means not given; anything else is taken exactly.
 MONTH_RULE = "must be a month such as 2025-01"
 MONTH = [
     Bad("month 13", "2025-13", MONTH_RULE),
@@ -190,6 +190,7 @@ MONTH = [
     Bad("year 9999", "9999-01", MONTH_RULE),
     Bad("NUL", "2025\x00-01", MONTH_RULE),
     Bad("other digits", "٢٠٢٥-٠١", MONTH_RULE),
+    Bad("spaces around", " 2025-01 ", MONTH_RULE),
 ]
 DAY_RULE = "must be a date such as 2025-01-31"
 DAY = [
@@ -197,6 +198,7 @@ DAY = [
     Bad("words", "yesterday", DAY_RULE),
     Bad("one digit", "2025-1-1", DAY_RULE),
     Bad("a time", "2025-01-01T00:00:00Z", DAY_RULE),
-    Bad("year 9999", "9999-12-31", DAY_RULE),
+    Bad("month 13", "2025-13-01", DAY_RULE),
+    Bad("spaces around", " 2025-01-01 ", DAY_RULE),
     Bad("NUL", "2025-01-01\x00", DAY_RULE),
 ]

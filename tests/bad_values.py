@@ -162,21 +162,6 @@ TIME = [
     Bad("number", 7, NOT_A_STRING, form=False),
 ]
 
-# The most a client agrees to pay; a page sends the prices it showed instead, so only the API takes it.
-CENTS = [
-    Bad("negative", -1, "must be at least 0", form=False),
-    Bad("fraction", 70.5, "must be an integer", form=False),
-    Bad("text", "7000", "must be an integer", form=False),
-    Bad("boolean", False, "must be an integer", form=False),
-]
-
-# A wallet credit, typed in dollars on the admin page (which converts them to cents).
-CREDIT_DOLLARS = [
-    Bad("zero", "0", "must be greater than zero"),
-    Bad("zero with decimals", "0.00", "must be greater than zero"),
-    Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
-]
-
 # A calendar month (the spending figures' ``month``) and a day (the exports' ``from`` and ``to``), as a
 # query string carries them: text only. Blank means not given; anything else is taken exactly.
 MONTH_RULE = "must be a month such as 2025-01"
@@ -201,4 +186,19 @@ DAY = [
     Bad("month 13", "2025-13-01", DAY_RULE),
     Bad("spaces around", " 2025-01-01 ", DAY_RULE),
     Bad("NUL", "2025-01-01\x00", DAY_RULE),
+]
+
+# The most a client agrees to pay; a page sends the prices it showed instead, so only the API takes it.
+CENTS = [
+    Bad("negative", -1, "must be at least 0", form=False),
+    Bad("fraction", 70.5, "must be an integer", form=False),
+    Bad("text", "7000", "must be an integer", form=False),
+    Bad("boolean", False, "must be an integer", form=False),
+]
+
+# A wallet credit, typed in dollars on the admin page (which converts them to cents).
+CREDIT_DOLLARS = [
+    Bad("zero", "0", "must be greater than zero"),
+    Bad("zero with decimals", "0.00", "must be greater than zero"),
+    Bad("over the limit", "1000000.01", "must be at most $1000000.00"),
 ]

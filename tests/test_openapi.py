@@ -108,7 +108,7 @@ def test_every_example_validates_against_its_schema(document):
         for status, response in operation["responses"].items():
             if "$ref" in response:
                 response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-            media = response["content"].get("application/json", {})  # a CSV file has no example
+            media = response["content"].get("application/json", {})  # a PDF has no example
             if "example" in media:
                 validator(document, media["schema"]).validate(media["example"])
                 checked += 1
@@ -301,9 +301,9 @@ class Conformance:
         op = self.operations[endpoint]
         assert response.status_code == op.status, response.json
         if op.media_type != "application/json":
-            assert response.mimetype == op.media_type and response.get_data(as_text=True)
+            assert response.mimetype == op.media_type
             self.seen.add((method, endpoint))
-            return None
+            return response
         body = response.json
         if op.envelope:
             assert list(body) == ["statusCode", "message", "data"]
@@ -344,6 +344,10 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
                         headers={"Idempotency-Key": "first-rent"})["data"]["rental"]
     check.call("POST", f"/rentals/{rental['id']}/extend", member, json={"additional_days": 30})
     check.call("GET", "/pools", owner)
+    check.call("GET", f"/pools/{pool['id']}/spending?month=2025-01", member)
+    check.call("GET", "/wallet/spending", owner)
+    assert check.call("GET", "/wallet/transactions/export?from=2025-01-01&to=2025-01-31", owner).get_data()
+    assert check.call("GET", f"/pools/{pool['id']}/wallet/transactions/export", member).get_data()
     check.call("GET", f"/pools/{pool['id']}", owner)
     check.call("GET", "/rentals", owner)
     check.call("GET", "/servers", member)
@@ -352,10 +356,6 @@ def test_every_answer_is_its_documented_model_field_for_field(app, api, make_use
     check.call("GET", "/wallet/balance", owner)
     check.call("GET", "/wallet/transactions", member)
     check.call("GET", f"/pools/{pool['id']}/audit", owner)
-    check.call("GET", f"/pools/{pool['id']}/spending?month=2025-01", member)
-    check.call("GET", "/wallet/spending", owner)
-    check.call("GET", "/wallet/transactions/export?from=2025-01-01&to=2025-01-31", owner)
-    check.call("GET", f"/pools/{pool['id']}/wallet/transactions/export", member)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})
     check.call("POST", f"/pools/{pool['id']}/transfer/decline", member)
     check.call("POST", f"/pools/{pool['id']}/transfer", owner, json={"user_id": member.id})

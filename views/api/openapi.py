@@ -128,7 +128,7 @@ def _filter_schema(name: str, annotation: Any, enum: tuple[str, ...] | None) -> 
             items = {"type": "string", "enum": list(enum)}
         # Empty items are dropped, and an item may come twice.
         return _or_not_given({"type": "array", "items": _or_not_given(items)})
-    if isinstance(enum, dict):  # a filter that describes its own text (``spending.MonthQuery``)
+    if isinstance(enum, dict):  # a filter that describes its own schema
         return _or_not_given(enum)
     base = [arg for arg in typing.get_args(annotation) if arg is not type(None)][0]
     if base is Decimal:
@@ -368,9 +368,8 @@ def component_schemas(operations: list[Operation]) -> dict:
 
 def _success_response(op: Operation) -> dict:
     if op.media_type != "application/json":
-        return {"description": op.message, "content": {op.media_type: {"schema": {"type": "string"}}},
-                "headers": {"Content-Disposition": {"description": "attachment, with the file's name",
-                                                    "required": True, "schema": {"type": "string"}}}}
+        return {"description": op.message, "content": {op.media_type: {"schema": {"type": "string",
+                                                                                  "format": "binary"}}}}
     if not op.envelope:
         return {"description": op.message, "content": {"application/json": {"schema": _data_schema(op.data)}}}
     schema = {

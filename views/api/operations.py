@@ -53,7 +53,7 @@ class Operation:
     permission: str | None = UNDECLARED
     idempotent: bool = False      # charges: replayed under an Idempotency-Key
     envelope: bool = True         # False: the answer is ``data`` itself, with no envelope
-    # Other than JSON (a CSV file): the view returns the whole Response, which is sent as it is.
+    # Another media type (a PDF): the view returns the finished ``Response``; the document says a file.
     media_type: str = "application/json"
     # Where the answer leads: endpoint -> {its path parameter: where the value is in this answer}
     # (OpenAPI links; clients and the stateful fuzzing follow them).

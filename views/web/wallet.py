@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from services import wallet as wallet_service
 from services.paging import parse_page
 from views.web import htmx, web
-from views.web.spending import wallet_spending_context
 from views.web.pager import pager
+from views.web.spending import wallet_spending_context
 
 PAGE_SIZE = 25
 

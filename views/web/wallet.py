@@ -18,5 +18,5 @@ def wallet():
     transactions, total = wallet_service.transactions(current_user, page)
     return htmx.render("wallet/index.html", "wallet/_transactions.html", transactions=transactions,
                        paging=pager(page, total, len(transactions), "web.wallet"),
-                       balance_cents=wallet_service.balance_cents(current_user),
-                       how_to_get_credit=wallet_service.how_to_get_credit(), **wallet_spending_context())
+                       balance_cents=wallet_service.balance_cents(current_user), **wallet_spending_context(),
+                       how_to_get_credit=wallet_service.how_to_get_credit())

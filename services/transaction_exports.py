@@ -8,7 +8,7 @@ are (a charge is negative).
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 from datetime import date, datetime, time, timedelta, timezone
@@ -107,11 +107,16 @@ def _within(statement, within: Period):
     return statement.order_by(Transaction.created_at, Transaction.id).execution_options(yield_per=ROWS_PER_FETCH)
 
 
-def _csv(header: tuple[str, ...], rows: Iterator[tuple]) -> Iterator[str]:
+def _csv(header: tuple[str, ...], rows: Callable[[], Iterable[tuple]]) -> Iterator[str]:
+    """The header alone first (a server takes the first piece before sending anything, and a file
+    nobody reads further then never reads the database), then the rows from ``rows()``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for count, row in enumerate(rows(), start=1):
         writer.writerow([safe_cell(cell) for cell in row])
         if count % ROWS_PER_FETCH == 0:
             yield buffer.getvalue()
@@ -134,7 +139,7 @@ def wallet_csv(session: Session, user_id: str, within: Period) -> Iterator[str]:
     the file's own, as it is read after the request has ended."""
     statement = _within(select(*_FIELDS, Transaction.note)
                         .where(Transaction.user_id == user_id, Transaction.pool_id.is_(None)), within)
-    yield from _csv(COLUMNS, (_row(*row) for row in session.execute(statement)))
+    yield from _csv(COLUMNS, lambda: (_row(*row) for row in session.execute(statement)))
 
 
 def pool_csv(session: Session, pool_id: str, within: Period) -> Iterator[str]:
@@ -143,4 +148,4 @@ def pool_csv(session: Session, pool_id: str, within: Period) -> Iterator[str]:
     Read as ``wallet_csv`` is."""
     statement = _within(select(*_FIELDS, User.username, Transaction.note)
                         .join(User, User.id == Transaction.user_id).where(Transaction.pool_id == pool_id), within)
-    yield from _csv(POOL_COLUMNS, (_row(*row) for row in session.execute(statement)))
+    yield from _csv(POOL_COLUMNS, lambda: (_row(*row) for row in session.execute(statement)))

@@ -5,7 +5,9 @@ import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 
+from core.extensions import db
 from tests import bad_values
 from tests.ledger import assert_books_balance, assert_pool_books_balance
 from tests.movements import move, set_budget
@@ -213,3 +215,17 @@ def test_a_bad_day_is_refused(api, team, bad):
 def test_a_full_year_is_one_export(api, team):
     response = api.get("/wallet/transactions/export?from=2024-01-01&to=2024-12-31", as_=team.owner)
     assert response.status_code == 200 and rows_of(response) == []
+
+
+def test_a_file_nobody_reads_holds_nothing_in_the_database(app, api, history):
+    """A server takes the first piece of an answer before sending it; a client that goes then leaves no
+    read open that would keep others waiting."""
+    unread = api.get(f"/pools/{history.pool_id}/wallet/transactions/export", as_=history.owner)
+    assert unread.status_code == 200
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("SET LOCAL lock_timeout = '5s'"))
+            db.session.execute(text("LOCK TABLE transactions IN ACCESS EXCLUSIVE MODE"))
+        else:
+            db.session.execute(text("DELETE FROM transactions"))
+        db.session.commit()

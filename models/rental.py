@@ -99,8 +99,8 @@ class Transaction(db.Model):
         CheckConstraint("amount_cents > 0", name="ck_transactions_amount_positive"),
         CheckConstraint(f"type IN ({', '.join(repr(kind) for kind in TRANSACTION_TYPES)})",
                         name="ck_transactions_type"),
-        # A pool's wallet history and its spending in a month.
-        Index("ix_transactions_pool_created", "pool_id", "created_at",
+        # A pool's wallet history, and its spending in a month from the index alone (who, what kind, how much).
+        Index("ix_transactions_pool_created", "pool_id", "created_at", "user_id", "type", "amount_cents",
               sqlite_where=text("pool_id IS NOT NULL"), postgresql_where=text("pool_id IS NOT NULL")),
     )
 

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -311,6 +312,36 @@ Flag = bool
 Timestamp = Annotated[str, AfterValidator(parse_timestamp),
                       Field(json_schema_extra={"format": "date-time"}, examples=["2025-01-28T22:00:00.000Z"])]
 Moment = AwareDatetime  # a time an action compares with stored times: one with its time zone
+
+# A calendar month and a day of the spending figures and the exports. A month's year stops short of
+# 9999 so the month after it still exists; the patterns say exactly what is taken (the OpenAPI document).
+MONTH_RULE = "must be a month such as 2025-01"
+DAY_RULE = "must be a date such as 2025-01-31"
+MONTH_PATTERN = r"^(19[7-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DAY = re.compile(DAY_PATTERN)
+
+
+def _month(value: str) -> date:
+    if not _MONTH.fullmatch(value):
+        raise ValueError(MONTH_RULE)
+    return date(int(value[:4]), int(value[5:]), 1)
+
+
+def _day(value: str) -> date:
+    try:
+        if _DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(DAY_RULE)
+
+
+Month = Annotated[str, AfterValidator(_month), Field(json_schema_extra={"pattern": MONTH_PATTERN},
+                                                     examples=["2025-01"])]
+Day = Annotated[str, AfterValidator(_day), Field(json_schema_extra={"format": "date", "pattern": DAY_PATTERN},
+                                                 examples=["2025-01-31"])]
 
 
 @dataclass(frozen=True)

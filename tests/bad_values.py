@@ -171,6 +171,32 @@ TIME = [
     Bad("number", 7, NOT_A_STRING, form=False),
 ]
 
+# A calendar month (the spending figures' ``month``) and a day (the exports' ``from`` and ``to``), as a
+# query string carries them: text only. Blank means not given; anything else is taken exactly.
+MONTH_RULE = "must be a month such as 2025-01"
+MONTH = [
+    Bad("month 13", "2025-13", MONTH_RULE),
+    Bad("month 0", "2025-00", MONTH_RULE),
+    Bad("one digit", "2025-1", MONTH_RULE),
+    Bad("words", "January", MONTH_RULE),
+    Bad("a day", "2025-01-01", MONTH_RULE),
+    Bad("before 1970", "1969-12", MONTH_RULE),
+    Bad("year 9999", "9999-01", MONTH_RULE),
+    Bad("NUL", "2025\x00-01", MONTH_RULE),
+    Bad("other digits", "٢٠٢٥-٠١", MONTH_RULE),
+    Bad("spaces around", " 2025-01 ", MONTH_RULE),
+]
+DAY_RULE = "must be a date such as 2025-01-31"
+DAY = [
+    Bad("no such day", "2025-02-30", DAY_RULE),
+    Bad("words", "yesterday", DAY_RULE),
+    Bad("one digit", "2025-1-1", DAY_RULE),
+    Bad("a time", "2025-01-01T00:00:00Z", DAY_RULE),
+    Bad("month 13", "2025-13-01", DAY_RULE),
+    Bad("spaces around", " 2025-01-01 ", DAY_RULE),
+    Bad("NUL", "2025-01-01\x00", DAY_RULE),
+]
+
 # The most a client agrees to pay; a page sends the prices it showed instead, so only the API takes it.
 CENTS = [
     Bad("negative", -1, "must be at least 0", form=False),

@@ -9,6 +9,8 @@ or bad token is refused (``ignored_auth``); methods the document leaves out get 
 The stateful test below chains calls along the document's links, for the checks that look at what
 came before (``use_after_free``, ``ensure_resource_availability``).
 """
+from datetime import date, timedelta
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -17,6 +19,7 @@ from schemathesis.generation import GenerationMode
 from app import create_app
 from core.ids import is_valid_id
 from core.limits import DURATION_DAYS_MAX
+from services.transaction_exports import EXPORT_DAYS_MAX
 from tests.database import empty_database
 from tests.factories import make_servers
 from tests.records import RENTABLE_SERVER
@@ -107,6 +110,7 @@ def reach_real_objects(case, world) -> None:
             case.path_parameters[name] = world["ids"][name]
     offer_real_durations(case)
     offer_a_future_expiry(case)
+    offer_a_period_of_a_year(case)
 
 
 # 2996-01-01 in Unix seconds: where a generated Unix time (nearly always past) is moved to.
@@ -126,6 +130,21 @@ def offer_a_future_expiry(case) -> None:
         case.body["expires_at"] = str(int(expiry) + FUTURE_UNIX_SECONDS)
     elif isinstance(expiry, str) and len(expiry) >= 4 and expiry[:4].isdigit() and int(expiry[:4]) < 2996:
         case.body["expires_at"] = "2996" + expiry[4:]
+
+
+def offer_a_period_of_a_year(case) -> None:
+    """An export's ``to`` must be from ``from`` to a year after it, which the document cannot say: two
+    generated days that are not make ``to`` the same day as ``from``."""
+    query = case.query or {}
+    first, last = query.get("from"), query.get("to")
+    if not (isinstance(first, str) and isinstance(last, str)):
+        return
+    try:
+        first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        return
+    if not timedelta(0) <= last_day - first_day < timedelta(days=EXPORT_DAYS_MAX):
+        case.query["to"] = first
 
 
 def offer_real_durations(case) -> None:

@@ -38,5 +38,6 @@ def authenticate():
     return None
 
 
+from views.api import spending  # noqa: E402,F401  (spending figures and CSV exports; routes register themselves)
 # The routes register themselves on the blueprint, in the order the OpenAPI document lists them.
 from views.api import auth, two_factor, users, account_security, recovery, openapi, pools, marketplace, rentals, wallet, card_payments, credit_requests, notifications, admin, api_tokens, webhooks, team_billing  # noqa: E402,F401,E501

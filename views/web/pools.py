@@ -17,6 +17,7 @@ from services.errors import BadRequest, Forbidden, NotFound, ServiceError
 from services.paging import Page, parse_page
 from views.web import htmx, web
 from views.web.pool_billing_forms import billing_context
+from views.web import spending as spending_section
 from views.web.pool_forms import (
     ROLE_LABELS,
     DescriptionForm,
@@ -99,6 +100,7 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
                                                                Page(limit=AUDIT_EVENTS_SHOWN))
     for key, value in billing_context(current_user, detail.pool, controls.role).items():
         context.setdefault(key, value)  # the wallet, the budget and the spend requests
+    context.update(spending_section.pool_spending_context(detail.pool))
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}

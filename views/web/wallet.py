@@ -8,6 +8,7 @@ from services.paging import parse_page
 from views.downloads import pdf_response
 from views.web import htmx, web
 from views.web.pager import pager
+from views.web.spending import wallet_spending_context
 
 PAGE_SIZE = 25
 
@@ -20,7 +21,7 @@ def wallet_page(fragment: str = "wallet/_transactions.html", status: int = 200, 
     return htmx.render("wallet/index.html", fragment, status=status, transactions=transactions,
                        invoices=invoices.invoices_of_transactions([t.id for t in transactions]),
                        paging=pager(page, total, len(transactions), "web.wallet"),
-                       balance_cents=wallet_service.balance_cents(current_user),
+                       balance_cents=wallet_service.balance_cents(current_user), **wallet_spending_context(),
                        **money_in(args=request.args if request.method == "GET" else None, **forms))
 
 

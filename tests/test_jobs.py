@@ -114,7 +114,7 @@ def test_a_job_that_raises_is_retried_with_backoff_then_recorded_as_failed(app, 
     last = tick()
 
     assert "charge_card: failed: RuntimeError: the card processor is down; failed for good (see failed jobs)" in last
-    assert "Ran 6 job(s) and check(s); 1 failed" in last
+    assert "Ran 9 job(s) and check(s); 1 failed" in last
     assert card.CARD_CALLS == ["order-7"] * 3
     assert queue_depth(app) == (0, 0)
     [failed] = failed_jobs(app)

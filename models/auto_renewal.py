@@ -29,6 +29,8 @@ class AutoRenewal(db.Model):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     additional_days: Mapped[int] = mapped_column(Integer)
     max_charge_cents: Mapped[int] = mapped_column(BigInteger)
+    # Whose wallet pays: the payer's own ("self") or the rental's pool's ("pool", as extending with pay_from).
+    pay_from: Mapped[str] = mapped_column(String(8), default="self", server_default="self")
     # When the next renewal is tried; null when none is to come (the rental has ended).
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

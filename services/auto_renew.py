@@ -27,7 +27,7 @@ from core.money import format_cents
 from core.timeutil import isoformat, utcnow
 from models import AutoRenewal, Rental, Server, User
 from models.rental import STATUS_ENDED
-from services import audit, events, inputs, rentals
+from services import audit, events, inputs, rentals, team_billing
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -54,7 +54,10 @@ ABOVE_CEILING = "above_ceiling"
 DURATION_NOT_OFFERED = "duration_not_offered"
 SERVER_WITHDRAWN = "server_withdrawn"
 NOT_ALLOWED = "not_allowed"
-REASONS = (INSUFFICIENT_BALANCE, ABOVE_CEILING, DURATION_NOT_OFFERED, SERVER_WITHDRAWN, NOT_ALLOWED)
+BUDGET_EXCEEDED = "budget_exceeded"  # a pool-paid renewal past a monthly limit of the pool's budget
+APPROVAL_NEEDED = "approval_needed"  # a pool-paid renewal above the approval threshold (``ApprovalNeeded``)
+REASONS = (INSUFFICIENT_BALANCE, ABOVE_CEILING, DURATION_NOT_OFFERED, SERVER_WITHDRAWN, NOT_ALLOWED, BUDGET_EXCEEDED,
+           APPROVAL_NEEDED)
 
 
 def renew_ahead() -> timedelta:
@@ -80,12 +83,19 @@ def _retry_at(hold_until: datetime, now: datetime) -> datetime | None:
 
 # --- Turning it on and off -----------------------------------------------------------------------
 
-def set_auto_renew(user: User, rental_id: str, additional_days: int, max_charge_cents: int) -> AutoRenewal:
+def set_auto_renew(user: User, rental_id: str, additional_days: int, max_charge_cents: int,
+                   pay_from: str = team_billing.SELF) -> AutoRenewal:
     """Turn auto-renew on for a rental, or change it; the caller becomes its payer. Who may: whoever
-    may extend the rental (``rentals.may_extend``)."""
-    additional_days, max_charge_cents = inputs.checked(
-        additional_days=(inputs.Days, additional_days), max_charge_cents=(inputs.CeilingCents, max_charge_cents))
+    may extend the rental (``rentals.may_extend``); paid from the rental's pool, whoever may pay from it
+    (``team_billing.payer``), checked again at each renewal."""
+    additional_days, max_charge_cents, pay_from = inputs.checked(
+        additional_days=(inputs.Days, additional_days), max_charge_cents=(inputs.CeilingCents, max_charge_cents),
+        pay_from=(inputs.PayFrom, pay_from))
     with write_transaction():
+        if pay_from == team_billing.POOL:
+            pool_id = db.session.scalar(select(Rental.pool_id).where(Rental.id == rental_id))
+            if pool_id is not None:
+                team_billing.payer(user, pay_from, pool_id)  # the pool first, as a charge locks it
         rental = rentals.rental_to_extend(user, rental_id)
         now = utcnow()
         if rental.status_at(now) == STATUS_ENDED:
@@ -98,10 +108,11 @@ def set_auto_renew(user: User, rental_id: str, additional_days: int, max_charge_
         setting.user_id = user.id
         setting.additional_days = additional_days
         setting.max_charge_cents = max_charge_cents
+        setting.pay_from = pay_from
         setting.next_attempt_at = first_attempt_at(rental.rental_end, rental.hold_until, now)
         setting.updated_at = now
         audit.record(audit.RENTAL_AUTO_RENEW_SET, user, rental.pool_id, "rental", rental.id,
-                     {"days": additional_days, "max_charge": format_cents(max_charge_cents)})
+                     {"days": additional_days, "max_charge": format_cents(max_charge_cents), "pay_from": pay_from})
         db.session.flush()
     return setting
 
@@ -128,12 +139,25 @@ def settings_of(rental_ids: list[str]) -> dict[str, AutoRenewal]:
 
 # --- Renewing -------------------------------------------------------------------------------------
 
+class ApprovalNeeded(Conflict):
+    """A pool-paid renewal above the pool's approval threshold, set up by someone whose charges need
+    approval: refused (nothing asked for), so that the owner is not sent a request at every retry."""
+
+    def __init__(self):
+        super().__init__("This renewal costs more than the pool's approval threshold: its owner or an admin must "
+                         "set up the auto-renewal, or extend the rental", code="APPROVAL_NEEDED")
+
+
 def pay_for_renewal(setting: AutoRenewal, rental_id: str, rental_end: datetime) -> rentals.Charge:
     """Who pays a renewal and how, decided here alone: the person who set it up, as if they extended
-    the rental themselves, from their own wallet."""
+    the rental themselves, from their own wallet or the rental's pool's (``pay_from``), under the
+    pool's budget."""
     payer = db.session.get(User, setting.user_id)
-    return rentals.extend_rental(payer, rental_id, setting.additional_days, expected_rental_end=rental_end,
-                                 max_charge_cents=setting.max_charge_cents)
+    result = rentals.extend_rental(payer, rental_id, setting.additional_days, expected_rental_end=rental_end,
+                                   max_charge_cents=setting.max_charge_cents, pay_from=setting.pay_from)
+    if isinstance(result, rentals.SpendRequested):
+        raise ApprovalNeeded()  # inside the renewal's savepoint: the request is not kept
+    return result
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,9 @@ _REFUSALS = {
     "above_ceiling": "the price is above the ceiling set for it",
     "duration_not_offered": "the server no longer offers that period",
     "server_withdrawn": "the server has been withdrawn from the marketplace",
-    "not_allowed": "whoever set it up may no longer extend this rental",
+    "not_allowed": "whoever set it up may no longer extend this rental, or pay from the pool's wallet",
+    "budget_exceeded": "it would pass a monthly limit of the pool's budget",
+    "approval_needed": "it costs more than the pool's approval threshold, so its owner or an admin must set it up",
 }
 
 

@@ -124,7 +124,8 @@ def runway(balance_cents: int, rentals: Sequence[RenewingRental], now: datetime,
 def _running_rentals(user_ids: Sequence[str], now: datetime, ending_by: datetime | None):
     """The rentals still running (and ending by ``ending_by``) whose renewals these users pay, each with
     its payer as ``user_id``: those they rent without auto-renew, through the index on (user_id,
-    hold_until), and those whose auto-renewal they set up, through the auto-renewals' index on user_id."""
+    hold_until), and those whose auto-renewal they set up to be paid from their own wallet, through the
+    auto-renewals' index on user_id (a pool-paid one is the pool's wallet's, not theirs)."""
     columns = (Rental.id, Rental.server_id, Rental.rental_start, Rental.rental_end)
     running = [Rental.hold_until > now, Rental.rental_end > now]
     if ending_by is not None:
@@ -137,7 +138,7 @@ def _running_rentals(user_ids: Sequence[str], now: datetime, ending_by: datetime
     renewed = db.session.execute(
         select(*columns, AutoRenewal.user_id, AutoRenewal.additional_days.label("auto_days"))
         .join(Rental, Rental.id == AutoRenewal.rental_id)
-        .where(AutoRenewal.user_id.in_(user_ids), *running)
+        .where(AutoRenewal.user_id.in_(user_ids), AutoRenewal.pay_from == "self", *running)
     ).all()
     return [*rented, *renewed]
 

@@ -344,3 +344,5 @@ def test_whose_wallet_pays(app, api, alice, server_id, bad):
     rental = make_rental(app, alice.id, alice.default_pool_id, server_id)
     api_refuses(app, api, "POST", f"/rentals/{rental}/extend", alice, {"additional_days": 7, "pay_from": bad.value},
                 "pay_from", bad)
+    api_refuses(app, api, "PUT", f"/rentals/{rental}/auto-renew", alice,
+                {"additional_days": 7, "max_charge_cents": 7000, "pay_from": bad.value}, "pay_from", bad)

@@ -24,6 +24,7 @@ def upgrade():
         sa.Column('user_id', sa.String(length=24), nullable=False),
         sa.Column('additional_days', sa.Integer(), nullable=False),
         sa.Column('max_charge_cents', sa.BigInteger(), nullable=False),
+        sa.Column('pay_from', sa.String(length=8), server_default='self', nullable=False),
         sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
         sa.Column('last_attempt_at', sa.DateTime(), nullable=True),
         sa.Column('last_result', sa.String(length=32), nullable=True),

@@ -146,7 +146,8 @@ def extend_rental(rental_id, body: ExtendBody):
                 "rental ends. For whoever may extend the rental: 403 and 404 as for extending.",
 )
 def set_auto_renew(rental_id, body: AutoRenewBody):
-    setting = auto_renew.set_auto_renew(api_user(), rental_id, body.additional_days, body.max_charge_cents)
+    setting = auto_renew.set_auto_renew(api_user(), rental_id, body.additional_days, body.max_charge_cents,
+                                        body.pay_from)
     return out.rental_auto_renew(rental_id, setting)
 
 

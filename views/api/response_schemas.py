@@ -374,7 +374,10 @@ class AutoRenew(Out):
     last_attempt_at: Timestamp | None
     last_result: str | None = Field(description="`renewed`, `already_renewed`, or why the last attempt was refused: "
                                                 "`insufficient_balance`, `above_ceiling`, `duration_not_offered`, "
-                                                "`server_withdrawn`, `not_allowed`")
+                                                "`server_withdrawn`, `not_allowed`, `budget_exceeded`, "
+                                                "`approval_needed`")
+    pay_from: Literal["self", "pool"] = Field(description="Whose wallet pays each renewal: the payer's own, or the "
+                                                          "rental's pool's")
 
 
 AUTO_RENEW_FIELD = Field(description="null when off; renewed RENEW_AHEAD_HOURS before the end, paid by whoever "

@@ -137,6 +137,7 @@ class AutoRenewBody(Body):
     additional_days: Days = Field(description="One of the server's durations (a key of its pricing.prices)")
     max_charge_cents: CeilingCents = Field(description="The most one renewal may cost; above it the renewal is "
                                                        "refused and tried again later")
+    pay_from: PayFrom = Field("self", description=PAY_FROM_RULE + " (the rental's pool), for every renewal")
 
 
 class AnnouncementBody(Body):

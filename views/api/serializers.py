@@ -152,6 +152,7 @@ def auto_renew(setting) -> dict | None:
         "next_attempt_at": isoformat(setting.next_attempt_at) if setting.next_attempt_at else None,
         "last_attempt_at": isoformat(setting.last_attempt_at) if setting.last_attempt_at else None,
         "last_result": setting.last_result,
+        "pay_from": setting.pay_from,
     }
 
 

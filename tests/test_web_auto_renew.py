@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services import wallet
 from tests.factories import make_servers, server_record
 from tests.html_tree import parse
 from tests.web_helpers import HTMX, log_in, post_form
@@ -108,3 +109,22 @@ def test_only_those_who_may_extend_see_the_switch(app, api, client, clock, team,
     page = client.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Only the renter or the pool&#39;s owner or admins can extend this rental" in page
     assert auto_renew_of(api, team.owner, rental_id) is None
+
+
+def test_the_pools_owner_has_the_pool_pay_the_renewals_from_the_page(app, api, client, team, server_id):
+    with app.app_context():
+        wallet.credit(team.owner.username, 1000_00)
+    rented = api.post(f"/servers/{server_id}/rent", as_=team.owner, json={"rental_days": 7, "pool_id": team.pool_id})
+    rental_id = rented.json["data"]["rental"]["id"]
+    log_in(client, team.owner.username)
+    page = client.get(f"/rentals/{rental_id}")
+    assert b'id="auto-renew-' + rental_id.encode() + b'-pay-from"' in page.data
+
+    response = post_form(client, f"/rentals/{rental_id}/auto-renew",
+                         {"enabled": "y", "additional_days": "7", "max_charge": "75.00", "pay_from": "pool"},
+                         form_page=f"/rentals/{rental_id}")
+
+    assert response.status_code == 303
+    setting = api.get(f"/rentals/{rental_id}", as_=team.owner).json["data"]["auto_renew"]
+    assert setting["pay_from"] == "pool" and setting["max_charge_cents"] == 7500
+    assert "paid from the pool&#39;s wallet" in client.get(f"/rentals/{rental_id}").get_data(as_text=True)

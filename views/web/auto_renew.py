@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from core.ids import normalize_id
 from core.money import format_dollars
 from core.timeutil import utcnow
-from services import auto_renew, rental_views
+from services import auto_renew, rental_views, team_billing
 from services.errors import BadRequest, Conflict, Forbidden
 from views.web import htmx, web
 from views.web.auth import safe_next
@@ -36,7 +36,12 @@ def _page(row: rental_views.RentalRow, form: AutoRenewForm, status: int):
 @web.app_template_global("auto_renew_form")
 def auto_renew_form(row: rental_views.RentalRow) -> AutoRenewForm:
     """The switch of a rental as its page or row first shows it."""
-    return AutoRenewForm.showing(row.prices, row.auto_renew)
+    return AutoRenewForm.showing(row.prices, row.auto_renew, _offers_pool(row))
+
+
+def _offers_pool(row: rental_views.RentalRow) -> bool:
+    """Whether the reader may have the rental's pool pay its renewals (as for extending it)."""
+    return row.rental.pool_id in team_billing.spendable_pool_ids(current_user)
 
 
 @web.post("/rentals/<rental_id>/auto-renew")
@@ -44,7 +49,7 @@ def auto_renew_form(row: rental_views.RentalRow) -> AutoRenewForm:
 def set_auto_renew(rental_id: str):
     """Turn auto-renew on (or change it) with the switch on, off with the switch off."""
     row = _row(rental_id)
-    form = AutoRenewForm(prices=row.prices)
+    form = AutoRenewForm(prices=row.prices, offers_pool=_offers_pool(row))
 
     def again():
         return (_section if htmx.is_htmx() else _page)(_row(rental_id), form, status=422)
@@ -53,18 +58,20 @@ def set_auto_renew(rental_id: str):
         if not form.enabled.data:
             auto_renew.clear_auto_renew(current_user, row.rental.id)
             return None
-        return auto_renew.set_auto_renew(current_user, row.rental.id, form.additional_days.data, form.ceiling_cents)
+        return auto_renew.set_auto_renew(current_user, row.rental.id, form.additional_days.data, form.ceiling_cents,
+                                         form.pay_from.data or "self")
 
     def changed(setting):
         if setting is None:
             notice = "Auto-renew is off."
         else:
+            wallet = "the pool's wallet" if setting.pay_from == team_billing.POOL else "your wallet"
             notice = (f"Auto-renew is on: {days_label(setting.additional_days)} at a time, up to "
-                      f"{format_dollars(setting.max_charge_cents)}, paid from your wallet.")
+                      f"{format_dollars(setting.max_charge_cents)}, paid from {wallet}.")
 
         def section():
             fresh = _row(rental_id)
-            return _section(fresh, AutoRenewForm.showing(fresh.prices, fresh.auto_renew), notice=notice)
+            return _section(fresh, auto_renew_form(fresh), notice=notice)
 
         return htmx.done(safe_next(request.args.get("next")) or url_for("web.rental_detail", rental_id=row.rental.id),
                          f"{row.server.name}: {notice}", fragment=section)

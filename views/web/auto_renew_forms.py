@@ -8,7 +8,7 @@ from wtforms.validators import ValidationError
 from core.money import InvalidAmount, format_cents, parse_dollars
 from services.errors import ServiceError
 from views.web.forms import add_service_errors
-from views.web.rental_forms import _days_field, duration_choices
+from views.web.rental_forms import _days_field, _pay_from_field, duration_choices
 
 NOT_DOLLARS = "Must be an amount of dollars like 25.00"
 
@@ -18,18 +18,21 @@ class AutoRenewForm(FlaskForm):
     additional_days = _days_field("Renew by")
     max_charge = StringField("Ceiling ($)", render_kw={"inputmode": "decimal", "autocomplete": "off"},
                              description="A renewal that would cost more is refused, and you are told.")
+    pay_from = _pay_from_field()
 
-    def __init__(self, *args, prices: dict[int, int], **kwargs):
+    def __init__(self, *args, prices: dict[int, int], offers_pool: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offers_pool = offers_pool
         self.additional_days.choices = duration_choices(prices, per_day=False)
 
     @classmethod
-    def showing(cls, prices: dict[int, int], setting) -> "AutoRenewForm":
+    def showing(cls, prices: dict[int, int], setting, offers_pool: bool = False) -> "AutoRenewForm":
         """The form as a rental's page first shows it: the rental's auto-renewal, or, when it is off, the
         shortest period with its price today as the ceiling."""
-        form = cls(formdata=None, prices=prices)
+        form = cls(formdata=None, prices=prices, offers_pool=offers_pool)
         if setting is not None:
             form.enabled.data = True
+            form.pay_from.data = setting.pay_from
             form.additional_days.data = setting.additional_days
             form.max_charge.data = format_cents(setting.max_charge_cents)
         elif prices:

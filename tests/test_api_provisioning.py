@@ -12,7 +12,7 @@ from tests.ledger import assert_books_balance, assert_pool_books_balance, balanc
 from tests.mail import give_verified_address, mail_server, text_of  # noqa: F401
 from tests.races import count, race
 from tests.snapshots import database_unchanged
-from tests.statements import statements_sent
+from tests.statements import query_plan, statements_sent
 
 ACCESS = {"ipv4": ["203.0.113.10"], "ipv6": ["2001:DB8:0::10"], "hostname": "Node-1.Example.com.",
           "notes": "Log in as root with your SSH key"}
@@ -398,17 +398,6 @@ def test_the_timeout_is_a_setting(app, api, make_user, root, server_id, clock, t
     assert event.data["timeout_hours"] == 2
 
 
-def _plan(app, statement: str, parameters) -> str:
-    """The database's plan for ``statement``; on PostgreSQL with reading whole tables priced out, as on a
-    table of real size."""
-    with app.app_context(), db.engine.connect() as connection:
-        cursor = connection.connection.dbapi_connection.cursor()
-        if connection.dialect.name == "sqlite":
-            return "\n".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            cursor.execute(f"SET {setting} = off")
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_the_overdue_check_finds_the_rentals_due_through_its_index(app, api, make_user, server_id, clock, tick):
@@ -421,6 +410,6 @@ def test_the_overdue_check_finds_the_rentals_due_through_its_index(app, api, mak
              if "provisioning_due_at <=" in statement and "SELECT" in statement.upper()[:10]]
     assert reads, sent
     statement, parameters = reads[0]  # a batch, then one more read that finds none
-    plan = _plan(app, statement, parameters)
+    plan = query_plan(app, statement, parameters)
     assert "ix_rentals_provisioning_due" in plan, plan
     assert "SCAN rentals\n" not in plan + "\n" and "Seq Scan on rentals" not in plan, plan

@@ -7,21 +7,11 @@ with reading whole tables priced out, as they would be at real size). On a handf
 PostgreSQL may walk either of the user's two indexes; at 100,000 it takes the index-only scan of
 ``ix_notifications_user_read`` (``bench/notifications.py`` prints the plan).
 """
-from core.extensions import db
 from tests.notices import announce, rental_notifications
-from tests.statements import statements_sent
+from tests.statements import query_plan, statements_sent
 from tests.web_helpers import HTMX, log_in
 
 
-def _plan(app, statement: str, parameters) -> str:
-    with app.app_context(), db.engine.connect() as connection:
-        cursor = connection.connection.dbapi_connection.cursor()
-        if connection.dialect.name == "sqlite":
-            return "\n".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            cursor.execute(f"SET {setting} = off")
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_the_bell_counts_with_one_statement_read_from_indexes(app, api, client, clock, runner, make_user):
@@ -36,7 +26,7 @@ def test_the_bell_counts_with_one_statement_read_from_indexes(app, api, client, 
     counts = [(statement, parameters) for statement, parameters in sent if "notifications" in statement]
     assert len(counts) == 1, counts
 
-    plan = _plan(app, *counts[0])
+    plan = query_plan(app, *counts[0])
     lines = plan.splitlines()
     if "SEARCH" in plan:  # SQLite
         assert any("COVERING INDEX ix_notifications_user_read" in line for line in lines), plan

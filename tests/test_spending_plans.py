@@ -3,24 +3,10 @@ person's from a range of an index: the plans are the database's (SQLite ``EXPLAI
 PostgreSQL ``EXPLAIN`` with reading the whole table priced out, as on a table of real size)."""
 from datetime import datetime, timezone
 
-from core.extensions import db
 from tests.movements import move
-from tests.statements import statements_sent
+from tests.statements import query_plan, statements_sent
 
 
-def _plan(app, statement: str, parameters) -> str:
-    with app.app_context(), db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            # What autovacuum does on a live table: the visibility map an index-only scan relies on.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuuming:
-                vacuuming.exec_driver_sql("VACUUM ANALYZE transactions")
-        cursor = connection.connection.dbapi_connection.cursor()
-        if connection.dialect.name == "sqlite":
-            return "\n".join(row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            cursor.execute(f"SET {setting} = off")
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def _reading_transactions(app, client, person, path: str) -> list[tuple[str, object]]:
@@ -36,7 +22,7 @@ def test_a_pools_month_is_one_statement_on_its_wallet_index_alone(app, client, t
          at=datetime(2025, 1, 2, tzinfo=timezone.utc))
     move(app, "rental", 2_000, user_id=team.user.id, pool_id=team.pool_id, at=datetime(2025, 1, 3, tzinfo=timezone.utc))
     (statement,) = _reading_transactions(app, client, team.owner, f"/pools/{team.pool_id}/spending?month=2025-01")
-    plan = _plan(app, *statement)
+    plan = query_plan(app, *statement)
     assert "ix_transactions_pool_created" in plan, plan
     assert "COVERING INDEX" in plan or "Index Only Scan" in plan, plan
 
@@ -44,7 +30,7 @@ def test_a_pools_month_is_one_statement_on_its_wallet_index_alone(app, client, t
 def test_a_persons_month_is_one_statement_on_an_index_range(app, client, team):
     move(app, "credit", 5_000, user_id=team.owner.id, at=datetime(2025, 1, 2, tzinfo=timezone.utc))
     (statement,) = _reading_transactions(app, client, team.owner, "/wallet/spending?month=2025-01")
-    plan = _plan(app, *statement)
+    plan = query_plan(app, *statement)
     # On a few rows PostgreSQL may take (created_at, user_id) instead: a range of an index all the same.
     assert "ix_transactions_user_created" in plan or "ix_transactions_created_user" in plan, plan
     assert "Seq Scan" not in plan and "SCAN transactions" not in plan.splitlines(), plan

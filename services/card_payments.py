@@ -9,6 +9,7 @@ the same transaction as the credit, so however often Stripe delivers ``checkout.
 """
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 import stripe
 from flask import current_app
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 COMPLETED_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 EXPIRED_EVENT = "checkout.session.expired"
+# How long a checkout can be paid: Stripe's own default, and its longest (the session is opened with it).
+CHECKOUT_LIFETIME = timedelta(hours=24)
 PRODUCT_NAME = "Wallet top-up"
 NETWORK_RETRIES = 2  # safe: every create carries the payment's id as its idempotency key
 
@@ -82,7 +85,7 @@ def start_checkout(user: User, amount) -> CardPayment:
     with write_transaction():
         payment = CardPayment(user_id=user.id, amount_cents=cents, status=PAYMENT_PENDING)
         db.session.add(payment)
-    payment_id = payment.id
+    payment_id, expires_at = payment.id, payment.created_at + CHECKOUT_LIFETIME
     # Stripe is asked outside any transaction: no lock is held while it answers.
     try:
         session = _client().v1.checkout.sessions.create(params={
@@ -93,6 +96,7 @@ def start_checkout(user: User, amount) -> CardPayment:
             "success_url": absolute(f"/wallet?card_payment={payment_id}"),
             "cancel_url": absolute(f"/wallet?card_payment={payment_id}&checkout=cancelled"),
             "client_reference_id": payment_id,
+            "expires_at": int(expires_at.timestamp()),
             "metadata": {"intent_id": payment_id, "user_id": user.id},
         }, options={"idempotency_key": f"checkout-{payment_id}"})
     except stripe.StripeError as error:

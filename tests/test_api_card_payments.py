@@ -77,8 +77,9 @@ def test_a_checkout_opens_a_stripe_session_for_the_amount_and_stores_a_pending_i
                                                                                      stripe_api):
     alice = make_user("alice")
     started, session = opened(api, stripe_api, alice, "50.00")
-    assert list(started) == ["intent_id", "checkout_url", "status"]
-    assert started["status"] == "pending"
+    assert list(started) == ["intent", "checkout_url", "intent_id", "status"]
+    assert started["status"] == started["intent"]["status"] == "pending"
+    assert started["intent_id"] == started["intent"]["id"]
     assert started["checkout_url"] == session["url"] == f"{stripe_api.base_url}/pay/{session['id']}"
 
     [call] = stripe_api.requests
@@ -98,7 +99,7 @@ def test_a_checkout_opens_a_stripe_session_for_the_amount_and_stores_a_pending_i
     assert {key: intent[key] for key in ("id", "provider", "amount", "amount_cents", "currency", "status",
                                          "checkout_url", "checkout_session_id", "transaction_id",
                                          "completed_at")} == {
-        "id": started["intent_id"], "provider": "stripe", "amount": "50.00", "amount_cents": 5000,
+        "id": started["intent_id"], "provider": "stripe", "amount": 50, "amount_cents": 5000,
         "currency": "USD", "status": "pending", "checkout_url": session["url"], "checkout_session_id": session["id"],
         "transaction_id": None, "completed_at": None}
     assert balance_of(app, alice.id) == 0  # opening a checkout credits nothing
@@ -136,7 +137,7 @@ def test_a_checkout_stripe_refuses_is_a_502_and_the_intent_is_marked_failed(api,
     stripe_api.refuse_next = True
     refused = checkout(api, alice)
     assert (refused.status_code, refused.json["code"]) == (502, "PAYMENT_PROVIDER_ERROR")
-    [intent] = api.get("/wallet/payments/stripe/intents", as_=alice).json["data"]
+    [intent] = api.get("/wallet/payments/stripe/intents", as_=alice).json["data"]["intents"]
     assert (intent["status"], intent["checkout_url"], intent["checkout_session_id"]) == ("failed", None, None)
 
 
@@ -146,7 +147,8 @@ def test_the_intents_are_the_callers_own_newest_first(api, make_user, stripe_api
     second, _ = opened(api, stripe_api, alice, "20.00")
     theirs, _ = opened(api, stripe_api, bob, "30.00")
     listed = api.get("/wallet/payments/stripe/intents", as_=alice)
-    assert [intent["id"] for intent in listed.json["data"]] == [second["intent_id"], first["intent_id"]]
+    assert [intent["id"] for intent in listed.json["data"]["intents"]] == [second["intent_id"], first["intent_id"]]
+    assert listed.json["data"]["total"] == 2
     assert listed.headers["X-Total-Count"] == "2"
     assert api.get(f"/wallet/payments/stripe/intents/{theirs['intent_id']}", as_=alice).status_code == 404
     assert api.get("/wallet/payments/stripe/intents/not-an-id", as_=alice).status_code == 400

@@ -23,14 +23,19 @@ def test_the_published_sdk_tops_up_a_wallet_by_card(app, make_user, stripe_api, 
         assert before["availability"]["data"] == {"stripe": {"enabled": True, "min_usd": 5, "max_usd": 1000}}
         started = before["checkout"]
         assert (started["statusCode"], started["message"]) == (201, "Checkout session created")
-        intent_id = started["data"]["intent_id"]
+        intent_id = started["data"]["intent"]["id"]
         [session] = stripe_api.sessions.values()
-        assert started["data"] == {"intent_id": intent_id, "checkout_url": session["url"], "status": "pending"}
+        assert started["data"]["checkout_url"] == started["data"]["intent"]["redirect_url"] == session["url"]
+        assert (started["data"]["intent_id"], started["data"]["status"]) == (intent_id, "pending")
+        assert {key: started["data"]["intent"][key] for key in ("provider", "status", "amount", "currency",
+                                                                "credited_at")} == {
+            "provider": "stripe", "status": "pending", "amount": 50, "currency": "USD", "credited_at": None}
         assert before["fractionOfACent"]["status"] == 400
         assert before["belowTheMinimum"] == {"status": 400, "code": "VALIDATION_FAILED",
                                              "message": "amount must be between $5.00 and $1000.00"}
-        [listed] = before["intents"]["data"]
-        assert (listed["id"], listed["status"], listed["amount"]) == (intent_id, "pending", "50.00")
+        assert before["intents"]["data"]["total"] == 1
+        [listed] = before["intents"]["data"]["intents"]
+        assert (listed["id"], listed["status"], listed["amount"]) == (intent_id, "pending", 50)
         assert before["othersIntent"]["status"] == 404
 
         assert deliver(app.test_client(), paid(session)).json["data"]["result"] == "credited"

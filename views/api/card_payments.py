@@ -1,6 +1,10 @@
 """Card top-ups through Stripe Checkout (the published service's paths), and Stripe's webhook."""
+from dataclasses import dataclass
+from typing import ClassVar
+
 from flask import request
 
+from core.limits import PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PAGE_OFFSET_MAX
 from services import card_payments
 from services.errors import CARD_PAYMENTS_DISABLED, NOT_FOUND, PAYMENT_PROVIDER_ERROR, WEBHOOK_SIGNATURE_INVALID
 from services.paging import parse_page
@@ -10,6 +14,19 @@ from views.api.operations import operation
 from views.api.support import api_user, json_body
 
 DISABLED = "Card payments are not available on this installation"
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """``limit`` and ``offset``, as the published service's list of intents takes them."""
+
+    PARAMETERS: ClassVar[dict] = {
+        "limit": ("Intents per page", {"type": "integer", "minimum": 1, "maximum": PAGE_LIMIT_MAX,
+                                       "default": PAGE_LIMIT_DEFAULT}),
+        "offset": ("Intents to skip", {"type": "integer", "minimum": 0, "maximum": PAGE_OFFSET_MAX, "default": 0}),
+    }
+    limit: int | None = None
+    offset: int | None = None
 
 
 @api.get("/wallet/payment-availability")
@@ -30,7 +47,7 @@ def payment_availability():
            error_examples={CARD_PAYMENTS_DISABLED: DISABLED,
                            PAYMENT_PROVIDER_ERROR: "The card payment could not be started; nothing was charged. "
                                                    "Please try again later."},
-           links={endpoint: {"intent_id": "$response.body#/data/intent_id"} for endpoint in ("api.get_payment_intent",)},
+           links={endpoint: {"intent_id": "$response.body#/data/intent/id"} for endpoint in ("api.get_payment_intent",)},
            description="Records a pending payment intent and opens a Stripe Checkout Session for it: send the "
                        "person to `checkout_url`. The wallet is credited only when Stripe's signed webhook reports "
                        "the session paid. 400 for an amount that is not a dollar string, has fractions of a cent "
@@ -43,11 +60,12 @@ def stripe_checkout(body: pay.CheckoutBody):
 @api.get("/wallet/payments/stripe/intents")
 @operation(permission="financial.wallet.read",
            tag="Wallet", summary="Your card payments", message="Payment intents retrieved successfully",
-           data=list[pay.PaymentIntent], paged=True, example=[pay.PAYMENT_INTENT],
-           description="Newest first. `checkout_url` is given while the intent is pending.")
+           query=PageQuery, counted=True, data=pay.PaymentIntentList, example=pay.PAYMENT_INTENTS,
+           description="Newest first, as the published service lists them: `{intents, total}`, `limit` and "
+                       "`offset`. `redirect_url` (and `checkout_url`) is given while the intent is pending.")
 def payment_intents():
     items, total = card_payments.payments(api_user(), parse_page(request.args))
-    return [pay.payment_intent(payment) for payment in items], total
+    return pay.payment_intents(items, total), total
 
 
 @api.get("/wallet/payments/stripe/intents/<intent_id>")

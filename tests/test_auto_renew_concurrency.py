@@ -19,7 +19,7 @@ from services import wallet
 from services.auto_renew import renew_due_rentals
 from tests.factories import make_servers, server_record
 from tests.races import count
-from tests.test_job_workers import wait_for, workers  # noqa: F401  (workers is a fixture)
+from tests.worker_processes import wait_for, workers  # noqa: F401  (workers is a fixture)
 
 START = datetime(2025, 1, 21, 22, 0, tzinfo=timezone.utc)
 END = START + timedelta(days=7)

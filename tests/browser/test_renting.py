@@ -99,7 +99,7 @@ def test_renting_a_server_charges_the_wallet_and_extending_it_charges_again(brow
 
     go_to(page, "Wallet")
     expect(page.get_by_text("$918.00").first).to_be_visible()
-    expect(page.locator("table tbody tr")).to_have_count(3)  # the credit, the rental, the extension
+    expect(page.locator(".transactions-table tbody tr")).to_have_count(3)  # the credit, the rental, the extension
     screenshot(page, "wallet")
 
 

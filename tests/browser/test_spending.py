@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from core.timeutil import utcnow
 from services.spending import month_of
-from tests.browser.pages import log_in, screenshot
-from tests.browser.test_accessibility import violations
+from tests.browser.pages import log_in, screenshot, violations
 from tests.movements import move, set_budget
 from tests.users import PASSWORD
 
@@ -52,7 +51,7 @@ def test_the_pool_page_and_the_wallet_page_show_the_months_spending(browse, spen
     section.get_by_role("link", name="←").click()
     expect(page.locator("#pool-spending-total")).to_have_text("$0.00")
     assert page.url.endswith(f"/pools/{spent}")
-    page.get_by_label("Month").fill(month_of(utcnow())[0].strftime("%Y-%m"))
+    page.get_by_label("Month", exact=True).fill(month_of(utcnow())[0].strftime("%Y-%m"))
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#pool-spending-total")).to_have_text("$370.00")
 
@@ -78,6 +77,6 @@ def test_the_month_is_picked_without_javascript(browse, spent):
     page.get_by_role("link", name="←").click()
     expect(page).to_have_url(f"{page.url.split('?')[0]}?month={previous.strftime('%Y-%m')}")
     expect(page.locator("#pool-spending-heading")).to_have_text(f"Spending in {previous.strftime('%B %Y')}")
-    page.get_by_label("Month").fill(month_of(utcnow())[0].strftime("%Y-%m"))
+    page.get_by_label("Month", exact=True).fill(month_of(utcnow())[0].strftime("%Y-%m"))
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#pool-spending-total")).to_have_text("$370.00")

@@ -22,6 +22,7 @@ from pydantic import (
     StringConstraints,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
 )
 
 from core.ids import ID_PATTERN, normalize_id
@@ -305,7 +306,15 @@ def _webhook_events(value: list[str]) -> list[str]:
 WebhookUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=WEBHOOK_URL_MAX),
                        AfterValidator(_storable)]
 WebhookDescription = Annotated[str, StringConstraints(max_length=WEBHOOK_DESCRIPTION_MAX), AfterValidator(_storable)]
-WebhookEvents = Annotated[list[str], Field(max_length=WEBHOOK_EVENTS_LISTED_MAX), AfterValidator(_webhook_events)]
+WebhookEvents = Annotated[
+    list[str], Field(max_length=WEBHOOK_EVENTS_LISTED_MAX), AfterValidator(_webhook_events),
+    # The document says what the validator checks: ["*"] alone, or a list of known event types.
+    WithJsonSchema({"oneOf": [
+        {"type": "array", "items": {"const": ALL}, "minItems": 1, "maxItems": 1},
+        {"type": "array", "items": {"type": "string", "enum": list(WEBHOOK_EVENT_TYPES)}, "minItems": 1,
+         "maxItems": WEBHOOK_EVENTS_LISTED_MAX},
+    ]}),
+]
 Flag = bool
 
 

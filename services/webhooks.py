@@ -40,7 +40,7 @@ from models import Event, Membership, Pool, Rental, Server, Transaction, User, W
 from models.webhook import MESSAGE_DELIVERED, MESSAGE_FAILED, MESSAGE_PENDING
 from services import events, inputs, pools, webhook_http
 from services.atomic import write_transaction
-from services.errors import BadRequest, Forbidden, NotFound
+from services.errors import BadRequest, Conflict, Forbidden, NotFound
 from services.inputs import Maybe
 from services.paging import Page, paginate
 from services.webhook_events import ALL, PING, WEBHOOK_DISABLED, WEBHOOK_EVENT_TYPES
@@ -149,8 +149,8 @@ def create_endpoint(user: User, url: str, description: str | None = None, event_
         else:
             owned = and_(WebhookEndpoint.pool_id.is_(None), WebhookEndpoint.user_id == user.id)
         if db.session.scalar(select(func.count()).select_from(WebhookEndpoint).where(owned)) >= WEBHOOKS_PER_OWNER:
-            raise BadRequest.for_field("url", f"is one endpoint too many: at most {WEBHOOKS_PER_OWNER} per "
-                                              f"{'pool' if pool_id else 'user'}")
+            raise Conflict(f"That is one webhook endpoint too many: at most {WEBHOOKS_PER_OWNER} per "
+                           f"{'pool' if pool_id else 'user'}; remove one first")
         _checked_url(url)
         secret = _new_secret()
         now = utcnow()

@@ -18,7 +18,7 @@ from schemathesis.generation import GenerationMode
 
 from app import create_app
 from core.ids import is_valid_id
-from core.limits import DURATION_DAYS_MAX
+from core.limits import DURATION_DAYS_MAX, WEBHOOK_URL_MAX
 from services.transaction_exports import EXPORT_DAYS_MAX
 from tests.database import empty_database
 from tests.factories import make_servers
@@ -76,6 +76,7 @@ def world(app, api, make_user):
 
 def build_world(app, api, make_user) -> dict:
     """Path ids of real objects, by parameter name; requests are made as their owner."""
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # see offer_a_reachable_webhook_url
     owner = make_user("fuzz_owner", balance_cents=10_000_000_000)
     member = make_user("fuzz_member", balance_cents=1_000_000)
     host = make_user("fuzz_host")
@@ -111,6 +112,7 @@ def reach_real_objects(case, world) -> None:
     offer_real_durations(case)
     offer_a_future_expiry(case)
     offer_a_period_of_a_year(case)
+    offer_a_reachable_webhook_url(case)
 
 
 # 2996-01-01 in Unix seconds: where a generated Unix time (nearly always past) is moved to.
@@ -130,6 +132,20 @@ def offer_a_future_expiry(case) -> None:
         case.body["expires_at"] = str(int(expiry) + FUTURE_UNIX_SECONDS)
     elif isinstance(expiry, str) and len(expiry) >= 4 and expiry[:4].isdigit() and int(expiry[:4]) < 2996:
         case.body["expires_at"] = "2996" + expiry[4:]
+
+
+# Where a generated webhook URL goes: a generated host does not resolve here (no network), which is a 400
+# the document cannot foresee; a loopback address is taken while the world allows private addresses.
+REACHABLE_WEBHOOK_URL = "http://127.0.0.1:9/hooks"
+
+
+def offer_a_reachable_webhook_url(case) -> None:
+    """A generated webhook URL the document allows is swapped for one that resolves; one it refuses (too
+    long, not a string) is kept, to test the 400."""
+    if isinstance(case.body, dict) and "webhooks" in case.operation.path:
+        url = case.body.get("url")
+        if isinstance(url, str) and 0 < len(url) <= WEBHOOK_URL_MAX:
+            case.body["url"] = REACHABLE_WEBHOOK_URL
 
 
 def offer_a_period_of_a_year(case) -> None:
@@ -206,6 +222,7 @@ def test_chains_of_calls_along_the_documents_links(app, api, make_user, world):
         def before_call(self, case):
             offer_real_durations(case)  # ids come from the links
             offer_a_future_expiry(case)
+            offer_a_reachable_webhook_url(case)
 
         def get_call_kwargs(self, case):
             return {"app": app}

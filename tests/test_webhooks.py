@@ -355,7 +355,8 @@ def test_endpoints_per_owner_are_limited(clock, app, api, make_user, receivers):
         assert len(db.session.scalars(select(WebhookEndpoint)).all()) == 20
         db.session.remove()
     response = api.post("/webhooks", as_=alice, json={"url": receiver.url, "events": ["*"]})
-    assert response.status_code == 400 and "at most 20 per user" in response.json["message"]
+    assert (response.status_code, response.json["code"]) == (409, "CONFLICT")
+    assert "at most 20 per user" in response.json["message"]
 
 
 def test_a_ping_is_not_held_behind_a_message_waiting_for_its_retry(clock, app, api, make_user, receivers, run_jobs):

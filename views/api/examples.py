@@ -199,7 +199,7 @@ EXTEND_REFUSALS = {INSUFFICIENT_BALANCE: SHORT_BALANCE,
 AUTO_RENEW_BODY = {"additional_days": 7, "max_charge_cents": 7500}
 AUTO_RENEW_ON = {"rental_id": "507f1f77bcf86cd799439320", "auto_renew": {
     "additional_days": 7, "max_charge_cents": 7500, "next_attempt_at": "2025-01-27T22:00:00.000Z",
-    "last_attempt_at": None, "last_result": None}}
+    "last_attempt_at": None, "last_result": None, "pay_from": "self"}}
 AUTO_RENEW_OFF = {"rental_id": "507f1f77bcf86cd799439320", "auto_renew": None}
 AUTO_RENEW_REFUSALS = {VALIDATION_FAILED: "additional_days must be one of this server's rental durations: 1, 7, 30",
                        FORBIDDEN: "Only the renter or the pool's owner or admins can extend this rental",

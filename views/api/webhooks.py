@@ -8,7 +8,7 @@ from pydantic import Field
 from core.timeutil import isoformat
 from models import WebhookEndpoint, WebhookMessage
 from services import webhooks
-from services.errors import FORBIDDEN
+from services.errors import CONFLICT, FORBIDDEN
 from services.inputs import ObjectId, WebhookDescription, WebhookEvents, WebhookUrl
 from services.paging import parse_page
 from services.webhook_events import ALL, WEBHOOK_EVENT_TYPES
@@ -125,14 +125,15 @@ def list_webhooks():
 @operation(
     permission=PERMISSION,
     tag=TAG, summary="Add a webhook endpoint", message="Webhook created successfully", status=201,
-    body=CreateWebhookBody, data=CreatedWebhookOut, errors=(FORBIDDEN,), links=ENDPOINT_LINKS,
+    body=CreateWebhookBody, data=CreatedWebhookOut, errors=(FORBIDDEN, CONFLICT), links=ENDPOINT_LINKS,
     body_example={"url": "https://hooks.example.com/servers", "description": "Deploy bot",
                   "events": ["rental.created", "rental.extended"]},
     example={**EXAMPLE, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
     description="The `secret` (`whsec_` and base64) is in this answer only: it keys the signature of every "
                 "delivery (docs/WEBHOOKS.md). With `pool_id`, the pool's events; only its owner and admins "
                 "(403 for anyone else). A URL that is not http(s), carries credentials, or resolves to a "
-                "loopback, private, link-local or other non-public address is a 400 saying why.",
+                "loopback, private, link-local or other non-public address is a 400 saying why; a 21st endpoint "
+                "of a user or a pool is a 409.",
 )
 def create_webhook(body: CreateWebhookBody):
     endpoint, secret = webhooks.create_endpoint(api_user(), body.url, body.description, body.events, body.pool_id)

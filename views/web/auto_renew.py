@@ -1,6 +1,6 @@
 """A rental's auto-renew switch, on the rental's page and in My rentals: on (with its period and
 ceiling) or off, through ``services.auto_renew``."""
-from flask import abort, request, url_for
+from flask import abort, g, request, url_for
 from flask_login import current_user, login_required
 
 from core.ids import normalize_id
@@ -40,8 +40,11 @@ def auto_renew_form(row: rental_views.RentalRow) -> AutoRenewForm:
 
 
 def _offers_pool(row: rental_views.RentalRow) -> bool:
-    """Whether the reader may have the rental's pool pay its renewals (as for extending it)."""
-    return row.rental.pool_id in team_billing.spendable_pool_ids(current_user)
+    """Whether the reader may have the rental's pool pay its renewals (as for extending it); the pools
+    are read once a request, however many rentals a page shows."""
+    if "spendable_pool_ids" not in g:
+        g.spendable_pool_ids = team_billing.spendable_pool_ids(current_user)
+    return row.rental.pool_id in g.spendable_pool_ids
 
 
 @web.post("/rentals/<rental_id>/auto-renew")

@@ -90,12 +90,17 @@ def update_column(model, key: str, column_name: str, values: dict) -> None:
     table = model.__table__
     if _dialect(db.session) == "postgresql":
         # One UPDATE ... FROM json_to_recordset: not a statement a row, however pipelined.
-        source = func.json_to_recordset(
-            bindparam("pairs", [{"k": k, "v": _json_ready(v)} for k, v in values.items()], type_=postgresql.JSON)
-        ).table_valued(column("k", table.c[key].type), column("v", table.c[column_name].type)).render_derived(
-            name="pairs", with_types=True)
+        source = keyed_values(values, table.c[key].type, table.c[column_name].type)
         db.session.execute(update(table).where(table.c[key] == source.c.k).values({column_name: source.c.v}))
         return
     statement = update(table).where(table.c[key] == bindparam("k", type_=table.c[key].type)).values(
         {column_name: bindparam("v", type_=table.c[column_name].type)})
     db.session.execute(statement, [{"k": k, "v": v} for k, v in values.items()])  # SQLite: in-process, cheap
+
+
+def keyed_values(values: dict, key_type, value_type):
+    """PostgreSQL: ``values`` as a table of rows (``k``, ``v``) bound as one JSON parameter, to join an
+    UPDATE to (``UPDATE ... FROM``), so that many rows change in one short statement."""
+    return func.json_to_recordset(
+        bindparam("pairs", [{"k": k, "v": _json_ready(v)} for k, v in values.items()], type_=postgresql.JSON)
+    ).table_valued(column("k", key_type), column("v", value_type)).render_derived(name="pairs", with_types=True)

@@ -3,11 +3,13 @@ under the ceiling chosen by whoever turned it on, who pays.
 
 A renewal is exactly ``rentals.extend_rental(payer, rental, days, expected_rental_end=<the end it
 renews>, max_charge_cents=<the ceiling>)``: the same charge, transaction and audit entry as a manual
-extension. Each auto-renewal keeps ``next_attempt_at``; the periodic check reads only those due (an
-indexed range), each in a transaction of its own that locks it (SKIP LOCKED: two workers take
-different ones) and moves ``next_attempt_at`` on in the same transaction as the charge. So a renewal
-is made once whatever the number of workers or ticks, and a second renewal of the same period (a
-manual extension that won a race) fails harmlessly on ``expected_rental_end``: it counts as renewed.
+extension (the plain ones, renter paying from their own wallet, are made together by
+``rentals.extend_many``, which makes exactly that). Each auto-renewal keeps ``next_attempt_at``; the
+periodic check reads only those due (an indexed range) and renews them ``RENEW_BATCH`` to a
+transaction that locks them (SKIP LOCKED: two workers take different ones) and moves each
+``next_attempt_at`` on in the same transaction as its charge. So a renewal is made once whatever the
+number of workers or ticks, and a second renewal of the same period (a manual extension that won a
+race) fails harmlessly on ``expected_rental_end``: it counts as renewed.
 
 A refusal (the payer's balance short, the price above the ceiling, the duration or the server no
 longer offered, the payer no longer allowed to extend) is told (``rental.auto_renew_failed``, with
@@ -43,8 +45,9 @@ from services.errors import (
 from services.marketplace import prices_by_server
 from services.notification_texts import RENTAL_AUTO_RENEW_FAILED, RENTAL_AUTO_RENEWED
 
-# Due auto-renewals read at once by the check; each is then renewed in its own transaction.
+# Due auto-renewals read at once by the check; they are then claimed and renewed RENEW_BATCH to a transaction.
 CHECK_BATCH = 500
+RENEW_BATCH = 100
 
 RENEWED = "renewed"
 ALREADY_RENEWED = "already_renewed"  # the period was paid meanwhile (a manual extension)
@@ -166,6 +169,21 @@ class _Due:
     next_attempt_at: datetime
 
 
+@dataclass(frozen=True)
+class _Renewing:
+    """A claimed auto-renewal and its rental as they stood before the renewal."""
+
+    setting: AutoRenewal
+    rental: Rental
+    server_id: str
+    server_name: str
+    pool_id: str | None
+    renter_id: str
+    rental_end: datetime
+    hold_until: datetime
+    attempt_at: datetime  # when this attempt was due
+
+
 @jobs.periodic(minutes=1)
 @jobs.task(retries=3, retry_delay=30, retry_backoff=2)
 def renew_due_rentals() -> dict:
@@ -185,60 +203,95 @@ def renew_due_rentals() -> dict:
         db.session.rollback()
         if not batch:
             break
-        for due in batch:
-            counts[_renew(due.id, now) or "skipped"] += 1
+        for start in range(0, len(batch), RENEW_BATCH):
+            counts.update(_renew([due.id for due in batch[start:start + RENEW_BATCH]], now))
         after = batch[-1]
-    counts.pop("skipped", None)
     order = [RENEWED, ALREADY_RENEWED, *REASONS, "rescheduled", "ended"]
     return {key: counts[key] for key in order if counts[key]}
 
 
-def _renew(setting_id: str, now: datetime) -> str | None:
-    """Renew one rental in a transaction of its own; what became of it, or None when another worker has
-    it or had it already."""
+def _renew(setting_ids: list[str], now: datetime) -> Counter:
+    """Renew these rentals, those still due and not another worker's, in one transaction; what became
+    of them. The plain renewals (the renter paying from their own wallet, enough in it) are made
+    together by ``rentals.extend_many``; every other is made or refused on its own, in a savepoint."""
+    results = Counter()
     with write_transaction():
-        row = db.session.execute(
-            select(AutoRenewal, Rental.rental_end, Rental.hold_until, Rental.server_id, Rental.pool_id,
-                   Rental.user_id.label("renter_id"), Server.name.label("server_name"))
+        claimed = db.session.execute(
+            select(AutoRenewal, Rental, Server.name)
             .join(Rental, Rental.id == AutoRenewal.rental_id)
             .join(Server, Server.id == Rental.server_id)
-            .where(AutoRenewal.id == setting_id, AutoRenewal.next_attempt_at <= now)
+            .where(AutoRenewal.id.in_(setting_ids), AutoRenewal.next_attempt_at <= now)
+            .order_by(AutoRenewal.id)
             # A worker renewing it, or an extension of the rental under way, holds these: leave it to them.
             .with_for_update(of=(AutoRenewal, Rental), skip_locked=True)
-        ).first()
-        if row is None:
-            return None
-        setting = row.AutoRenewal
-        attempt_at = setting.next_attempt_at
-        if now >= row.hold_until:
-            setting.next_attempt_at = None
-            return "ended"
-        due_at = row.rental_end - renew_ahead()
-        if due_at > now:  # extended by hand since it was scheduled: the new period renews in its time
-            setting.next_attempt_at = due_at
-            return "rescheduled"
-        try:
-            with db.session.begin_nested():
-                charge = pay_for_renewal(setting, setting.rental_id, row.rental_end)
-        except ExtensionAlreadyApplied:
-            rental_end = db.session.scalar(select(Rental.rental_end).where(Rental.id == setting.rental_id))
-            _attempted(setting, ALREADY_RENEWED, max(rental_end - renew_ahead(), now), now)
-            return ALREADY_RENEWED
-        except ServiceError as refusal:
-            price_cents = prices_by_server([row.server_id])[row.server_id].get(setting.additional_days)
-            reason = refusal_reason(refusal, price_cents is not None, row.server_id)
-            next_at = _retry_at(row.hold_until, now)
-            _attempted(setting, reason, next_at, now)
-            _tell(RENTAL_AUTO_RENEW_FAILED, f"{setting.rental_id}:{isoformat(attempt_at)}", setting, row,
-                  price_cents, next_at, reason=reason, message=refusal.message)
-            return reason
-        new_end = charge.rental.rental_end
-        # Never the next period before this one has begun, however short the renewal.
-        next_at = max(new_end - renew_ahead(), row.rental_end)
-        _attempted(setting, RENEWED, next_at, now)
-        _tell(RENTAL_AUTO_RENEWED, f"{setting.rental_id}:{isoformat(row.rental_end)}", setting, row,
-              charge.transaction.amount_cents, next_at, rental_end=isoformat(new_end))
-        return RENEWED
+        ).all()
+        due: list[_Renewing] = []
+        for setting, rental, server_name in claimed:
+            if now >= rental.hold_until:
+                setting.next_attempt_at = None
+                results["ended"] += 1
+                continue
+            due_at = rental.rental_end - renew_ahead()
+            if due_at > now:  # extended by hand since it was scheduled: the new period renews in its time
+                setting.next_attempt_at = due_at
+                results["rescheduled"] += 1
+                continue
+            due.append(_Renewing(setting, rental, rental.server_id, server_name, rental.pool_id, rental.user_id,
+                                 rental.rental_end, rental.hold_until, setting.next_attempt_at))
+        if not due:
+            return results
+        payers = {user.id: user for user in db.session.scalars(
+            select(User).where(User.id.in_({renewing.setting.user_id for renewing in due})))}
+        # The servers, for the invoices' lines: read once and held here (the session keeps only weak
+        # references to unchanged objects), rather than once per renewal.
+        servers = db.session.scalars(select(Server).where(Server.id.in_({renewing.server_id for renewing in due}))).all()
+        own_wallet = {renewing.rental.id: renewing for renewing in due
+                      if renewing.setting.pay_from == team_billing.SELF and renewing.setting.user_id in payers}
+        charges, _ = rentals.extend_many(
+            [rentals.Extension(payers[renewing.setting.user_id], renewing.rental, renewing.setting.additional_days,
+                               renewing.rental_end, renewing.setting.max_charge_cents)
+             for renewing in own_wallet.values()], now)
+        told = []
+        for renewing in due:
+            charge = charges.get(renewing.rental.id)
+            if charge is None:
+                result, event = _renew_one(renewing, now)
+            else:
+                result, event = _renewed(renewing, charge, now)
+            results[result] += 1
+            told.append(event)
+        events.emit_many([event for event in told if event is not None])
+        del servers
+    return results
+
+
+def _renew_one(renewing: _Renewing, now: datetime) -> tuple[str, dict | None]:
+    """Renew one rental as a manual extension would, in a savepoint; what became of it and its event."""
+    setting = renewing.setting
+    try:
+        with db.session.begin_nested():
+            charge = pay_for_renewal(setting, setting.rental_id, renewing.rental_end)
+    except ExtensionAlreadyApplied:
+        rental_end = db.session.scalar(select(Rental.rental_end).where(Rental.id == setting.rental_id))
+        _attempted(setting, ALREADY_RENEWED, max(rental_end - renew_ahead(), now), now)
+        return ALREADY_RENEWED, None
+    except ServiceError as refusal:
+        price_cents = prices_by_server([renewing.server_id])[renewing.server_id].get(setting.additional_days)
+        reason = refusal_reason(refusal, price_cents is not None, renewing.server_id)
+        next_at = _retry_at(renewing.hold_until, now)
+        _attempted(setting, reason, next_at, now)
+        return reason, _told(RENTAL_AUTO_RENEW_FAILED, f"{setting.rental_id}:{isoformat(renewing.attempt_at)}",
+                             renewing, price_cents, next_at, reason=reason, message=refusal.message)
+    return _renewed(renewing, charge, now)
+
+
+def _renewed(renewing: _Renewing, charge: rentals.Charge, now: datetime) -> tuple[str, dict]:
+    new_end = charge.rental.rental_end
+    # Never the next period before this one has begun, however short the renewal.
+    next_at = max(new_end - renew_ahead(), renewing.rental_end)
+    _attempted(renewing.setting, RENEWED, next_at, now)
+    return RENEWED, _told(RENTAL_AUTO_RENEWED, f"{renewing.setting.rental_id}:{isoformat(renewing.rental_end)}",
+                          renewing, charge.transaction.amount_cents, next_at, rental_end=isoformat(new_end))
 
 
 def refusal_reason(refusal: ServiceError, duration_offered: bool, server_id: str) -> str:
@@ -260,12 +313,13 @@ def _attempted(setting: AutoRenewal, result: str, next_at: datetime | None, now:
     setting.updated_at = now
 
 
-def _tell(event_type: str, key: str, setting: AutoRenewal, row, amount_cents: int | None,
-          next_at: datetime | None, **extra) -> None:
-    data = {"rental_id": setting.rental_id, "server_id": row.server_id, "server_name": row.server_name,
-            "pool_id": row.pool_id, "days": setting.additional_days, "amount_cents": amount_cents,
-            "ceiling": setting.max_charge_cents, "payer_id": setting.user_id, "renter_id": row.renter_id,
+def _told(event_type: str, key: str, renewing: _Renewing, amount_cents: int | None, next_at: datetime | None,
+          **extra) -> dict:
+    setting = renewing.setting
+    data = {"rental_id": setting.rental_id, "server_id": renewing.server_id, "server_name": renewing.server_name,
+            "pool_id": renewing.pool_id, "days": setting.additional_days, "amount_cents": amount_cents,
+            "ceiling": setting.max_charge_cents, "payer_id": setting.user_id, "renter_id": renewing.renter_id,
             "next_attempt_at": isoformat(next_at) if next_at else None,
-            "rental_end": isoformat(row.rental_end), "hold_until": isoformat(row.hold_until), **extra}
-    events.emit(event_type, f"{event_type}:{key}", user_id=setting.user_id, pool_id=row.pool_id,
-                subject=("rental", setting.rental_id), data=data)
+            "rental_end": isoformat(renewing.rental_end), "hold_until": isoformat(renewing.hold_until), **extra}
+    return events.event_row(event_type, f"{event_type}:{key}", user_id=setting.user_id, pool_id=renewing.pool_id,
+                            subject=("rental", setting.rental_id), data=data)

@@ -17,13 +17,16 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 
+from core.bulk import update_column
 from core.extensions import db
 from core.ids import new_id
 from core.money import format_cents, format_dollars
 from core.timeutil import isoformat, truncate_to_milliseconds, utcnow
 from models import Rental, Server, ServerPrice, SpendRequest, Transaction, User
 from models.rental import STATUS_ENDED
-from services import audit, events, inputs, marketplace, pools, provisioning, rental_lifecycle, team_billing, wallet
+from services import (
+    audit, events, inputs, ledger, marketplace, pools, provisioning, rental_lifecycle, team_billing, wallet,
+)
 from services.atomic import write_transaction
 from services.errors import (
     RENTAL_ENDED,
@@ -265,27 +268,101 @@ def extend_rental(user: User, rental_id: str, additional_days: int, expected_ren
                 payer, user, "extend", price_cents, additional_days, rental.server_id, rental.id, rental.rental_end))
         team_billing.check_budget(payer, price_cents, truncate_to_milliseconds(now))
 
-        rental.rental_end = rental.rental_end + timedelta(days=additional_days)
-        rental.hold_until = rental.rental_end + timedelta(days=rental.hold_days)
-        rental.amount_cents = rental.amount_cents + price_cents
-        rental_lifecycle.schedule(rental, now)  # a new period: its own reminders
+        _move_rental(rental, additional_days, price_cents, now)
         db.session.execute(
             update(Server).where(Server.id == rental.server_id).values(reserved_until=rental.hold_until),
             execution_options={"synchronize_session": False},
         )
         transaction = team_billing.charge(payer, price_cents, wallet.EXTENSION, rental.id,
                                           truncate_to_milliseconds(now))
-        audit.record(audit.RENTAL_EXTENDED, user, rental.pool_id, "rental", rental.id,
-                     {"server_id": rental.server_id, "days": additional_days, "amount": format_cents(price_cents),
-                      "rental_end": isoformat(rental.rental_end), **_paid_by(payer, approved_by)})
+        _audit_extension(user, rental, additional_days, price_cents, payer, approved_by)
         db.session.flush()
-        # The renter's event (their endpoints and their pool's hear of it), whoever paid for it.
-        events.emit("rental.extended", f"rental.extended:{transaction.id}", user_id=rental.user_id,
-                    pool_id=rental.pool_id, actor_id=user.id, subject=("rental", rental.id),
-                    data={"rental_id": rental.id, "server_id": rental.server_id, "days": additional_days,
-                          "amount_cents": price_cents, "transaction_id": transaction.id,
-                          "rental_end": isoformat(rental.rental_end)})
+        events.emit_many([_extended_event(user, rental, additional_days, transaction)])
     return Charge(rental, transaction)
+
+
+def _move_rental(rental: Rental, additional_days: int, price_cents: int, now: datetime) -> None:
+    rental.rental_end = rental.rental_end + timedelta(days=additional_days)
+    rental.hold_until = rental.rental_end + timedelta(days=rental.hold_days)
+    rental.amount_cents = rental.amount_cents + price_cents
+    rental_lifecycle.schedule(rental, now)  # a new period: its own reminders
+
+
+def _audit_extension(user: User, rental: Rental, additional_days: int, price_cents: int,
+                     payer: team_billing.Payer, approved_by: User | None) -> None:
+    audit.record(audit.RENTAL_EXTENDED, user, rental.pool_id, "rental", rental.id,
+                 {"server_id": rental.server_id, "days": additional_days, "amount": format_cents(price_cents),
+                  "rental_end": isoformat(rental.rental_end), **_paid_by(payer, approved_by)})
+
+
+def _extended_event(user: User, rental: Rental, additional_days: int, transaction: Transaction) -> dict:
+    """The renter's event (their endpoints and their pool's hear of it), whoever paid for it."""
+    return events.event_row(
+        "rental.extended", f"rental.extended:{transaction.id}", user_id=rental.user_id, pool_id=rental.pool_id,
+        actor_id=user.id, subject=("rental", rental.id),
+        data={"rental_id": rental.id, "server_id": rental.server_id, "days": additional_days,
+              "amount_cents": transaction.amount_cents, "transaction_id": transaction.id,
+              "rental_end": isoformat(rental.rental_end)})
+
+
+@dataclass
+class Extension:
+    """An extension for ``extend_many``: ``user`` extends ``rental`` (locked by the caller) by ``days``
+    from their own wallet, as ``extend_rental(user, rental.id, days, expected_rental_end,
+    max_charge_cents)`` would."""
+
+    user: User
+    rental: Rental
+    days: int
+    expected_rental_end: datetime
+    max_charge_cents: int
+
+
+def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, Charge], list[Extension]]:
+    """Make many extensions at once in the caller's transaction, each exactly what ``extend_rental``
+    makes of it (the same rental, server, charge, transaction, invoice, audit entry and event), in
+    statements that do not grow in number with the extensions.
+
+    Only the plain case is made here: the renter paying from their own wallet, for a rental not ended,
+    still ending at ``expected_rental_end``, for a duration the server offers at no more than
+    ``max_charge_cents``, from a wallet that holds enough for all of that user's extensions here. The
+    others come back untouched, to be made or refused one by one by ``extend_rental``, which says why.
+    Returns the charges made, by rental id, and the extensions left."""
+    prices = marketplace.prices_by_server(sorted({extension.rental.server_id for extension in extensions}))
+    plain, left = [], []
+    for extension in extensions:
+        rental = extension.rental
+        price_cents = prices[rental.server_id].get(extension.days)
+        if (extension.user.id == rental.user_id and rental.status_at(now) != STATUS_ENDED
+                and price_cents is not None and price_cents <= extension.max_charge_cents
+                and isoformat(extension.expected_rental_end) == isoformat(rental.rental_end)):
+            plain.append((extension, price_cents))
+        else:
+            left.append(extension)
+    owed: dict[str, int] = {}
+    for extension, price_cents in plain:
+        owed[extension.user.id] = owed.get(extension.user.id, 0) + price_cents
+    paid = ledger.take_many(owed)
+    charges: dict[str, Charge] = {}
+    event_rows = []
+    charged_at = truncate_to_milliseconds(now)
+    for extension, price_cents in plain:
+        if extension.user.id not in paid:
+            left.append(extension)
+            continue
+        rental, payer = extension.rental, team_billing.Payer(extension.user.id)
+        _move_rental(rental, extension.days, price_cents, now)
+        transaction = ledger.record(wallet.EXTENSION, price_cents, user_id=payer.user_id, rental_id=rental.id,
+                                    now=charged_at)
+        _audit_extension(extension.user, rental, extension.days, price_cents, payer, None)
+        event_rows.append(_extended_event(extension.user, rental, extension.days, transaction))
+        charges[rental.id] = Charge(rental, transaction)
+    if charges:
+        update_column(Server, "id", "reserved_until",
+                      {charge.rental.server_id: charge.rental.hold_until for charge in charges.values()})
+        db.session.flush()
+        events.emit_many(event_rows)
+    return charges, left
 
 
 def rental_to_extend(user: User, rental_id: str) -> Rental:

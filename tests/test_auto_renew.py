@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from core.extensions import db
-from models import Notification, ServerPrice, Transaction, User
+from models import AuditEvent, Notification, Rental, Server, ServerPrice, Transaction, User
 from services import wallet
 from tests.factories import make_servers, server_record
+from tests.invoices import assert_numbered_without_gaps, assert_one_invoice_per_transaction
 from tests.ledger import assert_books_balance, assert_pool_books_balance
 from tests.mail import give_verified_address, mail_server, text_of  # noqa: F401  (mail_server is a fixture)
 
@@ -193,6 +194,43 @@ def test_the_pool_admin_who_turned_it_on_pays(app, api, clock, tick, team, serve
     assert balance(api, team.user) == 500_00 - 70_00  # the rent only
     # The payer, the renter and the pool's owner (and admins) hear of it.
     assert {note["to"] for note in told(app, "rental.auto_renewed")} == {"jane_admin", "joe_user", "team_lead"}
+
+
+def test_renewals_due_together_are_each_made_or_refused_as_on_their_own(app, api, clock, tick, team, make_user):
+    """One check renews the plain ones together and every other on its own: a payer whose wallet holds
+    two renewals of three gets two and one refusal, and nothing of the refused one is changed."""
+    servers = make_servers(app, [server_record(f"node-{i}", prices={"7": "70.00"}) for i in range(5)])
+    bob = make_user("bob", balance_cents=3 * 70_00 + 2 * 70_00)  # three rents, then two renewals
+    with app.app_context():
+        for person in (team.admin, team.user):
+            wallet.credit(person.username, 500_00)
+        db.session.remove()
+    bobs = [api.rent(bob, servers[f"node-{i}"]) for i in range(3)]
+    teams = api.rent(team.user, servers["node-3"], pool_id=team.pool_id)
+    for rental_id in bobs:
+        turn_on(api, bob, rental_id)
+    turn_on(api, team.admin, teams)  # an admin pays for a member's rental
+    clock.set(RENEW_AT)
+    tick()
+
+    assert sorted(len(charges(app, rental_id)) for rental_id in bobs) == [0, 1, 1]
+    [refused_id] = [rental_id for rental_id in bobs if not charges(app, rental_id)]
+    assert refused(app, api, bob, refused_id)["data"]["reason"] == "insufficient_balance"
+    assert rental(api, bob, refused_id)["rental_end"] == "2025-01-28T22:00:00.000Z"
+    assert balance(api, bob) == 0
+    assert charges(app, teams) == [7000] and balance(api, team.admin) == 500_00 - 70_00
+    assert {note["data"]["rental_id"] for note in told(app, "rental.auto_renewed")} == set(bobs) - {refused_id} | {teams}
+    with app.app_context():
+        # Each server stays held exactly to the end of its rental's hold, renewed or not.
+        assert all(server.reserved_until == held for server, held in db.session.execute(
+            select(Server, Rental.hold_until).join(Rental, Rental.server_id == Server.id)))
+        extended = db.session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "rental.extended")).all()
+        assert sorted(extended) == sorted(set(bobs) - {refused_id} | {teams})
+        db.session.remove()
+    for person in (bob, team.admin, team.user):
+        assert_books_balance(app, person.id)
+    assert_one_invoice_per_transaction(app)
+    assert_numbered_without_gaps(app)
 
 
 # --- Refusals ---------------------------------------------------------------------------------------

@@ -310,7 +310,13 @@ class MonthSpending:
         return None if limit is None else max(limit - self.member_spent_cents, 0)
 
 
-def month_spending(user: User, pool: Pool, now: datetime | None = None) -> MonthSpending:
+def month_spending(user: User, pool: Pool, now: datetime | None = None,
+                   figures: "spending.PoolSpending | None" = None) -> MonthSpending:
+    """This month's spending beside the budget; read from ``figures`` (``spending.pool_spending``) when
+    they are this month's and read already, rather than again."""
     start, end = spending.month_of(now or utcnow())
+    if figures is not None and figures.pool.id == pool.id and figures.month.start == start:
+        mine = next((member.total_cents for member in figures.by_member if member.user_id == user.id), 0)
+        return MonthSpending(figures.total_cents, mine, budget_of(pool))
     return MonthSpending(spending.pool_spent_cents(pool.id, start, end),
                          spending.pool_spent_cents(pool.id, start, end, user_id=user.id), budget_of(pool))

@@ -1,14 +1,18 @@
 """Team billing on the pages: the pool page's wallet (moving money in), its budget form (the owner's), its
 spend requests with approve and reject, and the "Pay from" choice of the rent and extend forms. Every post
 works as a plain form (303, or the page again with the refusal, 422) and through htmx."""
+from datetime import timedelta
+
 import pytest
 
 from core.extensions import db
+from core.timeutil import utcnow
 from services import wallet
 from tests.factories import add_server
 from tests.html_tree import parse
 from tests.ledger import assert_books_balance, assert_pool_books_balance, balance_of
 from tests.snapshots import database_unchanged
+from tests.statements import statements_sent
 from tests.web_helpers import HTMX, csrf_token, log_in, text
 
 
@@ -178,3 +182,26 @@ def test_extending_paid_by_the_pool_from_the_rentals_page(app, api, browser, fun
     assert "$30.00" in pool_page(owner, funded).find(id="pool-balance").text()
     assert_books_balance(app, funded.owner.id)
     assert_pool_books_balance(app, funded.pool_id)
+
+
+def test_the_budget_shows_this_months_spending_read_once_with_the_chart(app, browser, funded):
+    server_id = add_server(app)
+    owner = browser("owner")
+    post(owner, f"/pools/{funded.pool_id}/wallet/transfers", {"amount": "100"})
+    token = csrf_token(owner, f"/marketplace/{server_id}")
+    assert owner.post(f"/marketplace/{server_id}/rent",
+                      data={"csrf_token": token, "rental_days": "7", "pool_id": funded.pool_id, "pay_from": "pool",
+                            "quoted_prices": "1:1200,7:7000,30:24050"}).status_code == 303
+
+    def budget(client, query: str = "") -> list[str]:
+        response = client.get(f"/pools/{funded.pool_id}{query}")
+        assert response.status_code == 200
+        return [row.text() for row in parse(text(response)).find(id="pool-budget-figures").find_all("dd")][:2]
+
+    with statements_sent(app) as sent:
+        assert budget(owner) == ["$70.00 (no monthly limit)", "$70.00 (no limit per member)"]
+    sums = [statement for statement, _ in sent if "sum(CASE" in statement.replace("SUM(", "sum(")]
+    assert len(sums) == 1  # the chart's figures serve the budget too
+    assert budget(browser("admin")) == ["$70.00 (no monthly limit)", "$0.00 (no limit per member)"]
+    last_month = (utcnow().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    assert budget(owner, f"?month={last_month}") == ["$70.00 (no monthly limit)", "$70.00 (no limit per member)"]

@@ -10,7 +10,7 @@ from core.limits import BUDGET_MAX_CENTS, TRANSFER_MAX_CENTS
 from core.money import InvalidAmount, format_cents, parse_dollars
 from core.timeutil import utcnow
 from models import Pool, User
-from services import ledger, spend_requests, team_billing
+from services import ledger, spend_requests, spending, team_billing
 from services.paging import Page
 
 WALLET_TRANSACTIONS_SHOWN = 10
@@ -123,11 +123,12 @@ class Billing:
         return spend_requests.status_at(view.request, self.now)
 
 
-def billing_context(user: User, pool: Pool, role: str) -> dict:
-    """The wallet, budget and spend-request sections' context, with their forms unless given already."""
+def billing_context(user: User, pool: Pool, role: str, figures: spending.PoolSpending | None = None) -> dict:
+    """The wallet, budget and spend-request sections' context, with their forms unless given already; the
+    budget's figures from ``figures`` when the page read this month's already."""
     transactions, total = team_billing.pool_transactions(user, pool.id, Page(limit=WALLET_TRANSACTIONS_SHOWN))
     requests, _ = spend_requests.list_requests(user, pool.id, Page(limit=SPEND_REQUESTS_SHOWN))
-    billing = Billing(pool, role, user, transactions, total, requests, team_billing.month_spending(user, pool),
+    billing = Billing(pool, role, user, transactions, total, requests, team_billing.month_spending(user, pool, figures=figures),
                       utcnow(), ledger.balance_cents(user.id, pool.id))
     context = {"billing": billing, "pool_transfer_form": PoolTransferForm(formdata=None)}
     if billing.may_set_budget:

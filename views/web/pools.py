@@ -98,9 +98,9 @@ def _context(detail: pool_service.PoolDetail, **context) -> dict:
     if controls.audit:
         context["audit_events"], _ = pool_service.audit_events(current_user, detail.pool.id,
                                                                Page(limit=AUDIT_EVENTS_SHOWN))
-    for key, value in billing_context(current_user, detail.pool, controls.role).items():
-        context.setdefault(key, value)  # the wallet, the budget and the spend requests
     context.update(spending_section.pool_spending_context(detail.pool))
+    for key, value in billing_context(current_user, detail.pool, controls.role, context["spending"]).items():
+        context.setdefault(key, value)  # the wallet, the budget and the spend requests
     return {"detail": detail, "pool": detail.pool, "controls": controls, "now": utcnow(),
             "role_choices": [(role, ROLE_LABELS[role]) for role in INVITABLE_ROLES],
             "owner_role": ROLE_OWNER, **context}

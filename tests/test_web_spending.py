@@ -97,11 +97,17 @@ def test_the_month_picker_works_with_and_without_htmx(client, pool_history):
 
 
 @pytest.mark.parametrize("bad", bad_values.MONTH, ids=[bad.label for bad in bad_values.MONTH])
-def test_a_bad_month_on_a_page_is_a_400(client, pool_history, bad):
-    for path in (f"/pools/{pool_history.pool_id}", "/wallet"):
-        response = client.get(path, query_string={"month": bad.value})
-        assert response.status_code == 400, path
-        assert f"month {bad.message}" in parse(text(response)).text()
+def test_a_bad_month_shows_this_month_with_why_beside_the_picker(client, pool_history, bad):
+    pool = f"/pools/{pool_history.pool_id}"
+    for path, headers, section in ((pool, {}, "pool-spending"), (f"{pool}/spending", HTMX, "pool-spending"),
+                                   ("/wallet", {}, "wallet-spending"), ("/wallet/spending", HTMX, "wallet-spending")):
+        response = client.get(path, query_string={"month": bad.value}, headers=headers)
+        assert response.status_code == 422, path  # the page's htmx config swaps a 422 in
+        picker = parse(text(response)).by_id(section).find("form", method="get")
+        month = picker.find("input", name="month")
+        assert month.attrs["value"] == "2025-01" and month.attrs["aria-invalid"] == "true"
+        error = picker.by_id(month.attrs["aria-describedby"]).text()
+        assert error == f"month {bad.message}; this month is shown instead."
 
 
 def test_a_bad_period_to_download_is_a_400(client, pool_history):

@@ -117,7 +117,9 @@ def _audit_for_owner(pool_id: str) -> dict:
 
 
 def _pool_page(detail: pool_service.PoolDetail, status: int = 200, **context):
-    return htmx.render("pools/detail.html", "pools/_page.html", status=status, **_context(detail, **context))
+    context = _context(detail, **context)
+    return htmx.render("pools/detail.html", "pools/_page.html", status=spending_section.status_with(context, status),
+                       **context)
 
 
 def _refused(pool_id: str):

@@ -8,7 +8,7 @@ from services.paging import parse_page
 from views.downloads import pdf_response
 from views.web import htmx, web
 from views.web.pager import pager
-from views.web.spending import wallet_spending_context
+from views.web.spending import status_with, wallet_spending_context
 
 PAGE_SIZE = 25
 
@@ -18,10 +18,11 @@ def wallet_page(fragment: str = "wallet/_transactions.html", status: int = 200, 
 
     page = parse_page(request.args, default_limit=PAGE_SIZE)
     transactions, total = wallet_service.transactions(current_user, page)
-    return htmx.render("wallet/index.html", fragment, status=status, transactions=transactions,
+    spent = wallet_spending_context()
+    return htmx.render("wallet/index.html", fragment, status=status_with(spent, status), transactions=transactions,
                        invoices=invoices.invoices_of_transactions([t.id for t in transactions]),
                        paging=pager(page, total, len(transactions), "web.wallet"),
-                       balance_cents=wallet_service.balance_cents(current_user), **wallet_spending_context(),
+                       balance_cents=wallet_service.balance_cents(current_user), **spent,
                        **money_in(args=request.args if request.method == "GET" else None, **forms))
 
 

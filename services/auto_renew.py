@@ -245,21 +245,27 @@ def _renew(setting_ids: list[str], now: datetime) -> Counter:
         # The servers, for the invoices' lines: read once and held here (the session keeps only weak
         # references to unchanged objects), rather than once per renewal.
         servers = db.session.scalars(select(Server).where(Server.id.in_({renewing.server_id for renewing in due}))).all()
-        own_wallet = {renewing.rental.id: renewing for renewing in due
-                      if renewing.setting.pay_from == team_billing.SELF and renewing.setting.user_id in payers}
+        told = []
+
+        def tell(result: str, event: dict | None) -> None:
+            results[result] += 1
+            told.append(event)
+
+        # Those paid from a pool first, one by one: they lock the pool before any user's row, as every
+        # charge does, and the plain ones below lock users' rows.
+        own_wallet = []
+        for renewing in due:
+            if renewing.setting.pay_from == team_billing.SELF and renewing.setting.user_id in payers:
+                own_wallet.append(renewing)
+            else:
+                tell(*_renew_one(renewing, now))
         charges, _ = rentals.extend_many(
             [rentals.Extension(payers[renewing.setting.user_id], renewing.rental, renewing.setting.additional_days,
                                renewing.rental_end, renewing.setting.max_charge_cents)
-             for renewing in own_wallet.values()], now)
-        told = []
-        for renewing in due:
+             for renewing in own_wallet], now)
+        for renewing in own_wallet:
             charge = charges.get(renewing.rental.id)
-            if charge is None:
-                result, event = _renew_one(renewing, now)
-            else:
-                result, event = _renewed(renewing, charge, now)
-            results[result] += 1
-            told.append(event)
+            tell(*(_renewed(renewing, charge, now) if charge is not None else _renew_one(renewing, now)))
         events.emit_many([event for event in told if event is not None])
         del servers
     return results

@@ -321,7 +321,8 @@ class Extension:
 def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, Charge], list[Extension]]:
     """Make many extensions at once in the caller's transaction, each exactly what ``extend_rental``
     makes of it (the same rental, server, charge, transaction, invoice, audit entry and event), in
-    statements that do not grow in number with the extensions.
+    statements that do not grow in number with the extensions (on SQLite, in process, the debits are
+    one per payer).
 
     Only the plain case is made here: the renter paying from their own wallet, for a rental not ended,
     still ending at ``expected_rental_end``, for a duration the server offers at no more than

@@ -72,8 +72,10 @@ class StripeStandIn:
             def do_GET(self):
                 if self.path.startswith("/pay/"):  # where checkout_url leads: the stand-in's payment page
                     session_id = self.path.removeprefix("/pay/")
-                    page = (f"<!doctype html><html lang='en'><title>Stand-in checkout</title><main><h1>Pay "
-                            f"{session_id}</h1></main></html>").encode()
+                    # No favicon to fetch: a browser asking for one as the test ends would find the
+                    # stand-in closed (a connection reset in the console).
+                    page = (f"<!doctype html><html lang='en'><title>Stand-in checkout</title>"
+                            f"<link rel='icon' href='data:,'><main><h1>Pay {session_id}</h1></main></html>").encode()
                     return self._answer(200, page, "text/html")
                 if not self._authorized():
                     return None

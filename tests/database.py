@@ -15,13 +15,11 @@ def reset_database(url: str) -> None:
 
 
 def empty_database(app) -> None:
-    """Delete every row of every table, so the next test starts from nothing."""
+    """Delete every row of every table, so the next test starts from nothing: dependents first. A
+    DELETE of the few rows a test leaves costs PostgreSQL a few milliseconds for all the tables, where
+    a TRUNCATE of them costs about 200 (it makes new files for every table and index)."""
     with app.app_context():
         db.session.remove()
-        tables = [table.name for table in db.metadata.sorted_tables]
         with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
-            else:
-                for table in reversed(tables):
-                    connection.execute(text(f"DELETE FROM {table}"))
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(text(f"DELETE FROM {table.name}"))

@@ -308,9 +308,11 @@ def _rental_provisioning_failed(event: Event) -> NotificationText:
 @writes(RENTAL_PROVISIONING_OVERDUE)
 def _rental_provisioning_overdue(event: Event) -> NotificationText:
     data = event.data
+    began = ("is being set up again" if data.get("reinstall")
+             else f"was rented on {when(data['rental_start'])}")
     return NotificationText(
         f"{data['server_name']} is still not ready",
-        f"{data['server_name']} was rented on {when(data['rental_start'])} and is still {data['status']} after "
+        f"{data['server_name']} {began} and is still {data['status']} after "
         f"{_hours(data['timeout_hours'])}. Report its setup (ready with its access details, or failed to refund "
         f"the renter) on its admin page.",
         f"/admin/rentals/{data['rental_id']}",

@@ -22,7 +22,7 @@ no-op.
 Every change emits ``rental.provisioning_changed`` (webhooks only); entering ``ready`` emits
 ``rental.ready`` (the renter, with the access details), ``failed`` ``rental.provisioning_failed``
 (the renter and the administrators). ``flag_overdue_setups`` tells the administrators, once per
-rental, of a setup not ready ``PROVISIONING_TIMEOUT_HOURS`` after renting.
+setup, of a setup not ready ``PROVISIONING_TIMEOUT_HOURS`` after renting, or after a re-install began.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -154,6 +154,8 @@ def _change(rental: Rental, previous: str, status: str, message: str | None, acc
               "provisioning_updated_at": now}
     if status in (PROVISIONING_READY, PROVISIONING_FAILED):
         values["provisioning_due_at"] = None
+    elif previous == PROVISIONING_READY:  # a re-install: timed again, as the first setup was
+        values["provisioning_due_at"] = now + timedelta(hours=timeout_hours())
     if status == PROVISIONING_FAILED:
         # Ended now: no longer active or held, nothing more to remind anyone of.
         values.update(rental_end=min(rental.rental_end, now), hold_until=now, next_event_at=None)
@@ -259,7 +261,8 @@ def flag_overdue_setups() -> dict:
         with write_transaction():
             due = db.session.execute(
                 select(Rental.id, Rental.user_id, Rental.pool_id, Rental.server_id, Rental.rental_start,
-                       Rental.hold_until, Rental.provisioning_status, Server.name.label("server_name"))
+                       Rental.hold_until, Rental.provisioning_status, Rental.provisioning_due_at,
+                       Server.name.label("server_name"))
                 .join(Server, Server.id == Rental.server_id)
                 .where(Rental.provisioning_due_at <= now)
                 .order_by(Rental.provisioning_due_at, Rental.id)
@@ -278,9 +281,11 @@ def flag_overdue_setups() -> dict:
 
 
 def _overdue_event(rental, now: datetime) -> dict:
+    """Keyed by the rental and the setup's due time: each setup (the first, each re-install) is flagged once."""
     data = {"rental_id": rental.id, "server_id": rental.server_id, "server_name": rental.server_name,
             "pool_id": rental.pool_id, "status": rental.provisioning_status,
-            "rental_start": isoformat(rental.rental_start), "timeout_hours": timeout_hours()}
-    return events.event_row(RENTAL_PROVISIONING_OVERDUE, f"{RENTAL_PROVISIONING_OVERDUE}:{rental.id}",
-                            user_id=rental.user_id, pool_id=rental.pool_id, subject=("rental", rental.id),
-                            data=data, now=now)
+            "rental_start": isoformat(rental.rental_start), "timeout_hours": timeout_hours(),
+            "reinstall": rental.provisioning_due_at - timedelta(hours=timeout_hours()) > rental.rental_start}
+    key = f"{RENTAL_PROVISIONING_OVERDUE}:{rental.id}:{isoformat(rental.provisioning_due_at)}"
+    return events.event_row(RENTAL_PROVISIONING_OVERDUE, key, user_id=rental.user_id, pool_id=rental.pool_id,
+                            subject=("rental", rental.id), data=data, now=now)

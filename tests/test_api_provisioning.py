@@ -388,6 +388,34 @@ def test_a_setup_not_ready_after_the_timeout_is_flagged_to_administrators_once(
     assert "rental.provisioning_overdue" not in {n["event"] for n in notifications_of(api, alice)}
 
 
+def test_a_reinstall_is_timed_again_and_flagged_once_on_its_own(app, api, make_user, root, server_id, clock, tick):
+    alice = make_user("alice", balance_cents=100_00)
+    rental_id = rent(api, alice, server_id)
+    report(api, root, rental_id, status="ready", access=ACCESS)
+    clock.advance(hours=30)
+    tick()
+    assert events_of(app, "rental.provisioning_overdue") == []  # ready in time
+    report(api, root, rental_id, status="provisioning", message="Reinstalling the OS")
+    clock.advance(hours=23)
+    tick()
+    assert events_of(app, "rental.provisioning_overdue") == []
+    clock.advance(hours=1)
+    tick()
+    clock.advance(hours=5)
+    tick()
+    [event] = events_of(app, "rental.provisioning_overdue")
+    assert event.data["reinstall"] is True
+    [note] = notifications_of(api, root)
+    assert note["message"].startswith("node-us-nyc-1 is being set up again and is still provisioning after 24 hours.")
+    # Ready again, then another re-install that is late: flagged again, once.
+    report(api, root, rental_id, status="ready", access=ACCESS)
+    report(api, root, rental_id, status="provisioning")
+    clock.advance(hours=25)
+    tick()
+    tick()
+    assert len(events_of(app, "rental.provisioning_overdue")) == 2
+
+
 def test_the_timeout_is_a_setting(app, api, make_user, root, server_id, clock, tick):
     app.config["PROVISIONING_TIMEOUT_HOURS"] = 2
     alice = make_user("alice", balance_cents=100_00)

@@ -259,7 +259,7 @@ def _renew(setting_ids: list[str], now: datetime) -> Counter:
                 own_wallet.append(renewing)
             else:
                 tell(*_renew_one(renewing, now))
-        charges, _ = rentals.extend_many(
+        charges = rentals.extend_many(
             [rentals.Extension(payers[renewing.setting.user_id], renewing.rental, renewing.setting.additional_days,
                                renewing.rental_end, renewing.setting.max_charge_cents)
              for renewing in own_wallet], now)

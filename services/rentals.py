@@ -318,7 +318,7 @@ class Extension:
     max_charge_cents: int
 
 
-def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, Charge], list[Extension]]:
+def extend_many(extensions: list[Extension], now: datetime) -> dict[str, Charge]:
     """Make many extensions at once in the caller's transaction, each exactly what ``extend_rental``
     makes of it (the same rental, server, charge, transaction, invoice, audit entry and event), in
     statements that do not grow in number with the extensions (on SQLite, in process, the debits are
@@ -327,10 +327,10 @@ def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, C
     Only the plain case is made here: the renter paying from their own wallet, for a rental not ended,
     still ending at ``expected_rental_end``, for a duration the server offers at no more than
     ``max_charge_cents``, from a wallet that holds enough for all of that user's extensions here. The
-    others come back untouched, to be made or refused one by one by ``extend_rental``, which says why.
-    Returns the charges made, by rental id, and the extensions left."""
+    others are left untouched, for the caller to make or refuse one by one with ``extend_rental``, which
+    says why. Returns the charges made, by rental id."""
     prices = marketplace.prices_by_server(sorted({extension.rental.server_id for extension in extensions}))
-    plain, left = [], []
+    plain = []
     for extension in extensions:
         rental = extension.rental
         price_cents = prices[rental.server_id].get(extension.days)
@@ -338,8 +338,6 @@ def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, C
                 and price_cents is not None and price_cents <= extension.max_charge_cents
                 and isoformat(extension.expected_rental_end) == isoformat(rental.rental_end)):
             plain.append((extension, price_cents))
-        else:
-            left.append(extension)
     owed: dict[str, int] = {}
     for extension, price_cents in plain:
         owed[extension.user.id] = owed.get(extension.user.id, 0) + price_cents
@@ -349,7 +347,6 @@ def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, C
     charged_at = truncate_to_milliseconds(now)
     for extension, price_cents in plain:
         if extension.user.id not in paid:
-            left.append(extension)
             continue
         rental, payer = extension.rental, team_billing.Payer(extension.user.id)
         _move_rental(rental, extension.days, price_cents, now)
@@ -363,7 +360,7 @@ def extend_many(extensions: list[Extension], now: datetime) -> tuple[dict[str, C
                       {charge.rental.server_id: charge.rental.hold_until for charge in charges.values()})
         db.session.flush()
         events.emit_many(event_rows)
-    return charges, left
+    return charges
 
 
 def rental_to_extend(user: User, rental_id: str) -> Rental:

@@ -62,7 +62,7 @@ def set_auto_renew(rental_id: str):
             auto_renew.clear_auto_renew(current_user, row.rental.id)
             return None
         return auto_renew.set_auto_renew(current_user, row.rental.id, form.additional_days.data, form.ceiling_cents,
-                                         form.pay_from.data or "self")
+                                         form.pay_from.data or team_billing.SELF)
 
     def changed(setting):
         if setting is None:

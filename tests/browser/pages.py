@@ -23,8 +23,12 @@ def log_in(page: Page, username: str, password: str) -> None:
 
 
 def go_to(page: Page, section: str) -> None:
-    """Follow the main navigation, as a person would."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=section).click()
+    """Follow the main navigation, as a person would, and wait until the new page has loaded.
+
+    A click only waits for the navigation to start; the form fields are in the HTML before the
+    deferred htmx script has bound its triggers, and a field filled in that gap sends nothing."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=section).click()
 
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

@@ -61,6 +61,9 @@ class Rental(db.Model):
     provisioning_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When a setup not yet ready is flagged to administrators; null once ready, failed or flagged.
     provisioning_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the setup now awaited began: the renting, or the report that began a re-install. Null on
+    # rentals made before it was kept.
+    provisioning_began_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
     server = relationship("Server")

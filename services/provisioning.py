@@ -94,6 +94,7 @@ def begin(rental: Rental, now: datetime) -> None:
     """A new rental's setup: pending, and flagged if still not ready ``PROVISIONING_TIMEOUT_HOURS`` on."""
     rental.provisioning_status = PROVISIONING_PENDING
     rental.provisioning_updated_at = now
+    rental.provisioning_began_at = now
     rental.provisioning_due_at = now + timedelta(hours=timeout_hours())
 
 
@@ -155,6 +156,7 @@ def _change(rental: Rental, previous: str, status: str, message: str | None, acc
     if status in (PROVISIONING_READY, PROVISIONING_FAILED):
         values["provisioning_due_at"] = None
     elif previous == PROVISIONING_READY:  # a re-install: timed again, as the first setup was
+        values["provisioning_began_at"] = now
         values["provisioning_due_at"] = now + timedelta(hours=timeout_hours())
     if status == PROVISIONING_FAILED:
         # Ended now: no longer active or held, nothing more to remind anyone of.
@@ -261,7 +263,8 @@ def flag_overdue_setups() -> dict:
         with write_transaction():
             due = db.session.execute(
                 select(Rental.id, Rental.user_id, Rental.pool_id, Rental.server_id, Rental.rental_start,
-                       Rental.hold_until, Rental.provisioning_status, Rental.provisioning_due_at,
+                       Rental.hold_until, Rental.provisioning_status, Rental.provisioning_began_at,
+                       Rental.provisioning_due_at,
                        Server.name.label("server_name"))
                 .join(Server, Server.id == Rental.server_id)
                 .where(Rental.provisioning_due_at <= now)
@@ -281,11 +284,17 @@ def flag_overdue_setups() -> dict:
 
 
 def _overdue_event(rental, now: datetime) -> dict:
-    """Keyed by the rental and the setup's due time: each setup (the first, each re-install) is flagged once."""
+    """Keyed by the rental and the setup's due time: each setup (the first, each re-install) is flagged once.
+
+    The hours and whether it is a re-install come from when this setup began, so a change of
+    ``PROVISIONING_TIMEOUT_HOURS`` meanwhile does not misdescribe it; rentals made before that was kept
+    fall back on the setting."""
+    began_at = rental.provisioning_began_at or rental.provisioning_due_at - timedelta(hours=timeout_hours())
+    waited_hours = round((rental.provisioning_due_at - began_at) / timedelta(hours=1))
     data = {"rental_id": rental.id, "server_id": rental.server_id, "server_name": rental.server_name,
             "pool_id": rental.pool_id, "status": rental.provisioning_status,
-            "rental_start": isoformat(rental.rental_start), "timeout_hours": timeout_hours(),
-            "reinstall": rental.provisioning_due_at - timedelta(hours=timeout_hours()) > rental.rental_start}
+            "rental_start": isoformat(rental.rental_start), "timeout_hours": waited_hours,
+            "reinstall": began_at > rental.rental_start}
     key = f"{RENTAL_PROVISIONING_OVERDUE}:{rental.id}:{isoformat(rental.provisioning_due_at)}"
     return events.event_row(RENTAL_PROVISIONING_OVERDUE, key, user_id=rental.user_id, pool_id=rental.pool_id,
                             subject=("rental", rental.id), data=data, now=now)

@@ -428,6 +428,29 @@ def test_the_timeout_is_a_setting(app, api, make_user, root, server_id, clock, t
 
 
 
+def test_an_overdue_setup_is_described_by_its_own_timing_when_the_setting_changes_meanwhile(
+        app, api, make_user, root, server_id, clock, tick):
+    alice = make_user("alice", balance_cents=200_00)
+    first_setup = rent(api, alice, server_id)
+    reinstalled = rent(api, alice, add_server(app, id="507f1f77bcf86cd799439015", name="node-us-nyc-2"))
+    report(api, root, reinstalled, status="ready", access=ACCESS)
+    clock.advance(hours=1)
+    report(api, root, reinstalled, status="provisioning", message="Reinstalling the OS")
+    app.config["PROVISIONING_TIMEOUT_HOURS"] = 2  # lowered while both setups are awaited under 24 hours
+    clock.advance(hours=25)
+    tick()
+    flagged = {event.subject_id: event.data for event in events_of(app, "rental.provisioning_overdue")}
+    assert flagged[first_setup]["reinstall"] is False
+    assert flagged[first_setup]["timeout_hours"] == 24
+    assert flagged[reinstalled]["reinstall"] is True
+    assert flagged[reinstalled]["timeout_hours"] == 24
+    messages = {note["message"].split(".")[0] for note in notifications_of(api, root)}
+    assert any(message.startswith("node-us-nyc-1 was rented on") and message.endswith("after 24 hours")
+               for message in messages), messages
+    assert "node-us-nyc-2 is being set up again and is still pending after 24 hours" not in messages
+    assert "node-us-nyc-2 is being set up again and is still provisioning after 24 hours" in messages
+
+
 def test_the_overdue_check_finds_the_rentals_due_through_its_index(app, api, make_user, server_id, clock, tick):
     alice = make_user("alice", balance_cents=100_00)
     rent(api, alice, server_id)

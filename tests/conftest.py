@@ -20,9 +20,11 @@ from services import accounts, tokens
 from tests.database import empty_database, reset_database
 from tests.people import ApiClient, Clock, Person, Team
 from tests.documented_errors import DocumentedErrorsClient
+from tests.url_builders import remember_url_builders
 from tests.users import FAST_PASSWORD_HASH, PASSWORD
 
 os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
+remember_url_builders()
 
 
 @pytest.fixture(scope="session")

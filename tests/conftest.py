@@ -20,7 +20,7 @@ from services import accounts, tokens
 from tests.database import empty_database, reset_database
 from tests.people import ApiClient, Clock, Person, Team
 from tests.documented_errors import DocumentedErrorsClient
-from tests.url_builders import remember_url_builders
+from tests.compiled_once import COMPILED_TEMPLATES, remember_url_builders
 from tests.users import FAST_PASSWORD_HASH, PASSWORD
 
 os.environ["APP_ENV"] = "testing"  # every app the tests make, here or in a subprocess, may use a test SECRET_KEY
@@ -59,6 +59,7 @@ def app(database_url, tmp_path):
         "REDIS_URL": None,
     })
     app.test_client_class = DocumentedErrorsClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     yield app
     empty_database(app)
     with app.app_context():

@@ -26,7 +26,9 @@ def test_two_factor_is_set_up_on_the_account_page_and_asked_at_login(browse, mak
     section.get_by_role("button", name="Set up two-factor login").click()
     qr = section.get_by_role("img", name="QR code to scan with your authenticator app")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.naturalWidth") > 0  # the page's policy lets the image load
+    # The page's policy lets the image load: it decodes (visible alone only means laid out, and an
+    # image not yet decoded has no natural width).
+    assert qr.evaluate("image => image.decode().then(() => image.naturalWidth, () => 0)") > 0
     expect(section.locator("#backup-codes li")).to_have_count(10)
     secret = section.locator("#manual-entry-key").inner_text()
     screenshot(page, "two-factor-setup")

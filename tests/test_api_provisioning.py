@@ -426,8 +426,6 @@ def test_the_timeout_is_a_setting(app, api, make_user, root, server_id, clock, t
     assert event.data["timeout_hours"] == 2
 
 
-
-
 def test_an_overdue_setup_is_described_by_its_own_timing_when_the_setting_changes_meanwhile(
         app, api, make_user, root, server_id, clock, tick):
     alice = make_user("alice", balance_cents=200_00)
